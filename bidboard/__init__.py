@@ -1,0 +1,1 @@
+"""bidboard package."""

@@ -1,0 +1,103 @@
+"""The only way bidboard builds HTTP clients: every one refuses Upwork and unlisted hosts.
+
+bidboard never fetches an upwork.com page, never logs in, never submits. This transport makes
+that a property of the code: a request to any upwork.com host raises :class:`EgressRefused`
+before a byte leaves the machine, whatever the caller, and so does a request to a host that is
+neither Notion, OpenAI, loopback, nor listed in ``BIDBOARD_ALLOWED_HOSTS``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+import httpx
+
+from .errors import EgressRefused
+
+FORBIDDEN_DOMAINS = ("upwork.com", "upwork.co", "upworkcdn.com", "odesk.com")
+
+
+def _matches(host: str, domain: str) -> bool:
+    return host == domain or host.endswith("." + domain)
+
+
+def is_forbidden(host: str) -> bool:
+    host = host.lower().rstrip(".")
+    return any(_matches(host, domain) for domain in FORBIDDEN_DOMAINS)
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+class EgressPolicy:
+    """Which hosts may be reached. Upwork is refused even if someone lists it."""
+
+    def __init__(self, allowed: Iterable[str]) -> None:
+        self.allowed = tuple(h.lower().rstrip(".") for h in allowed if h)
+
+    @classmethod
+    def for_urls(cls, urls: Iterable[str | None], extra: Iterable[str] = ()) -> EgressPolicy:
+        hosts = [urlsplit(u).hostname or "" for u in urls if u]
+        return cls([*hosts, *extra])
+
+    def check(self, url: httpx.URL) -> None:
+        host = (url.host or "").lower().rstrip(".")
+        if is_forbidden(host):
+            raise EgressRefused(host, "bidboard never contacts Upwork; a person does")
+        if _is_loopback(host) or any(_matches(host, h) for h in self.allowed):
+            return
+        raise EgressRefused(host, "host not allowed (add it to BIDBOARD_ALLOWED_HOSTS)")
+
+
+class GuardedTransport(httpx.BaseTransport):
+    def __init__(self, policy: EgressPolicy, inner: httpx.BaseTransport | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpx.HTTPTransport()
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.policy.check(request.url)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncGuardedTransport(httpx.AsyncBaseTransport):
+    def __init__(self, policy: EgressPolicy, inner: httpx.AsyncBaseTransport | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.policy.check(request.url)
+        return await self.inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self.inner.aclose()
+
+
+def guarded_client(
+    policy: EgressPolicy, *, transport: httpx.BaseTransport | None = None, timeout: float = 30.0
+) -> httpx.Client:
+    """An ``httpx.Client`` that checks every request (redirects included) against ``policy``."""
+    return httpx.Client(
+        transport=GuardedTransport(policy, transport), timeout=timeout, follow_redirects=False
+    )
+
+
+def guarded_async_client(
+    policy: EgressPolicy,
+    *,
+    transport: httpx.AsyncBaseTransport | None = None,
+    timeout: float = 30.0,
+) -> httpx.AsyncClient:
+    return httpx.AsyncClient(
+        transport=AsyncGuardedTransport(policy, transport), timeout=timeout, follow_redirects=False
+    )

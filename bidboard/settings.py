@@ -1,0 +1,95 @@
+"""One ``Settings`` object, read from ``BIDBOARD_*`` environment variables (and ``.env``).
+
+Tokens are ``SecretStr``: they never print, log or serialise in clear.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .errors import ConfigError
+
+NOTION_API_VERSION = "2026-03-11"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="BIDBOARD_",
+        extra="ignore",
+        populate_by_name=True,
+        frozen=True,
+    )
+
+    notion_token: SecretStr | None = Field(
+        default=None, description="Notion integration token (internal integration secret)."
+    )
+    notion_base_url: str = Field(
+        default="https://api.notion.com",
+        description="Notion API base URL; the local emulator's URL for offline use.",
+    )
+    notion_version: str = Field(
+        default=NOTION_API_VERSION, description="Notion-Version header sent on every request."
+    )
+    notion_parent_page_id: str | None = Field(
+        default=None, description="Notion page under which `bidboard init` creates databases."
+    )
+    notion_rate_limit: float = Field(
+        default=3.0, gt=0, description="Requests per second bidboard paces itself to."
+    )
+    data_dir: Path = Field(
+        default=Path(".bidboard"),
+        description="Local state: config, caches, quarantine, emulator data.",
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "BIDBOARD_OPENAI_API_KEY", "OPENAI_API_KEY", "openai_api_key"
+        ),
+        description="OpenAI key; falls back to OPENAI_API_KEY. Unset: template drafter.",
+    )
+    openai_base_url: str | None = Field(
+        default=None, description="Any OpenAI-compatible endpoint (Azure, Ollama, vLLM)."
+    )
+    openai_model: str = Field(default="gpt-4o-mini", description="Model used for drafting.")
+    timezone: str = Field(
+        default="UTC", description="The agency's timezone (IANA name) for weeks and schedules."
+    )
+    allowed_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Extra hosts bidboard's HTTP clients may reach, besides Notion and OpenAI.",
+    )
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA timezone {value!r}") from None
+        return value
+
+    @field_validator("notion_base_url", "openai_base_url")
+    @classmethod
+    def _strip_slash(cls, value: str | None) -> str | None:
+        return value.rstrip("/") if value else value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def load_settings(env_file: str | Path | None = ".env") -> Settings:
+    """Settings from the environment (and ``env_file`` when it exists), or a ``ConfigError``
+    that names every bad variable."""
+    try:
+        return Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as error:
+        problems = "; ".join(
+            f"BIDBOARD_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            for e in error.errors()
+        )
+        raise ConfigError(f"invalid settings: {problems}") from None

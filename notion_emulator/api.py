@@ -1,0 +1,1141 @@
+"""The Notion REST endpoints the emulator serves.
+
+Each handler validates the whole request before it writes anything, so a rejected request
+changes nothing; the store commits once per request.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from .blocks import MAX_BLOCKS_PER_REQUEST, count_blocks, parse_children
+from .errors import NotionAPIError, body_invalid, not_found, validation
+from .ids import new_id, parse_id
+from .properties import apply_schema_update, find_property, page_value
+from .query import compile_filter, sort_pages
+from .render import NEW_VERSION, OLD_VERSION, Renderer, bot_user, list_response
+from .richtext import plain_text, rich_text_array, text_items
+from .store import Store
+
+Clock = Callable[[], datetime]
+
+
+def minute_stamp(now: datetime) -> str:
+    """Pages and blocks carry minute-rounded times, as Notion's do."""
+    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:00.000Z")
+
+
+def milli_stamp(now: datetime) -> str:
+    return now.astimezone(UTC).isoformat(timespec="milliseconds")
+
+
+class Context:
+    """One request: its store, version, clock and renderer."""
+
+    def __init__(self, request: Request, store: Store, clock: Clock, public_url: str | None):
+        self.request = request
+        self.store = store
+        self.version = request.headers.get("notion-version", NEW_VERSION)
+        self.now = clock()
+        base = public_url or str(request.base_url)
+        self.render = Renderer(store, self.version, base)
+        self._body: Any = None
+
+    async def body(self) -> dict[str, Any]:
+        raw = await self.request.body()
+        if not raw.strip():
+            return {}
+        try:
+            parsed = json.loads(raw)
+        except (ValueError, UnicodeDecodeError):
+            raise NotionAPIError(400, "invalid_json", "Error parsing JSON body.") from None
+        if not isinstance(parsed, dict):
+            raise body_invalid("body", "should be an object", parsed)
+        return parsed
+
+    def check_keys(
+        self, body: dict[str, Any], allowed: tuple[str, ...], old_only: tuple[str, ...] = ()
+    ) -> None:
+        permitted = allowed + (old_only if self.version == OLD_VERSION else ())
+        for key in body:
+            if key not in permitted:
+                raise body_invalid(f"body.{key}", "should be not present", body[key])
+
+    def stamp(self) -> str:
+        return minute_stamp(self.now)
+
+
+def page_size(raw: Any, where: str) -> int:
+    if raw is None:
+        return 100
+    if isinstance(raw, str) and raw.isdigit():
+        raw = int(raw)
+    if isinstance(raw, bool) or not isinstance(raw, int):
+        raise body_invalid(f"{where}.page_size", "should be a number", raw)
+    if raw > 100:
+        raise body_invalid(f"{where}.page_size", "should be ≤ `100`", raw)
+    if raw < 1:
+        raise body_invalid(f"{where}.page_size", "should be ≥ `1`", raw)
+    return raw
+
+
+def paginate(
+    items: list[Any], ids: list[str], cursor: Any, size: int, where: str
+) -> tuple[list[Any], str | None]:
+    """Cursor pagination; a cursor is the id of the first item of the next page."""
+    start = 0
+    if cursor is not None:
+        if not isinstance(cursor, str) or cursor not in ids:
+            raise body_invalid(f"{where}.start_cursor", "should be a valid cursor", cursor)
+        start = ids.index(cursor)
+    end = start + size
+    return items[start:end], (ids[end] if end < len(ids) else None)
+
+
+# --- lookups -----------------------------------------------------------------------------------
+
+
+def get_page(ctx: Context, raw_id: str) -> dict[str, Any]:
+    page_id = parse_id(raw_id, "path.page_id")
+    page = ctx.store.get(page_id, "page")
+    if page is None:
+        raise not_found("page", page_id)
+    return page
+
+
+def get_database(ctx: Context, raw_id: str) -> dict[str, Any]:
+    database_id = parse_id(raw_id, "path.database_id")
+    database = ctx.store.get(database_id, "database")
+    if database is None:
+        raise not_found("database", database_id)
+    return database
+
+
+def get_data_source(
+    ctx: Context, raw_id: Any, where: str = "path.data_source_id"
+) -> dict[str, Any]:
+    source_id = parse_id(raw_id, where)
+    source = ctx.store.get(source_id, "data_source")
+    if source is None:
+        raise not_found("data_source", source_id)
+    return source
+
+
+def get_block_like(ctx: Context, raw_id: str) -> dict[str, Any]:
+    block_id = parse_id(raw_id, "path.block_id")
+    doc = ctx.store.get(block_id)
+    if doc is None or doc["kind"] not in ("block", "page", "database"):
+        raise not_found("block", block_id)
+    return doc
+
+
+def _title(ctx: Context, raw: Any, path: str) -> list[dict[str, Any]]:
+    return rich_text_array(raw if raw is not None else [], path)
+
+
+def _touch(ctx: Context, doc: dict[str, Any], minute: bool = True) -> None:
+    doc["last_edited_time"] = ctx.stamp() if minute else milli_stamp(ctx.now)
+
+
+def _resolve_source_database(ctx: Context) -> Callable[[str], str]:
+    def resolve(source_id: str) -> str:
+        source = ctx.store.get(source_id, "data_source")
+        if source is None:
+            raise validation(f"Could not find data source with ID: {source_id}.")
+        return str(source["database_id"])
+
+    return resolve
+
+
+def _page_exists(ctx: Context) -> Callable[[str, str], bool]:
+    def exists(source_id: str, page_id: str) -> bool:
+        page = ctx.store.get(page_id, "page")
+        return bool(page and page["parent"].get("data_source_id") == source_id)
+
+    return exists
+
+
+def _editable_parent_page(ctx: Context, raw: Any, path: str) -> dict[str, Any]:
+    page = ctx.store.get(parse_id(raw, path), "page")
+    if page is None:
+        raise not_found("page", str(raw))
+    if page["in_trash"]:
+        raise validation(
+            "Can't edit block that is archived. You must unarchive the block before editing."
+        )
+    return page
+
+
+# --- users -------------------------------------------------------------------------------------
+
+
+async def users_me(ctx: Context) -> dict[str, Any]:
+    return bot_user()
+
+
+async def users_list(ctx: Context) -> dict[str, Any]:
+    page_size(ctx.request.query_params.get("page_size"), "query")
+    return list_response([bot_user()], None, "user")
+
+
+async def users_retrieve(ctx: Context, user_id: str) -> dict[str, Any]:
+    uid = parse_id(user_id, "path.user_id")
+    if uid != bot_user()["id"]:
+        raise not_found("user", uid)
+    return bot_user()
+
+
+# --- search ------------------------------------------------------------------------------------
+
+
+async def search(ctx: Context) -> dict[str, Any]:
+    body = await ctx.body()
+    ctx.check_keys(body, ("query", "sort", "filter", "start_cursor", "page_size"))
+    query = body.get("query", "")
+    if not isinstance(query, str):
+        raise body_invalid("body.query", "should be a string", query)
+    kinds: tuple[str, ...] = ("page", "data_source")
+    flt = body.get("filter")
+    if flt is not None:
+        if (
+            not isinstance(flt, dict)
+            or flt.get("property") != "object"
+            or flt.get("value") not in kinds
+        ):
+            raise body_invalid(
+                "body.filter",
+                'should be `{"property": "object", "value": "page" | "data_source"}`',
+                flt,
+            )
+        kinds = (flt["value"],)
+    direction = "descending"
+    sort = body.get("sort")
+    if sort is not None:
+        if (
+            not isinstance(sort, dict)
+            or sort.get("timestamp") != "last_edited_time"
+            or sort.get("direction") not in ("ascending", "descending")
+        ):
+            raise body_invalid(
+                "body.sort",
+                'should be `{"timestamp": "last_edited_time", '
+                '"direction": "ascending" | "descending"}`',
+                sort,
+            )
+        direction = sort["direction"]
+    size = page_size(body.get("page_size"), "body")
+    needle = query.lower().strip()
+    found: list[dict[str, Any]] = []
+    for kind in kinds:
+        for doc in ctx.store.of_kind(kind):
+            if doc["in_trash"]:
+                continue
+            title = ctx.render.page_title(doc) if kind == "page" else plain_text(doc["title"])
+            if needle and needle not in title.lower():
+                continue
+            found.append(doc)
+    found.sort(key=lambda d: (d["last_edited_time"], d["seq"]), reverse=direction == "descending")
+    chosen, cursor = paginate(
+        found, [d["id"] for d in found], body.get("start_cursor"), size, "body"
+    )
+    results = [
+        ctx.render.page(d) if d["kind"] == "page" else ctx.render.data_source(d) for d in chosen
+    ]
+    return list_response(results, cursor, "page_or_data_source")
+
+
+# --- databases and data sources ----------------------------------------------------------------
+
+
+def _new_data_source(
+    ctx: Context, database_id: str, title: list[dict[str, Any]], properties: Any, icon: Any = None
+) -> dict[str, Any]:
+    schema = apply_schema_update(
+        {},
+        properties if properties is not None else {"Name": {"title": {}}},
+        _resolve_source_database(ctx),
+        creating=True,
+    )
+    return {
+        "kind": "data_source",
+        "id": new_id(),
+        "seq": ctx.store.next_seq(),
+        "database_id": database_id,
+        "title": title,
+        "description": [],
+        "schema": schema,
+        "icon": icon,
+        "cover": None,
+        "in_trash": False,
+        "created_time": ctx.stamp(),
+        "last_edited_time": ctx.stamp(),
+        "unique_counter": 0,
+    }
+
+
+def _default_view(ctx: Context, database_id: str, source_id: str) -> dict[str, Any]:
+    return {
+        "kind": "view",
+        "id": new_id(),
+        "seq": ctx.store.next_seq(),
+        "database_id": database_id,
+        "data_source_id": source_id,
+        "name": "Default view",
+        "type": "table",
+        "configuration": {"type": "table"},
+        "filter": None,
+        "sorts": None,
+        "created_time": milli_stamp(ctx.now),
+        "last_edited_time": milli_stamp(ctx.now),
+    }
+
+
+async def databases_create(ctx: Context) -> dict[str, Any]:
+    body = await ctx.body()
+    ctx.check_keys(
+        body,
+        (
+            "parent",
+            "title",
+            "description",
+            "is_inline",
+            "initial_data_source",
+            "icon",
+            "cover",
+            "database_type",
+        ),
+    )
+    parent = body.get("parent")
+    if not isinstance(parent, dict) or "page_id" not in parent:
+        raise body_invalid("body.parent", 'should be a page parent `{"page_id": ...}`', parent)
+    parent_page = _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
+    title = _title(ctx, body.get("title"), "body.title")
+    description = _title(ctx, body.get("description"), "body.description")
+    initial = body.get("initial_data_source") or {}
+    if not isinstance(initial, dict):
+        raise body_invalid("body.initial_data_source", "should be an object", initial)
+    for key in initial:
+        if key not in ("properties", "title", "icon"):
+            raise body_invalid(
+                f"body.initial_data_source.{key}", "should be not present", initial[key]
+            )
+    database_id = new_id()
+    source_title = _title(ctx, initial.get("title"), "body.initial_data_source.title") or title
+    source = _new_data_source(
+        ctx, database_id, source_title, initial.get("properties"), initial.get("icon")
+    )
+    view = _default_view(ctx, database_id, source["id"])
+    database = {
+        "kind": "database",
+        "id": database_id,
+        "seq": ctx.store.next_seq(),
+        "parent": {"type": "page_id", "page_id": parent_page["id"]},
+        "title": title,
+        "description": description,
+        "is_inline": bool(body.get("is_inline", False)),
+        "icon": body.get("icon"),
+        "cover": body.get("cover"),
+        "in_trash": False,
+        "is_locked": False,
+        "created_time": milli_stamp(ctx.now),
+        "last_edited_time": milli_stamp(ctx.now),
+        "data_sources": [source["id"]],
+        "views": [view["id"]],
+    }
+    parent_page = copy.deepcopy(parent_page)
+    parent_page.setdefault("children", []).append(database_id)
+    for doc in (source, view, database, parent_page):
+        ctx.store.put(doc)
+    return ctx.render.database(database)
+
+
+async def databases_retrieve(ctx: Context, database_id: str) -> dict[str, Any]:
+    return ctx.render.database(get_database(ctx, database_id))
+
+
+async def databases_update(ctx: Context, database_id: str) -> dict[str, Any]:
+    database = copy.deepcopy(get_database(ctx, database_id))
+    body = await ctx.body()
+    ctx.check_keys(
+        body,
+        ("title", "description", "is_inline", "icon", "cover", "in_trash", "is_locked", "parent"),
+        old_only=("archived",),
+    )
+    if "title" in body:
+        database["title"] = _title(ctx, body["title"], "body.title")
+    if "description" in body:
+        database["description"] = _title(ctx, body["description"], "body.description")
+    for flag in ("is_inline", "in_trash", "is_locked", "archived"):
+        if flag in body:
+            if not isinstance(body[flag], bool):
+                raise body_invalid(f"body.{flag}", "should be a boolean", body[flag])
+            database["in_trash" if flag == "archived" else flag] = body[flag]
+    for key in ("icon", "cover"):
+        if key in body:
+            database[key] = body[key]
+    if "parent" in body:
+        parent = body["parent"]
+        if not isinstance(parent, dict) or "page_id" not in parent:
+            raise body_invalid("body.parent", "should be a page parent", parent)
+        database["parent"] = {
+            "type": "page_id",
+            "page_id": _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")["id"],
+        }
+    _touch(ctx, database, minute=False)
+    ctx.store.put(database)
+    return ctx.render.database(database)
+
+
+async def data_sources_create(ctx: Context) -> dict[str, Any]:
+    body = await ctx.body()
+    ctx.check_keys(body, ("parent", "properties", "title", "icon"))
+    parent = body.get("parent")
+    if not isinstance(parent, dict) or "database_id" not in parent:
+        raise body_invalid("body.parent", "should be a database parent", parent)
+    database = copy.deepcopy(get_database(ctx, parent["database_id"]))
+    if "properties" not in body:
+        raise body_invalid("body.properties", "should be defined", None)
+    source = _new_data_source(
+        ctx,
+        database["id"],
+        _title(ctx, body.get("title"), "body.title"),
+        body["properties"],
+        body.get("icon"),
+    )
+    database["data_sources"].append(source["id"])
+    ctx.store.put(source)
+    ctx.store.put(database)
+    return ctx.render.data_source(source)
+
+
+async def data_sources_retrieve(ctx: Context, source_id: str) -> dict[str, Any]:
+    return ctx.render.data_source(get_data_source(ctx, source_id))
+
+
+async def data_sources_update(ctx: Context, source_id: str) -> dict[str, Any]:
+    source = copy.deepcopy(get_data_source(ctx, source_id))
+    body = await ctx.body()
+    ctx.check_keys(
+        body, ("title", "icon", "properties", "in_trash", "parent"), old_only=("archived",)
+    )
+    if "title" in body:
+        source["title"] = _title(ctx, body["title"], "body.title")
+    if "icon" in body:
+        source["icon"] = body["icon"]
+    for flag in ("in_trash", "archived"):
+        if flag in body:
+            if not isinstance(body[flag], bool):
+                raise body_invalid(f"body.{flag}", "should be a boolean", body[flag])
+            source["in_trash"] = body[flag]
+    removed: set[str] = set()
+    if "properties" in body:
+        new_schema = apply_schema_update(
+            source["schema"], body["properties"], _resolve_source_database(ctx)
+        )
+        removed = {
+            pid
+            for pid, prop in source["schema"].items()
+            if pid not in new_schema or new_schema[pid]["type"] != prop["type"]
+        }
+        source["schema"] = new_schema
+    _touch(ctx, source)
+    ctx.store.put(source)
+    if removed:  # values of removed or retyped properties go, as in Notion
+        for page in ctx.store.pages_of(source["id"]):
+            if removed & page["values"].keys():
+                page = copy.deepcopy(page)
+                for pid in removed:
+                    page["values"].pop(pid, None)
+                ctx.store.put(page)
+    return ctx.render.data_source(source)
+
+
+async def data_sources_query(ctx: Context, source_id: str) -> dict[str, Any]:
+    source = get_data_source(ctx, source_id)
+    body = await ctx.body()
+    ctx.check_keys(
+        body,
+        ("sorts", "filter", "start_cursor", "page_size", "is_archived", "result_type", "in_trash"),
+        old_only=("archived",),
+    )
+    size = page_size(body.get("page_size"), "body")
+    schema = source["schema"]
+    predicate = (
+        compile_filter(body["filter"], schema, ctx.now) if body.get("filter") is not None else None
+    )
+    only: set[str] | None = None
+    wanted = ctx.request.query_params.getlist(
+        "filter_properties"
+    ) + ctx.request.query_params.getlist("filter_properties[]")
+    if wanted:
+        only = set()
+        for key in wanted:
+            prop = find_property(schema, key)
+            if prop is None:
+                raise validation(f"Could not find property with name or id: {key}")
+            only.add(prop["id"])
+    want_trash = body.get("in_trash") is True or body.get("archived") is True
+    pages = [p for p in ctx.store.pages_of(source["id"]) if p["in_trash"] == want_trash]
+    if predicate is not None:
+        pages = [p for p in pages if predicate(p)]
+    pages = sort_pages(pages, body.get("sorts"), schema)
+    chosen, cursor = paginate(
+        pages, [p["id"] for p in pages], body.get("start_cursor"), size, "body"
+    )
+    return list_response([ctx.render.page(p, only) for p in chosen], cursor, "page_or_data_source")
+
+
+# --- pages -------------------------------------------------------------------------------------
+
+
+def _apply_page_properties(
+    ctx: Context, page: dict[str, Any], raw: Any, source: dict[str, Any] | None
+) -> dict[str, Any] | None:
+    """Validate and apply ``properties``; return the data source if its options grew."""
+    if not isinstance(raw, dict):
+        raise body_invalid("body.properties", "should be an object", raw)
+    if source is None:  # a page under a page has only its title
+        for key, value in raw.items():
+            if key not in ("title", "Name"):
+                raise validation(f"{key} is not a property that exists.")
+            items = value.get("title") if isinstance(value, dict) else value
+            page["values"]["title"] = rich_text_array(items, f"body.properties.{key}.title")
+        return None
+    grown = False
+    for key, value in raw.items():
+        prop = find_property(source["schema"], key)
+        if prop is None:
+            raise validation(f"{key} is not a property that exists.")
+        stored, changed = page_value(prop, value, f"body.properties.{key}", _page_exists(ctx))
+        page["values"][prop["id"]] = stored
+        grown = grown or changed
+    return source if grown else None
+
+
+def _store_blocks(
+    ctx: Context, nodes: list[dict[str, Any]], parent: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Store a validated block tree under ``parent``; return the new top-level blocks."""
+    created: list[dict[str, Any]] = []
+    for node in nodes:
+        block = {
+            "kind": "block",
+            "id": new_id(),
+            "seq": ctx.store.next_seq(),
+            "parent": parent,
+            "type": node["type"],
+            "content": node["content"],
+            "children": [],
+            "in_trash": False,
+            "created_time": ctx.stamp(),
+            "last_edited_time": ctx.stamp(),
+        }
+        kids = _store_blocks(ctx, node["children"], {"type": "block_id", "block_id": block["id"]})
+        block["children"] = [k["id"] for k in kids]
+        ctx.store.put(block)
+        created.append(block)
+    return created
+
+
+def _check_unsupported(ctx: Context, body: dict[str, Any], keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if body.get(key) is not None:
+            raise validation(f"body.{key} is not supported by the bidboard Notion emulator.")
+
+
+async def pages_create(ctx: Context) -> dict[str, Any]:
+    body = await ctx.body()
+    ctx.check_keys(
+        body,
+        (
+            "parent",
+            "properties",
+            "icon",
+            "cover",
+            "content",
+            "children",
+            "markdown",
+            "template",
+            "position",
+            "allow_async",
+        ),
+    )
+    _check_unsupported(ctx, body, ("content", "markdown", "template", "position"))
+    parent = body.get("parent")
+    if not isinstance(parent, dict):
+        raise body_invalid("body.parent", "should be an object", parent)
+    source: dict[str, Any] | None = None
+    if "data_source_id" in parent:
+        source = get_data_source(ctx, parent["data_source_id"], "body.parent.data_source_id")
+    elif "database_id" in parent:
+        database = get_database(ctx, parent["database_id"])
+        if len(database["data_sources"]) != 1:
+            raise validation("Databases with multiple data sources need a data_source_id parent.")
+        source = ctx.store.get(database["data_sources"][0], "data_source")
+    elif "page_id" in parent:
+        parent_page = _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
+    else:
+        raise body_invalid(
+            "body.parent", "should name a data_source_id, database_id or page_id", parent
+        )
+    if source is not None and source["in_trash"]:
+        raise validation("Can't add pages to a data source in the trash.")
+    nodes = parse_children(body.get("children", []))
+    if count_blocks(nodes) > MAX_BLOCKS_PER_REQUEST:
+        raise validation(f"body.children holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+    source = copy.deepcopy(source) if source is not None else None
+    page: dict[str, Any] = {
+        "kind": "page",
+        "id": new_id(),
+        "seq": ctx.store.next_seq(),
+        "values": {},
+        "icon": body.get("icon"),
+        "cover": body.get("cover"),
+        "in_trash": False,
+        "is_locked": False,
+        "created_time": ctx.stamp(),
+        "last_edited_time": ctx.stamp(),
+        "children": [],
+    }
+    grown = _apply_page_properties(ctx, page, body.get("properties", {}), source)
+    if source is not None:
+        page["parent"] = {
+            "type": "data_source_id",
+            "data_source_id": source["id"],
+            "database_id": source["database_id"],
+        }
+        if any(p["type"] == "unique_id" for p in source["schema"].values()):
+            source["unique_counter"] = source.get("unique_counter", 0) + 1
+            page["unique_number"] = source["unique_counter"]
+            grown = source
+    else:
+        page["parent"] = {"type": "page_id", "page_id": parent_page["id"]}
+    blocks = _store_blocks(ctx, nodes, {"type": "page_id", "page_id": page["id"]})
+    page["children"] = [b["id"] for b in blocks]
+    if grown is not None:
+        ctx.store.put(grown)
+    if source is None:
+        parent_page = copy.deepcopy(parent_page)
+        parent_page.setdefault("children", []).append(page["id"])
+        ctx.store.put(parent_page)
+    ctx.store.put(page)
+    return ctx.render.page(page)
+
+
+async def pages_retrieve(ctx: Context, page_id: str) -> dict[str, Any]:
+    page = get_page(ctx, page_id)
+    wanted = ctx.request.query_params.getlist("filter_properties")
+    only = None
+    if wanted and page["parent"]["type"] == "data_source_id":
+        source = ctx.store.get(page["parent"]["data_source_id"])
+        schema = source["schema"] if source else {}
+        only = {p["id"] for k in wanted if (p := find_property(schema, k))}
+    return ctx.render.page(page, only)
+
+
+async def pages_update(ctx: Context, page_id: str) -> dict[str, Any]:
+    page = copy.deepcopy(get_page(ctx, page_id))
+    body = await ctx.body()
+    ctx.check_keys(
+        body,
+        (
+            "properties",
+            "icon",
+            "cover",
+            "is_locked",
+            "template",
+            "erase_content",
+            "in_trash",
+            "is_archived",
+        ),
+        old_only=("archived",),
+    )
+    _check_unsupported(ctx, body, ("template",))
+    trash = body.get("in_trash", body.get("archived"))
+    if trash is not None and not isinstance(trash, bool):
+        raise body_invalid("body.in_trash", "should be a boolean", trash)
+    if page["in_trash"] and trash is not False and (set(body) - {"in_trash", "archived"}):
+        raise validation(
+            "Can't edit page that is archived. You must unarchive the page before editing."
+        )
+    source = None
+    if page["parent"]["type"] == "data_source_id":
+        source = copy.deepcopy(ctx.store.get(page["parent"]["data_source_id"]))
+    grown = None
+    if "properties" in body:
+        grown = _apply_page_properties(ctx, page, body["properties"], source)
+    for key in ("icon", "cover"):
+        if key in body:
+            page[key] = body[key]
+    if "is_locked" in body:
+        page["is_locked"] = bool(body["is_locked"])
+    if trash is not None:
+        page["in_trash"] = trash
+    if body.get("erase_content") is True:
+        for child in page.get("children", []):
+            doc = ctx.store.get(child)
+            if doc is not None and doc["kind"] == "block":
+                ctx.store.put({**doc, "in_trash": True})
+        page["children"] = [
+            c for c in page.get("children", []) if (d := ctx.store.get(c)) and d["kind"] != "block"
+        ]
+    _touch(ctx, page)
+    if grown is not None:
+        ctx.store.put(grown)
+    ctx.store.put(page)
+    return ctx.render.page(page)
+
+
+# --- blocks ------------------------------------------------------------------------------------
+
+
+_CHILD_BEARING = (
+    "paragraph",
+    "bulleted_list_item",
+    "numbered_list_item",
+    "to_do",
+    "toggle",
+    "quote",
+    "callout",
+    "heading_1",
+    "heading_2",
+    "heading_3",
+    "table",
+)
+
+
+async def blocks_children_list(ctx: Context, block_id: str) -> dict[str, Any]:
+    doc = get_block_like(ctx, block_id)
+    size = page_size(ctx.request.query_params.get("page_size"), "query")
+    children = [
+        d
+        for c in doc.get("children", [])
+        if (d := ctx.store.get(c)) is not None and not d["in_trash"]
+    ]
+    chosen, cursor = paginate(
+        children,
+        [c["id"] for c in children],
+        ctx.request.query_params.get("start_cursor"),
+        size,
+        "query",
+    )
+    return list_response([ctx.render.block(c) for c in chosen], cursor, "block")
+
+
+def _insert_at(ctx: Context, body: dict[str, Any], existing: list[str]) -> int:
+    position = body.get("position")
+    after = body.get("after")
+    if position is not None:
+        if not isinstance(position, dict) or position.get("type") not in (
+            "start",
+            "end",
+            "after_block",
+        ):
+            raise body_invalid(
+                "body.position", "should have type `start`, `end` or `after_block`", position
+            )
+        if position["type"] == "start":
+            return 0
+        if position["type"] == "end":
+            return len(existing)
+        after = (position.get("after_block") or {}).get("id")
+        if after is None:
+            raise body_invalid("body.position.after_block.id", "should be defined", position)
+    if after is None:
+        return len(existing)
+    after_id = parse_id(after, "body.after")
+    if after_id not in existing:
+        raise validation(f"Block {after_id} is not a child of the parent block.")
+    return existing.index(after_id) + 1
+
+
+async def blocks_children_append(ctx: Context, block_id: str) -> dict[str, Any]:
+    doc = copy.deepcopy(get_block_like(ctx, block_id))
+    body = await ctx.body()
+    ctx.check_keys(body, ("children", "position"), old_only=("after",))
+    if "children" not in body:
+        raise body_invalid("body.children", "should be defined", None)
+    if doc["in_trash"]:
+        raise validation(
+            "Can't edit block that is archived. You must unarchive the block before editing."
+        )
+    if doc["kind"] == "database" or (doc["kind"] == "block" and doc["type"] not in _CHILD_BEARING):
+        raise validation(
+            f"Block type {doc.get('type', 'child_database')} does not support children."
+        )
+    nodes = parse_children(body["children"])
+    if count_blocks(nodes) > MAX_BLOCKS_PER_REQUEST:
+        raise validation(f"body.children holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+    is_table = doc["kind"] == "block" and doc["type"] == "table"
+    for i, node in enumerate(nodes):
+        if is_table != (node["type"] == "table_row"):
+            raise validation(f"body.children[{i}]: table_row blocks go in tables, and only there.")
+        if is_table and len(node["content"]["cells"]) != doc["content"]["table_width"]:
+            raise validation(
+                f"body.children[{i}].table_row.cells should have "
+                f"{doc['content']['table_width']} cells (table_width)."
+            )
+    children = doc.setdefault("children", [])
+    at = _insert_at(ctx, body, children)
+    parent = (
+        {"type": "page_id", "page_id": doc["id"]}
+        if doc["kind"] == "page"
+        else {"type": "block_id", "block_id": doc["id"]}
+    )
+    blocks = _store_blocks(ctx, nodes, parent)
+    children[at:at] = [b["id"] for b in blocks]
+    _touch(ctx, doc)
+    ctx.store.put(doc)
+    return list_response([ctx.render.block(b) for b in blocks], None, "block")
+
+
+async def blocks_retrieve(ctx: Context, block_id: str) -> dict[str, Any]:
+    return ctx.render.block(get_block_like(ctx, block_id))
+
+
+async def blocks_update(ctx: Context, block_id: str) -> dict[str, Any]:
+    doc = copy.deepcopy(get_block_like(ctx, block_id))
+    body = await ctx.body()
+    trash = body.get("in_trash", body.get("archived") if ctx.version == OLD_VERSION else None)
+    if trash is not None and not isinstance(trash, bool):
+        raise body_invalid("body.in_trash", "should be a boolean", trash)
+    content_keys = [k for k in body if k not in ("in_trash", "archived", "type")]
+    if doc["kind"] != "block":
+        if content_keys:
+            raise validation("Pages and databases are updated through their own endpoints.")
+    elif content_keys:
+        if content_keys != [doc["type"]]:
+            raise body_invalid(
+                f"body.{content_keys[0]}", f"should be `{doc['type']}` for this block", content_keys
+            )
+        if doc["in_trash"] and trash is not False:
+            raise validation(
+                "Can't edit block that is archived. You must unarchive the block before editing."
+            )
+        node = parse_children([{doc["type"]: {**doc["content"], **body[doc["type"]]}}], "body")[0]
+        if node["children"]:
+            raise validation("Use the append block children endpoint to add children.")
+        doc["content"] = node["content"]
+    if trash is not None:
+        doc["in_trash"] = trash
+    _touch(ctx, doc, minute=doc["kind"] != "database")
+    ctx.store.put(doc)
+    return ctx.render.block(doc)
+
+
+async def blocks_delete(ctx: Context, block_id: str) -> dict[str, Any]:
+    doc = copy.deepcopy(get_block_like(ctx, block_id))
+    doc["in_trash"] = True
+    _touch(ctx, doc, minute=doc["kind"] != "database")
+    ctx.store.put(doc)
+    return ctx.render.block(doc)
+
+
+# --- views -------------------------------------------------------------------------------------
+
+_VIEW_TYPES = (
+    "table",
+    "board",
+    "list",
+    "calendar",
+    "timeline",
+    "gallery",
+    "form",
+    "chart",
+    "map",
+    "dashboard",
+)
+_GROUPABLE = {
+    "select": "select",
+    "multi_select": "select",
+    "status": "status",
+    "checkbox": "checkbox",
+    "date": "date",
+    "relation": "relation",
+    "rich_text": "text",
+    "title": "text",
+    "url": "text",
+    "number": "number",
+}
+
+
+def _view_configuration(raw: Any, view_type: str, source: dict[str, Any]) -> dict[str, Any]:
+    if raw is None:
+        if view_type == "board":
+            raise body_invalid("body.configuration.group_by", "should be defined for a board", None)
+        return {"type": view_type}
+    if not isinstance(raw, dict):
+        raise body_invalid("body.configuration", "should be an object", raw)
+    if raw.get("type") != view_type:
+        raise body_invalid("body.configuration.type", f"should be `{view_type}`", raw.get("type"))
+    config = dict(raw)
+    group_by = raw.get("group_by")
+    if view_type == "board" or group_by is not None:
+        if not isinstance(group_by, dict):
+            raise body_invalid("body.configuration.group_by", "should be an object", group_by)
+        key = group_by.get("property_id")
+        prop = find_property(source["schema"], key) if isinstance(key, str) else None
+        if prop is None:
+            raise validation(f"Could not find property with name or id: {key}")
+        expected = _GROUPABLE.get(prop["type"])
+        if expected is None or group_by.get("type") not in (prop["type"], expected):
+            raise validation(
+                f"group_by type {group_by.get('type')} does not match property "
+                f"{prop['name']} of type {prop['type']}."
+            )
+        sort = group_by.get("sort", {"type": "manual"})
+        if not isinstance(sort, dict) or sort.get("type") not in (
+            "manual",
+            "ascending",
+            "descending",
+        ):
+            raise body_invalid(
+                "body.configuration.group_by.sort",
+                "should have type `manual`, `ascending` or `descending`",
+                sort,
+            )
+        config["group_by"] = {
+            **group_by,
+            "property_id": prop["id"],
+            "sort": sort,
+            "property_name": prop["name"],
+        }
+    return config
+
+
+async def views_create(ctx: Context) -> dict[str, Any]:
+    body = await ctx.body()
+    ctx.check_keys(
+        body,
+        (
+            "data_source_id",
+            "name",
+            "type",
+            "database_id",
+            "view_id",
+            "filter",
+            "sorts",
+            "quick_filters",
+            "create_database",
+            "configuration",
+            "position",
+            "placement",
+        ),
+    )
+    _check_unsupported(ctx, body, ("view_id", "create_database", "quick_filters", "placement"))
+    source = get_data_source(ctx, body.get("data_source_id"), "body.data_source_id")
+    database = copy.deepcopy(get_database(ctx, body.get("database_id", source["database_id"])))
+    if source["id"] not in database["data_sources"]:
+        raise validation("The data source does not belong to that database.")
+    name = body.get("name")
+    if not isinstance(name, str) or not name:
+        raise body_invalid("body.name", "should be a non-empty string", name)
+    view_type = body.get("type")
+    if view_type not in _VIEW_TYPES:
+        raise body_invalid("body.type", f"should be one of {', '.join(_VIEW_TYPES)}", view_type)
+    configuration = _view_configuration(body.get("configuration"), view_type, source)
+    if body.get("filter") is not None:
+        compile_filter(body["filter"], source["schema"], ctx.now)
+    if body.get("sorts") is not None:
+        sort_pages([], body["sorts"], source["schema"])
+    view = {
+        "kind": "view",
+        "id": new_id(),
+        "seq": ctx.store.next_seq(),
+        "database_id": database["id"],
+        "data_source_id": source["id"],
+        "name": name,
+        "type": view_type,
+        "configuration": configuration,
+        "filter": body.get("filter"),
+        "sorts": body.get("sorts"),
+        "created_time": milli_stamp(ctx.now),
+        "last_edited_time": milli_stamp(ctx.now),
+    }
+    position = body.get("position") or {"type": "end"}
+    views = database.setdefault("views", [])
+    if position.get("type") == "start":
+        views.insert(0, view["id"])
+    elif position.get("type") == "after_view":
+        after = parse_id(position.get("view_id"), "body.position.view_id")
+        views.insert(views.index(after) + 1 if after in views else len(views), view["id"])
+    else:
+        views.append(view["id"])
+    ctx.store.put(view)
+    ctx.store.put(database)
+    return ctx.render.view(view)
+
+
+async def views_list(ctx: Context) -> dict[str, Any]:
+    params = ctx.request.query_params
+    size = page_size(params.get("page_size"), "query")
+    database_id, source_id = params.get("database_id"), params.get("data_source_id")
+    if database_id is None and source_id is None:
+        raise validation("One of database_id or data_source_id is required.")
+    views: list[dict[str, Any]] = []
+    if database_id is not None:
+        database = get_database(ctx, database_id)
+        views = [v for i in database.get("views", []) if (v := ctx.store.get(i, "view"))]
+    else:
+        source = get_data_source(ctx, source_id, "query.data_source_id")
+        views = sorted(
+            (v for v in ctx.store.of_kind("view") if v["data_source_id"] == source["id"]),
+            key=lambda v: v["seq"],
+        )
+    if source_id is not None:
+        wanted = parse_id(source_id, "query.data_source_id")
+        views = [v for v in views if v["data_source_id"] == wanted]
+    chosen, cursor = paginate(
+        views, [v["id"] for v in views], params.get("start_cursor"), size, "query"
+    )
+    return list_response([{"object": "view", "id": v["id"]} for v in chosen], cursor, "view")
+
+
+def _get_view(ctx: Context, view_id: str) -> dict[str, Any]:
+    vid = parse_id(view_id, "path.view_id")
+    view = ctx.store.get(vid, "view")
+    if view is None:
+        raise not_found("view", vid)
+    return view
+
+
+async def views_retrieve(ctx: Context, view_id: str) -> dict[str, Any]:
+    return ctx.render.view(_get_view(ctx, view_id))
+
+
+async def views_update(ctx: Context, view_id: str) -> dict[str, Any]:
+    view = copy.deepcopy(_get_view(ctx, view_id))
+    body = await ctx.body()
+    ctx.check_keys(body, ("name", "filter", "sorts", "quick_filters", "configuration"))
+    _check_unsupported(ctx, body, ("quick_filters",))
+    source = get_data_source(ctx, view["data_source_id"])
+    if "name" in body:
+        if not isinstance(body["name"], str) or not body["name"]:
+            raise body_invalid("body.name", "should be a non-empty string", body["name"])
+        view["name"] = body["name"]
+    if "configuration" in body:
+        view["configuration"] = _view_configuration(body["configuration"], view["type"], source)
+    if "filter" in body:
+        if body["filter"] is not None:
+            compile_filter(body["filter"], source["schema"], ctx.now)
+        view["filter"] = body["filter"]
+    if "sorts" in body:
+        if body["sorts"] is not None:
+            sort_pages([], body["sorts"], source["schema"])
+        view["sorts"] = body["sorts"]
+    view["last_edited_time"] = milli_stamp(ctx.now)
+    ctx.store.put(view)
+    return ctx.render.view(view)
+
+
+async def views_delete(ctx: Context, view_id: str) -> dict[str, Any]:
+    view = _get_view(ctx, view_id)
+    database = ctx.store.get(view["database_id"], "database")
+    if database is not None:
+        database = copy.deepcopy(database)
+        database["views"] = [v for v in database.get("views", []) if v != view["id"]]
+        ctx.store.put(database)
+    ctx.store.delete(view["id"])
+    return {
+        "object": "view",
+        "id": view["id"],
+        "parent": {"type": "database_id", "database_id": view["database_id"]},
+        "type": view["type"],
+    }
+
+
+# --- routing -----------------------------------------------------------------------------------
+
+Handler = Callable[..., Awaitable[dict[str, Any]]]
+ROUTES: list[tuple[str, str, Handler]] = [
+    ("/v1/users/me", "GET", users_me),
+    ("/v1/users", "GET", users_list),
+    ("/v1/users/{user_id}", "GET", users_retrieve),
+    ("/v1/search", "POST", search),
+    ("/v1/databases", "POST", databases_create),
+    ("/v1/databases/{database_id}", "GET", databases_retrieve),
+    ("/v1/databases/{database_id}", "PATCH", databases_update),
+    ("/v1/data_sources", "POST", data_sources_create),
+    ("/v1/data_sources/{source_id}", "GET", data_sources_retrieve),
+    ("/v1/data_sources/{source_id}", "PATCH", data_sources_update),
+    ("/v1/data_sources/{source_id}/query", "POST", data_sources_query),
+    ("/v1/pages", "POST", pages_create),
+    ("/v1/pages/{page_id}", "GET", pages_retrieve),
+    ("/v1/pages/{page_id}", "PATCH", pages_update),
+    ("/v1/blocks/{block_id}/children", "GET", blocks_children_list),
+    ("/v1/blocks/{block_id}/children", "PATCH", blocks_children_append),
+    ("/v1/blocks/{block_id}", "GET", blocks_retrieve),
+    ("/v1/blocks/{block_id}", "PATCH", blocks_update),
+    ("/v1/blocks/{block_id}", "DELETE", blocks_delete),
+    ("/v1/views", "POST", views_create),
+    ("/v1/views", "GET", views_list),
+    ("/v1/views/{view_id}", "GET", views_retrieve),
+    ("/v1/views/{view_id}", "PATCH", views_update),
+    ("/v1/views/{view_id}", "DELETE", views_delete),
+]
+
+
+def error_response(error: NotionAPIError) -> Response:
+    return JSONResponse(
+        {
+            "object": "error",
+            "status": error.status,
+            "code": error.code,
+            "message": error.message,
+            "request_id": str(uuid.uuid4()),
+        },
+        status_code=error.status,
+        headers=error.headers,
+    )
+
+
+def make_endpoint(
+    handler: Handler, store: Store, clock: Clock, public_url: Callable[[], str | None]
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(request: Request) -> Response:
+        ctx = Context(request, store, clock, public_url())
+        try:
+            result = await handler(ctx, **request.path_params)
+        except NotionAPIError as error:
+            store.rollback()
+            return error_response(error)
+        except Exception:
+            store.rollback()
+            raise
+        store.commit()
+        result["request_id"] = str(uuid.uuid4())
+        return JSONResponse(result)
+
+    return endpoint
+
+
+def seed_root_page(store: Store, clock: Clock) -> None:
+    """The page a user shares with the integration: one root page titled ``bidboard``."""
+    if any(p["parent"]["type"] == "workspace" for p in store.of_kind("page")):
+        return
+    now = minute_stamp(clock())
+    store.put(
+        {
+            "kind": "page",
+            "id": new_id(),
+            "seq": store.next_seq(),
+            "parent": {"type": "workspace", "workspace": True},
+            "values": {"title": text_items("bidboard")},
+            "icon": None,
+            "cover": None,
+            "in_trash": False,
+            "is_locked": False,
+            "created_time": now,
+            "last_edited_time": now,
+            "children": [],
+        }
+    )
+    store.commit()

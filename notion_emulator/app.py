@@ -1,0 +1,153 @@
+"""The emulator as an ASGI app: ``create_app()`` for in-process tests, served by uvicorn."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from . import board
+from .api import ROUTES, error_response, make_endpoint, seed_root_page
+from .errors import NotionAPIError
+from .gate import Gate, GateConfig, parse_faults
+from .ids import parse_id
+from .store import Store
+
+
+def _utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class EmulatorConfig:
+    """How the emulator behaves; every field has a command-line flag of the same name."""
+
+    db: str | None = None
+    rate_limit: float = 3.0
+    burst: int = 3
+    faults: str | dict[str, float] | None = None
+    token: str | None = None
+    hang_seconds: float = 70.0
+    seed: int | None = None
+    public_url: str | None = None
+    clock: Callable[[], datetime] = field(default=_utcnow)
+
+
+class Emulator:
+    """The app plus handles tests use: its store, its gate (stats, live reconfiguration)."""
+
+    def __init__(self, config: EmulatorConfig | None = None) -> None:
+        self.config = config or EmulatorConfig()
+        self.store = Store(self.config.db)
+        seed_root_page(self.store, self.config.clock)
+        routes = [
+            Route(
+                path,
+                make_endpoint(
+                    handler, self.store, self.config.clock, lambda: self.config.public_url
+                ),
+                methods=[method],
+            )
+            for path, method, handler in ROUTES
+        ]
+        routes += [
+            Route(
+                "/v1/{rest:path}",
+                self._invalid_url,
+                methods=["GET", "POST", "PATCH", "DELETE", "PUT"],
+            ),
+            Route("/__emulator/stats", self._stats, methods=["GET"]),
+            Route("/__emulator/stats", self._reset_stats, methods=["DELETE"]),
+            Route("/__emulator/config", self._configure, methods=["PATCH"]),
+            Route("/", self._index, methods=["GET"]),
+            Route("/board/{source_id}", self._board, methods=["GET"]),
+            Route("/page/{page_id}", self._page, methods=["GET"]),
+            Route("/p/{slug}", self._by_slug, methods=["GET"]),
+        ]
+        self.starlette = Starlette(routes=routes)
+        self.gate = Gate(
+            self.starlette,
+            GateConfig(
+                rate_limit=self.config.rate_limit,
+                burst=self.config.burst,
+                faults=parse_faults(self.config.faults),
+                token=self.config.token,
+                hang_seconds=self.config.hang_seconds,
+                seed=self.config.seed,
+            ),
+        )
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        await self.gate(scope, receive, send)
+
+    @property
+    def stats(self) -> dict[str, Any]:
+        return self.gate.stats.as_dict()
+
+    async def _invalid_url(self, request: Request) -> Response:
+        return error_response(NotionAPIError(400, "invalid_request_url", "Invalid request URL."))
+
+    async def _stats(self, request: Request) -> Response:
+        return JSONResponse(self.stats)
+
+    async def _reset_stats(self, request: Request) -> Response:
+        self.gate.stats.reset()
+        return JSONResponse(self.stats)
+
+    async def _configure(self, request: Request) -> Response:
+        changes = await request.json()
+        allowed = {"rate_limit", "burst", "faults", "hang_seconds"}
+        unknown = set(changes) - allowed
+        if unknown:
+            return JSONResponse({"error": f"unknown settings: {sorted(unknown)}"}, 400)
+        try:
+            self.gate.reconfigure(**changes)
+        except ValueError as error:
+            return JSONResponse({"error": str(error)}, 400)
+        return JSONResponse({k: getattr(self.gate.config, k) for k in sorted(allowed)})
+
+    async def _index(self, request: Request) -> Response:
+        return HTMLResponse(board.index(self.store))
+
+    async def _board(self, request: Request) -> Response:
+        source = self._lookup(request.path_params["source_id"], "data_source")
+        if source is None:
+            return HTMLResponse("<h1>Not found</h1>", 404)
+        return HTMLResponse(board.board(self.store, source, str(request.base_url)))
+
+    async def _page(self, request: Request) -> Response:
+        page = self._lookup(request.path_params["page_id"], "page")
+        if page is None:
+            return HTMLResponse("<h1>Not found</h1>", 404)
+        return HTMLResponse(board.page_view(self.store, page, str(request.base_url)))
+
+    async def _by_slug(self, request: Request) -> Response:
+        object_id = request.path_params["slug"].rsplit("-", 1)[-1]
+        doc = self._lookup(object_id, None)
+        if doc is not None and doc["kind"] == "database" and doc["data_sources"]:
+            source = self.store.get(doc["data_sources"][0])
+            if source is not None:
+                return HTMLResponse(board.board(self.store, source, str(request.base_url)))
+        if doc is not None and doc["kind"] == "page":
+            return HTMLResponse(board.page_view(self.store, doc, str(request.base_url)))
+        return HTMLResponse("<h1>Not found</h1>", 404)
+
+    def _lookup(self, raw_id: str, kind: str | None) -> dict[str, Any] | None:
+        try:
+            return self.store.get(parse_id(raw_id), kind)
+        except NotionAPIError:
+            return None
+
+
+def create_app(config: EmulatorConfig | None = None, **overrides: Any) -> Emulator:
+    """Build an emulator; keyword arguments override fields of ``config``."""
+    base = config or EmulatorConfig()
+    for key, value in overrides.items():
+        setattr(base, key, value)
+    return Emulator(base)

@@ -1,0 +1,266 @@
+"""What stands in front of every ``/v1`` request: counting, auth, version, rate limit, faults.
+
+It is plain ASGI so that fault injection can do what a real network does: answer 500/503/529,
+hang past the client's timeout, or drop the connection in the middle of a response.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import random
+import re
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import MutableMapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from .render import SUPPORTED_VERSIONS
+
+FAULT_KINDS = ("409", "429", "500", "502", "503", "504", "529", "timeout", "drop")
+_FAULT_CODES = {
+    "409": ("conflict_error", "Conflict occurred while saving. Please try again."),
+    "429": ("rate_limited", "You have been rate limited. Please try again in a few minutes."),
+    "500": ("internal_server_error", "Unexpected error occurred."),
+    "502": ("internal_server_error", "Bad gateway."),
+    "503": ("service_unavailable", "Notion is unavailable, please try again later."),
+    "504": ("gateway_timeout", "Notion timed out processing the request."),
+    "529": ("service_overload", "Notion is overloaded, please try again later."),
+}
+_ID_SEGMENT = re.compile(
+    r"/[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+)
+
+
+def parse_faults(spec: str | dict[str, float] | None) -> dict[str, float]:
+    """Parse ``"429:0.1,500:0.02,timeout:0.01"`` into ``{"429": 0.1, ...}``."""
+    if not spec:
+        return {}
+    if isinstance(spec, dict):
+        items: list[tuple[str, float]] = [(str(k), float(v)) for k, v in spec.items()]
+    else:
+        items = []
+        for part in spec.split(","):
+            part = part.strip()
+            if not part:
+                continue
+            name, sep, chance = part.partition(":")
+            if not sep:
+                raise ValueError(f"fault {part!r}: expected KIND:PROBABILITY, e.g. 500:0.02")
+            try:
+                items.append((name.strip(), float(chance)))
+            except ValueError:
+                raise ValueError(f"fault {part!r}: probability must be a number") from None
+    faults: dict[str, float] = {}
+    for kind, probability in items:
+        if kind not in FAULT_KINDS:
+            raise ValueError(f"fault kind {kind!r} unknown; known: {', '.join(FAULT_KINDS)}")
+        if not 0 <= probability <= 1:
+            raise ValueError(f"fault {kind}: probability {probability} is not within 0..1")
+        faults[kind] = probability
+    if sum(faults.values()) > 1:
+        raise ValueError("fault probabilities add up to more than 1")
+    return faults
+
+
+@dataclass
+class GateConfig:
+    rate_limit: float = 3.0
+    burst: int = 3
+    faults: dict[str, float] = field(default_factory=dict)
+    token: str | None = None
+    hang_seconds: float = 70.0
+    max_body_bytes: int = 500 * 1024
+    seed: int | None = None
+
+
+class TokenBucket:
+    """Average ``rate`` requests a second with bursts of ``burst``, per integration token."""
+
+    def __init__(self, rate: float, burst: int) -> None:
+        self.rate = rate
+        self.burst = max(1, burst)
+        self._tokens: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """Take one token; return 0 when allowed, else the seconds until one is free."""
+        if self.rate <= 0:
+            return 0.0
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._tokens.get(key, (float(self.burst), now))
+            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._tokens[key] = (tokens - 1, now)
+                return 0.0
+            self._tokens[key] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+
+@dataclass
+class Stats:
+    """What the emulator saw, for tests and benchmarks that count requests."""
+
+    requests: Counter[str] = field(default_factory=Counter)
+    statuses: Counter[int] = field(default_factory=Counter)
+    faults: Counter[str] = field(default_factory=Counter)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "total": sum(self.requests.values()),
+            "requests": dict(self.requests),
+            "statuses": {str(k): v for k, v in self.statuses.items()},
+            "faults": dict(self.faults),
+        }
+
+    def reset(self) -> None:
+        self.requests.clear()
+        self.statuses.clear()
+        self.faults.clear()
+
+
+def error_body(status: int, code: str, message: str) -> bytes:
+    return json.dumps(
+        {
+            "object": "error",
+            "status": status,
+            "code": code,
+            "message": message,
+            "request_id": str(uuid.uuid4()),
+        }
+    ).encode()
+
+
+async def send_json(
+    send: Send, status: int, body: bytes, headers: dict[str, str] | None = None
+) -> None:
+    raw_headers = [
+        (b"content-type", b"application/json; charset=utf-8"),
+        (b"content-length", str(len(body)).encode()),
+    ]
+    raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+    await send({"type": "http.response.start", "status": status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+class Gate:
+    def __init__(self, app: ASGIApp, config: GateConfig) -> None:
+        self.app = app
+        self.config = config
+        self.stats = Stats()
+        self.bucket = TokenBucket(config.rate_limit, config.burst)
+        self.random = random.Random(config.seed)
+
+    def reconfigure(self, **changes: Any) -> None:
+        for key, value in changes.items():
+            if key == "faults":
+                value = parse_faults(value)
+            setattr(self.config, key, value)
+        self.bucket = TokenBucket(self.config.rate_limit, self.config.burst)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
+            await self.app(scope, receive, send)
+            return
+        route = f"{scope['method']} {_ID_SEGMENT.sub('/{id}', scope['path'])}"
+        self.stats.requests[route] += 1
+        status_holder: dict[str, int] = {}
+
+        async def counting_send(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status_holder["status"] = message["status"]
+                self.stats.statuses[message["status"]] += 1
+            await send(message)
+
+        refusal = self._refuse(scope)
+        if refusal is not None:
+            status, code, message, headers = refusal
+            await send_json(counting_send, status, error_body(status, code, message), headers)
+            return
+        fault = self._draw_fault()
+        if fault is not None:
+            self.stats.faults[fault] += 1
+            await self._inject(fault, counting_send)
+            return
+        await self.app(scope, receive, counting_send)
+
+    def _refuse(self, scope: Scope) -> tuple[int, str, str, dict[str, str]] | None:
+        headers = {k.decode().lower(): v.decode("latin-1") for k, v in scope["headers"]}
+        auth = headers.get("authorization", "")
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        if not token or (self.config.token is not None and token != self.config.token):
+            return 401, "unauthorized", "API token is invalid.", {}
+        version = headers.get("notion-version")
+        if not version:
+            return (
+                400,
+                "missing_version",
+                "Notion-Version header failed validation: Notion-Version header should be "
+                "defined, instead was `undefined`.",
+                {},
+            )
+        if version not in SUPPORTED_VERSIONS:
+            return (
+                400,
+                "validation_error",
+                f"Notion-Version header failed validation: `{version}` is not supported by "
+                f"this emulator; use one of {', '.join(SUPPORTED_VERSIONS)}.",
+                {},
+            )
+        length = headers.get("content-length")
+        if length and length.isdigit() and int(length) > self.config.max_body_bytes:
+            return (
+                400,
+                "validation_error",
+                f"Request body too large: {length} bytes; the limit is "
+                f"{self.config.max_body_bytes} bytes.",
+                {},
+            )
+        wait = self.bucket.take(token)
+        if wait > 0:
+            return (
+                429,
+                "rate_limited",
+                "You have been rate limited. Please try again in a few minutes.",
+                {"Retry-After": str(max(1, math.ceil(wait)))},
+            )
+        return None
+
+    def _draw_fault(self) -> str | None:
+        if not self.config.faults:
+            return None
+        draw = self.random.random()
+        for kind, probability in self.config.faults.items():
+            if draw < probability:
+                return kind
+            draw -= probability
+        return None
+
+    async def _inject(self, fault: str, send: Send) -> None:
+        if fault in ("timeout", "drop"):
+            if fault == "timeout":
+                await asyncio.sleep(self.config.hang_seconds)
+            # Promise a body, send none, return: the server closes the connection mid-response.
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 200,
+                    "headers": [
+                        (b"content-type", b"application/json"),
+                        (b"content-length", b"1024"),
+                    ],
+                }
+            )
+            await send({"type": "http.response.body", "body": b'{"object":', "more_body": True})
+            return
+        code, message = _FAULT_CODES[fault]
+        status = int(fault)
+        headers = {"Retry-After": "1"} if status in (429, 529) else {}
+        await send_json(send, status, error_body(status, code, message), headers)

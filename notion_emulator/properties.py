@@ -1,0 +1,467 @@
+"""Data source property schemas and page property values.
+
+Schemas are stored by property id, in Notion's response form. Page values are stored by
+property id too, in a compact form (option ids for selects), so that renaming a property or an
+option never touches the pages, exactly as in Notion.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import date, datetime
+from typing import Any
+
+from .errors import body_invalid, validation
+from .ids import new_id, new_property_id, parse_id
+from .richtext import COLORS, MAX_TEXT_LENGTH, plain_text, rich_text_array
+
+PROPERTY_TYPES = (
+    "title",
+    "rich_text",
+    "number",
+    "select",
+    "multi_select",
+    "status",
+    "checkbox",
+    "date",
+    "url",
+    "email",
+    "phone_number",
+    "relation",
+    "unique_id",
+    "created_time",
+    "last_edited_time",
+    "people",
+    "files",
+)
+READ_ONLY_TYPES = ("unique_id", "created_time", "last_edited_time")
+NUMBER_FORMATS = (
+    "number",
+    "number_with_commas",
+    "percent",
+    "dollar",
+    "euro",
+    "pound",
+    "yen",
+    "rupee",
+    "won",
+    "yuan",
+    "real",
+    "lira",
+    "franc",
+    "canadian_dollar",
+    "australian_dollar",
+)
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_color_cycle = itertools.cycle([c for c in COLORS if c != "default"])
+
+Schema = dict[str, dict[str, Any]]  # property id -> property config (response form)
+
+
+def _option(raw: Any, path: str, existing: list[dict[str, Any]]) -> dict[str, Any]:
+    if not isinstance(raw, dict):
+        raise body_invalid(path, "should be an object", raw)
+    name = raw.get("name")
+    option_id = raw.get("id")
+    for option in existing:
+        if (option_id and option["id"] == option_id) or (name and option["name"] == name):
+            kept = dict(option)
+            if isinstance(name, str) and name:
+                kept["name"] = name
+            if raw.get("color") in COLORS:
+                kept["color"] = raw["color"]
+            return kept
+    if not isinstance(name, str) or not name:
+        raise body_invalid(f"{path}.name", "should be a non-empty string", name)
+    if "," in name:
+        raise body_invalid(f"{path}.name", "should not contain commas", name)
+    if len(name) > 100:
+        raise body_invalid(f"{path}.name.length", "should be ≤ `100`", len(name))
+    color = raw.get("color", "default")
+    if color not in COLORS:
+        raise body_invalid(f"{path}.color", f"should be one of {', '.join(COLORS)}", color)
+    description = raw.get("description")
+    return {"id": new_id(), "name": name, "color": color, "description": description}
+
+
+def _options(raw: Any, path: str, existing: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    if raw is None:
+        return list(existing)
+    if not isinstance(raw, list):
+        raise body_invalid(path, "should be an array", raw)
+    options = [_option(item, f"{path}[{i}]", existing) for i, item in enumerate(raw)]
+    names = [o["name"] for o in options]
+    if len(set(names)) != len(names):
+        raise body_invalid(path, "should not contain duplicate option names", names)
+    return options
+
+
+def property_config(
+    raw: Any,
+    path: str,
+    existing: dict[str, Any] | None,
+    resolve_data_source: Any,
+) -> dict[str, Any]:
+    """Build the response-form config of one property from a request fragment.
+
+    ``existing`` is the current config when the property is being updated; options and ids are
+    kept. ``resolve_data_source`` maps a data source id to its database id (or raises).
+    """
+    if not isinstance(raw, dict):
+        raise body_invalid(path, "should be an object", raw)
+    kinds = [k for k in raw if k in PROPERTY_TYPES]
+    declared = raw.get("type")
+    if declared is not None and declared not in PROPERTY_TYPES:
+        raise body_invalid(f"{path}.type", "should be a supported property type", declared)
+    if len(kinds) > 1:
+        raise body_invalid(path, "should declare exactly one property type", kinds)
+    kind = kinds[0] if kinds else declared
+    if kind is None:
+        if existing is None:
+            raise body_invalid(path, "should declare a property type", raw)
+        kind = existing["type"]
+    unknown = [k for k in raw if k not in (*PROPERTY_TYPES, "type", "name", "description")]
+    if unknown:
+        raise body_invalid(f"{path}.{unknown[0]}", "should be not present", raw[unknown[0]])
+    body = raw.get(kind, {})
+    if body is None:
+        body = {}
+    if not isinstance(body, dict):
+        raise body_invalid(f"{path}.{kind}", "should be an object", body)
+    same_type = existing is not None and existing["type"] == kind
+    previous = existing[kind] if same_type and existing is not None else {}
+    config: dict[str, Any]
+    if kind in ("select", "multi_select"):
+        config = {
+            "options": _options(
+                body.get("options"), f"{path}.{kind}.options", previous.get("options", [])
+            )
+        }
+    elif kind == "status":
+        defaults = [
+            {"name": "Not started", "color": "default"},
+            {"name": "In progress", "color": "blue"},
+            {"name": "Done", "color": "green"},
+        ]
+        options = _options(
+            body.get("options", None if previous else defaults),
+            f"{path}.status.options",
+            previous.get("options", []),
+        )
+        config = {
+            "options": options,
+            "groups": previous.get("groups")
+            or [
+                {"id": new_id(), "name": "To-do", "color": "gray", "option_ids": [options[0]["id"]]}
+                if options
+                else {"id": new_id(), "name": "To-do", "color": "gray", "option_ids": []},
+                {
+                    "id": new_id(),
+                    "name": "In progress",
+                    "color": "blue",
+                    "option_ids": [o["id"] for o in options[1:-1]],
+                },
+                {
+                    "id": new_id(),
+                    "name": "Complete",
+                    "color": "green",
+                    "option_ids": [options[-1]["id"]] if len(options) > 1 else [],
+                },
+            ],
+        }
+    elif kind == "number":
+        number_format = body.get("format", previous.get("format", "number"))
+        if number_format not in NUMBER_FORMATS:
+            raise body_invalid(f"{path}.number.format", "should be a number format", number_format)
+        config = {"format": number_format}
+    elif kind == "relation":
+        target = body.get("data_source_id", previous.get("data_source_id"))
+        target = parse_id(target, f"{path}.relation.data_source_id")
+        database_id = resolve_data_source(target)
+        relation_type = body.get("type", "single_property")
+        if relation_type not in ("single_property", "dual_property"):
+            raise body_invalid(
+                f"{path}.relation.type",
+                "should be `single_property` or `dual_property`",
+                relation_type,
+            )
+        config = {
+            "database_id": database_id,
+            "data_source_id": target,
+            "type": relation_type,
+            relation_type: {},
+        }
+    elif kind == "unique_id":
+        prefix = body.get("prefix", previous.get("prefix"))
+        if prefix is not None and not isinstance(prefix, str):
+            raise body_invalid(f"{path}.unique_id.prefix", "should be a string or `null`", prefix)
+        config = {"prefix": prefix}
+    else:
+        if body:
+            key = next(iter(body))
+            raise body_invalid(f"{path}.{kind}.{key}", "should be not present", body[key])
+        config = {}
+    description = raw.get("description", existing.get("description") if existing else None)
+    return {
+        "id": existing["id"] if existing else ("title" if kind == "title" else new_property_id()),
+        "name": existing["name"] if existing else "",
+        "description": description,
+        "type": kind,
+        kind: config,
+    }
+
+
+def find_property(schema: Schema, key: str) -> dict[str, Any] | None:
+    """Look a property up by name first, then by id (as Notion does)."""
+    for prop in schema.values():
+        if prop["name"] == key:
+            return prop
+    return schema.get(key)
+
+
+def apply_schema_update(
+    schema: Schema, raw: Any, resolve_data_source: Any, *, creating: bool = False
+) -> Schema:
+    """Apply a ``properties`` object of a create or update request; return the new schema."""
+    if not isinstance(raw, dict):
+        raise body_invalid("body.properties", "should be an object", raw)
+    result = {pid: dict(prop) for pid, prop in schema.items()}
+    for key, fragment in raw.items():
+        path = f"body.properties.{key}"
+        current = None if creating else find_property(result, key)
+        if fragment is None:
+            if current is None:
+                raise validation(f"{key} is not a property that exists.")
+            if current["type"] == "title":
+                raise validation("Cannot delete the title property.")
+            del result[current["id"]]
+            continue
+        if current is not None and current["type"] == "title" and isinstance(fragment, dict):
+            other = [k for k in fragment if k in PROPERTY_TYPES and k != "title"]
+            if other:
+                raise validation("Cannot change the type of the title property.")
+        config = property_config(fragment, path, current, resolve_data_source)
+        new_name = fragment.get("name") if isinstance(fragment, dict) else None
+        if new_name is not None and (not isinstance(new_name, str) or not new_name.strip()):
+            raise body_invalid(f"{path}.name", "should be a non-empty string", new_name)
+        config["name"] = new_name or (current["name"] if current else key)
+        if config["type"] == "title" and current is None:
+            titles = [p for p in result.values() if p["type"] == "title"]
+            if titles and not creating:
+                raise validation("A data source can have only one title property.")
+            if titles:
+                raise validation("Only one title property is allowed.")
+        if current is not None and current["id"] != config["id"]:
+            del result[current["id"]]
+        result[config["id"]] = config
+    names = [p["name"] for p in result.values()]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise validation(f"Property names must be unique: {', '.join(sorted(duplicates))}.")
+    if not any(p["type"] == "title" for p in result.values()):
+        raise validation("Title is not provided. A data source needs one title property.")
+    return result
+
+
+# --- page values -------------------------------------------------------------------------------
+
+
+def _parse_date(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise body_invalid(path, "should be a valid ISO 8601 date string", value)
+    try:
+        if _ISO_DATE.match(value):
+            date.fromisoformat(value)
+        else:
+            datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise body_invalid(path, "should be a valid ISO 8601 date string", value) from None
+    return value
+
+
+def _select_option(prop: dict[str, Any], raw: Any, path: str, create: bool) -> str:
+    if not isinstance(raw, dict):
+        raise body_invalid(path, "should be an object", raw)
+    options: list[dict[str, Any]] = prop[prop["type"]]["options"]
+    option_id, name = raw.get("id"), raw.get("name")
+    for option in options:
+        if (option_id and option["id"] == option_id) or (name and option["name"] == name):
+            return str(option["id"])
+    if option_id and not name:
+        raise validation(f"Could not find option with id: {option_id} for property {prop['name']}.")
+    if not isinstance(name, str) or not name:
+        raise body_invalid(f"{path}.name", "should be a non-empty string", name)
+    if not create:
+        raise validation(f'Invalid status option. Status option "{name}" does not exist.')
+    if "," in name:
+        raise body_invalid(f"{path}.name", "should not contain commas", name)
+    color = raw.get("color") if raw.get("color") in COLORS else next(_color_cycle)
+    option = {"id": new_id(), "name": name, "color": color, "description": None}
+    options.append(option)
+    return str(option["id"])
+
+
+def page_value(prop: dict[str, Any], raw: Any, path: str, page_exists: Any) -> tuple[Any, bool]:
+    """Validate one property value of a page request.
+
+    Returns the stored value and whether the schema changed (a new select option).
+    ``page_exists(data_source_id, page_id)`` checks relation targets.
+    """
+    kind = prop["type"]
+    if kind in READ_ONLY_TYPES:
+        raise validation(f"{prop['name']} is a read-only property ({kind}) and cannot be set.")
+    if not isinstance(raw, dict):
+        if kind == "title" and isinstance(raw, list):  # shorthand accepted by Notion
+            raw = {"title": raw}
+        else:
+            raise body_invalid(path, "should be an object", raw)
+    given = [k for k in raw if k in PROPERTY_TYPES]
+    if raw.get("type") not in (None, kind) or any(k != kind for k in given):
+        wrong = raw.get("type") or given[0]
+        raise validation(
+            f"{prop['name']} is expected to be {kind}. Received a {wrong} value instead."
+        )
+    if kind not in raw:
+        raise body_invalid(f"{path}.{kind}", "should be defined", None)
+    value = raw[kind]
+    vpath = f"{path}.{kind}"
+    if kind in ("title", "rich_text"):
+        return rich_text_array(value, vpath), False
+    if kind == "number":
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            raise body_invalid(vpath, "should be a number or `null`", value)
+        return value, False
+    if kind == "checkbox":
+        if not isinstance(value, bool):
+            raise body_invalid(vpath, "should be a boolean", value)
+        return value, False
+    if kind in ("url", "email", "phone_number"):
+        if value is not None and not isinstance(value, str):
+            raise body_invalid(vpath, "should be a string or `null`", value)
+        if isinstance(value, str) and len(value) > MAX_TEXT_LENGTH:
+            raise body_invalid(f"{vpath}.length", f"should be ≤ `{MAX_TEXT_LENGTH}`", len(value))
+        return (value or None), False
+    if kind in ("select", "status"):
+        if value is None:
+            return None, False
+        before = len(prop[kind]["options"])
+        option_id = _select_option(prop, value, vpath, create=kind == "select")
+        return option_id, len(prop[kind]["options"]) != before
+    if kind == "multi_select":
+        if not isinstance(value, list):
+            raise body_invalid(vpath, "should be an array", value)
+        if len(value) > 100:
+            raise body_invalid(f"{vpath}.length", "should be ≤ `100`", len(value))
+        before = len(prop[kind]["options"])
+        ids: list[str] = []
+        for i, item in enumerate(value):
+            option_id = _select_option(prop, item, f"{vpath}[{i}]", create=True)
+            if option_id not in ids:
+                ids.append(option_id)
+        return ids, len(prop[kind]["options"]) != before
+    if kind == "date":
+        if value is None:
+            return None, False
+        if not isinstance(value, dict):
+            raise body_invalid(vpath, "should be an object or `null`", value)
+        start = _parse_date(value.get("start"), f"{vpath}.start")
+        end = value.get("end")
+        if end is not None:
+            end = _parse_date(end, f"{vpath}.end")
+        time_zone = value.get("time_zone")
+        if time_zone is not None and not isinstance(time_zone, str):
+            raise body_invalid(f"{vpath}.time_zone", "should be a string or `null`", time_zone)
+        return {"start": start, "end": end, "time_zone": time_zone}, False
+    if kind == "relation":
+        if not isinstance(value, list):
+            raise body_invalid(vpath, "should be an array", value)
+        if len(value) > 100:
+            raise body_invalid(f"{vpath}.length", "should be ≤ `100`", len(value))
+        target = prop["relation"]["data_source_id"]
+        related: list[str] = []
+        for i, item in enumerate(value):
+            if not isinstance(item, dict):
+                raise body_invalid(f"{vpath}[{i}]", "should be an object", item)
+            page_id = parse_id(item.get("id"), f"{vpath}[{i}].id")
+            if not page_exists(target, page_id):
+                raise validation(
+                    f"Relation {prop['name']}: page {page_id} is not in the related data source."
+                )
+            if page_id not in related:
+                related.append(page_id)
+        return related, False
+    if kind == "people":
+        if not isinstance(value, list):
+            raise body_invalid(vpath, "should be an array", value)
+        return [
+            parse_id(u.get("id") if isinstance(u, dict) else u, f"{vpath}[{i}].id")
+            for i, u in enumerate(value)
+        ], False
+    if kind == "files":
+        if not isinstance(value, list):
+            raise body_invalid(vpath, "should be an array", value)
+        return value, False
+    raise validation(f"Property type {kind} is not supported by this emulator.")
+
+
+def empty_value(kind: str) -> Any:
+    if kind in ("title", "rich_text", "multi_select", "relation", "people", "files"):
+        return []
+    if kind == "checkbox":
+        return False
+    return None
+
+
+def render_value(prop: dict[str, Any], stored: Any, page: dict[str, Any]) -> dict[str, Any]:
+    """Render one page property value in Notion's response form."""
+    kind = prop["type"]
+    out: dict[str, Any] = {"id": prop["id"], "type": kind}
+    if kind in ("select", "status"):
+        option = next((o for o in prop[kind]["options"] if o["id"] == stored), None)
+        out[kind] = (
+            {"id": option["id"], "name": option["name"], "color": option["color"]}
+            if option
+            else None
+        )
+    elif kind == "multi_select":
+        by_id = {o["id"]: o for o in prop[kind]["options"]}
+        out[kind] = [
+            {"id": by_id[i]["id"], "name": by_id[i]["name"], "color": by_id[i]["color"]}
+            for i in (stored or [])
+            if i in by_id
+        ]
+    elif kind == "relation":
+        out[kind] = [{"id": i} for i in (stored or [])]
+        out["has_more"] = False
+    elif kind == "unique_id":
+        out[kind] = {"prefix": prop[kind]["prefix"], "number": page.get("unique_number")}
+    elif kind == "created_time":
+        out[kind] = page["created_time"]
+    elif kind == "last_edited_time":
+        out[kind] = page["last_edited_time"]
+    elif kind == "people":
+        out[kind] = [{"object": "user", "id": i} for i in (stored or [])]
+    else:
+        out[kind] = stored if stored is not None else empty_value(kind)
+    return out
+
+
+def title_of(schema: Schema, values: dict[str, Any]) -> str:
+    for prop in schema.values():
+        if prop["type"] == "title":
+            return plain_text(values.get(prop["id"]) or [])
+    return ""
+
+
+__all__ = [
+    "PROPERTY_TYPES",
+    "Schema",
+    "apply_schema_update",
+    "empty_value",
+    "find_property",
+    "page_value",
+    "property_config",
+    "render_value",
+    "title_of",
+]

@@ -1,0 +1,1 @@
+"""notion_schema package."""
