@@ -50,7 +50,7 @@ class Emulator:
             Route(
                 path,
                 make_endpoint(
-                    handler, self.store, self.config.clock, lambda: self.config.public_url
+                    handler, self.store, lambda: self.config.clock(), lambda: self.config.public_url
                 ),
                 methods=[method],
             )

@@ -433,7 +433,6 @@ def render_value(prop: dict[str, Any], stored: Any, page: dict[str, Any]) -> dic
         ]
     elif kind == "relation":
         out[kind] = [{"id": i} for i in (stored or [])]
-        out["has_more"] = False
     elif kind == "unique_id":
         out[kind] = {"prefix": prop[kind]["prefix"], "number": page.get("unique_number")}
     elif kind == "created_time":

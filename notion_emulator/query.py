@@ -317,7 +317,9 @@ def compile_filter(
 
 
 def _sort_key(schema: Schema, prop: dict[str, Any]) -> Callable[[dict[str, Any]], Any]:
+    """``(is_empty, value)`` for a page: empty values sort last in either direction."""
     kind, prop_id = prop["type"], prop["id"]
+    lowest = datetime.min.replace(tzinfo=UTC)
 
     def key(page: dict[str, Any]) -> Any:
         stored = page["values"].get(prop_id)
@@ -330,11 +332,11 @@ def _sort_key(schema: Schema, prop: dict[str, Any]) -> Callable[[dict[str, Any]]
             return (False, bool(stored))
         if kind in ("select", "status"):
             options = [o["id"] for o in prop[kind]["options"]]
-            return (stored is None, options.index(stored) if stored in options else 0)
+            return (stored not in options, options.index(stored) if stored in options else 0)
         if kind == "date":
-            return (stored is None, parse_instant(stored["start"]) if stored else datetime.min)
+            return (stored is None, parse_instant(stored["start"]) if stored else lowest)
         if kind in ("created_time", "last_edited_time"):
-            return (False, page[kind], page["seq"])
+            return (False, (page[kind], page["seq"]))
         if kind == "unique_id":
             return (False, page.get("unique_number") or 0)
         return (not stored, str(stored))
@@ -343,7 +345,7 @@ def _sort_key(schema: Schema, prop: dict[str, Any]) -> Callable[[dict[str, Any]]
 
 
 def _timestamp_key(stamp: str) -> Callable[[dict[str, Any]], Any]:
-    return lambda page: (page[stamp], page["seq"])
+    return lambda page: (False, (page[stamp], page["seq"]))
 
 
 def sort_pages(pages: list[dict[str, Any]], raw: Any, schema: Schema) -> list[dict[str, Any]]:
@@ -380,6 +382,7 @@ def sort_pages(pages: list[dict[str, Any]], raw: Any, schema: Schema) -> list[di
         if prop is None:
             raise validation(f"Could not find sort property with name or id: {key}")
         keys.append((_sort_key(schema, prop), direction == "descending"))
-    for key_fn, reverse in reversed(keys):
-        ordered.sort(key=key_fn, reverse=reverse)
+    for key_fn, reverse in reversed(keys):  # stable sorts, least significant key first
+        ordered.sort(key=lambda p, k=key_fn: k(p)[1], reverse=reverse)
+        ordered.sort(key=lambda p, k=key_fn: k(p)[0])
     return ordered

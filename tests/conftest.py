@@ -1,0 +1,146 @@
+"""Shared fixtures: a clean environment, the Notion emulator in process and on loopback, and
+the real notion-client talking to it, with every exchange checked against the OpenAPI
+description when ``shared/notion/openapi.json`` is present."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import AsyncIterator, Iterator
+from typing import Any
+
+import httpx
+import pytest
+from notion_client import AsyncClient, Client
+
+from bidboard.localserver import BackgroundServer
+from notion_emulator import Emulator, create_app
+from notion_emulator.transport import SyncASGITransport
+from tests.contract import SPEC_PATH, Contract, Exchange
+
+TOKEN = "secret_test_token"
+VERSION = "2026-03-11"
+_contract = Contract() if SPEC_PATH.exists() else None
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """Tests never read the developer's BIDBOARD_* variables, OPENAI_API_KEY or .env."""
+    for name in list(os.environ):
+        if name.startswith("BIDBOARD_") or name == "OPENAI_API_KEY":
+            monkeypatch.delenv(name)
+    monkeypatch.chdir(tmp_path)
+
+
+def _exchange(request: httpx.Request, response: httpx.Response) -> Exchange | None:
+    if not request.url.path.startswith("/v1/"):
+        return None
+    body = json.loads(request.content) if request.content else None
+    try:
+        answer = response.json()
+    except ValueError:
+        answer = None
+    return Exchange(request.method, request.url.path, body, response.status_code, answer)
+
+
+class Recorder:
+    """Keeps every exchange so that a test can look at it, and checks it against the contract."""
+
+    def __init__(self) -> None:
+        self.exchanges: list[Exchange] = []
+
+    def record(self, request: httpx.Request, response: httpx.Response) -> None:
+        exchange = _exchange(request, response)
+        if exchange is None:
+            return
+        self.exchanges.append(exchange)
+        # The description is of 2026-03-11; 2025-09-03 traffic is compared with the cassettes.
+        pinned = request.headers.get("notion-version") == VERSION
+        if _contract is not None and pinned and exchange.response_body is not None:
+            _contract.check(exchange)
+
+
+class RecordingTransport(httpx.BaseTransport):
+    def __init__(self, inner: httpx.BaseTransport, recorder: Recorder) -> None:
+        self.inner, self.recorder = inner, recorder
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        response = self.inner.handle_request(request)
+        response.read()
+        self.recorder.record(request, response)
+        return response
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class AsyncRecordingTransport(httpx.AsyncBaseTransport):
+    def __init__(self, inner: httpx.AsyncBaseTransport, recorder: Recorder) -> None:
+        self.inner, self.recorder = inner, recorder
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        await response.aread()
+        self.recorder.record(request, response)
+        return response
+
+
+@pytest.fixture
+def emulator() -> Iterator[Emulator]:
+    app = create_app(rate_limit=0)
+    yield app
+    app.store.close()
+
+
+@pytest.fixture
+def recorder() -> Recorder:
+    return Recorder()
+
+
+def make_client(app: Any, recorder: Recorder, *, version: str = VERSION, retry: bool = False,
+                auth: str | None = TOKEN) -> Client:
+    transport = RecordingTransport(SyncASGITransport(app), recorder)
+    return Client(auth=auth, base_url="http://notion.test", notion_version=version,
+                  client=httpx.Client(transport=transport),
+                  retry=None if retry else False)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def notion(emulator: Emulator, recorder: Recorder) -> Iterator[Client]:
+    client = make_client(emulator, recorder)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+async def anotion(emulator: Emulator, recorder: Recorder) -> AsyncIterator[AsyncClient]:
+    transport = AsyncRecordingTransport(httpx.ASGITransport(app=emulator), recorder)
+    client = AsyncClient(auth=TOKEN, base_url="http://notion.test", notion_version=VERSION,
+                         client=httpx.AsyncClient(transport=transport), retry=False)
+    yield client
+    await client.aclose()
+
+
+@pytest.fixture
+def root_page(notion: Client) -> str:
+    found: Any = notion.search(query="bidboard", filter={"property": "object", "value": "page"})
+    return str(found["results"][0]["id"])
+
+
+@pytest.fixture
+def live_server() -> Iterator[tuple[BackgroundServer, Emulator]]:
+    """The emulator served by uvicorn on loopback (rate limit off; tests reconfigure it)."""
+    app = create_app(rate_limit=0)
+    with BackgroundServer(app) as server:
+        yield server, app
+    app.store.close()
+
+
+@pytest.fixture(scope="session")
+def contract() -> Contract | None:
+    return _contract
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"

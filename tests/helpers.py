@@ -1,0 +1,58 @@
+"""Builders shared by the emulator tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from notion_client import Client
+
+STAGES = ["New", "Drafted", "Needs attention", "Reviewing", "Submitted", "Won"]
+
+
+def text(value: str) -> list[dict[str, Any]]:
+    return [{"type": "text", "text": {"content": value}}]
+
+
+def make_database(notion: Client, parent: str, title: str = "Jobs") -> tuple[str, str]:
+    """A database with one property of every type bidboard uses; returns (database, source)."""
+    portfolio: Any = notion.databases.create(
+        parent={"type": "page_id", "page_id": parent}, title=text("Portfolio"),
+        initial_data_source={"properties": {"Name": {"title": {}}}},
+    )
+    portfolio_source = portfolio["data_sources"][0]["id"]
+    database: Any = notion.databases.create(
+        parent={"type": "page_id", "page_id": parent},
+        title=text(title),
+        initial_data_source={"properties": {
+            "Name": {"title": {}},
+            "Job key": {"rich_text": {}},
+            "Job URL": {"url": {}},
+            "Score": {"number": {"format": "number"}},
+            "Stage": {"select": {"options": [{"name": s, "color": "blue"} for s in STAGES]}},
+            "Skills": {"multi_select": {"options": [{"name": "python", "color": "green"}]}},
+            "Review": {"status": {}},
+            "Payment verified": {"checkbox": {}},
+            "Posted at": {"date": {}},
+            "Portfolio matches": {"relation": {"data_source_id": portfolio_source,
+                                               "type": "single_property",
+                                               "single_property": {}}},
+            "Card": {"unique_id": {"prefix": "JOB"}},
+            "Created": {"created_time": {}},
+            "Edited": {"last_edited_time": {}},
+        }},
+    )
+    return database["id"], database["data_sources"][0]["id"]
+
+
+def portfolio_source(notion: Client, database_source: str) -> str:
+    source: Any = notion.data_sources.retrieve(database_source)
+    return str(source["properties"]["Portfolio matches"]["relation"]["data_source_id"])
+
+
+def add_job(notion: Client, source: str, name: str, **values: Any) -> dict[str, Any]:
+    properties: dict[str, Any] = {"Name": {"title": text(name)}}
+    for key, value in values.items():
+        properties[key.replace("_", " ")] = value
+    page: Any = notion.pages.create(parent={"type": "data_source_id", "data_source_id": source},
+                                    properties=properties)
+    return dict(page)
