@@ -27,7 +27,7 @@ test: lint types pytest
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check bidboard flows notion_schema notion_emulator
+	$(VENV)/bin/ruff format --check .
 
 types: $(STAMP)
 	$(VENV)/bin/mypy

@@ -20,5 +20,8 @@ def configure_logging(level: str | int | None = None) -> None:
     root.addHandler(handler)
     root.setLevel(chosen)
     for name in ("notion_emulator", "notion_client"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+        library = logging.getLogger(name)
+        library.addHandler(handler)
+        library.setLevel(logging.WARNING)
+        library.propagate = False
     _configured = True

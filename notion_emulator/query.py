@@ -383,6 +383,10 @@ def sort_pages(pages: list[dict[str, Any]], raw: Any, schema: Schema) -> list[di
             raise validation(f"Could not find sort property with name or id: {key}")
         keys.append((_sort_key(schema, prop), direction == "descending"))
     for key_fn, reverse in reversed(keys):  # stable sorts, least significant key first
-        ordered.sort(key=lambda p, k=key_fn: k(p)[1], reverse=reverse)
-        ordered.sort(key=lambda p, k=key_fn: k(p)[0])
+        ordered.sort(key=_part(key_fn, 1), reverse=reverse)
+        ordered.sort(key=_part(key_fn, 0))
     return ordered
+
+
+def _part(key_fn: Callable[[dict[str, Any]], Any], index: int) -> Callable[[dict[str, Any]], Any]:
+    return lambda page: key_fn(page)[index]

@@ -97,12 +97,22 @@ def recorder() -> Recorder:
     return Recorder()
 
 
-def make_client(app: Any, recorder: Recorder, *, version: str = VERSION, retry: bool = False,
-                auth: str | None = TOKEN) -> Client:
+def make_client(
+    app: Any,
+    recorder: Recorder,
+    *,
+    version: str = VERSION,
+    retry: bool = False,
+    auth: str | None = TOKEN,
+) -> Client:
     transport = RecordingTransport(SyncASGITransport(app), recorder)
-    return Client(auth=auth, base_url="http://notion.test", notion_version=version,
-                  client=httpx.Client(transport=transport),
-                  retry=None if retry else False)  # type: ignore[arg-type]
+    return Client(
+        auth=auth,
+        base_url="http://notion.test",
+        notion_version=version,
+        client=httpx.Client(transport=transport),
+        retry=None if retry else False,
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -115,8 +125,13 @@ def notion(emulator: Emulator, recorder: Recorder) -> Iterator[Client]:
 @pytest.fixture
 async def anotion(emulator: Emulator, recorder: Recorder) -> AsyncIterator[AsyncClient]:
     transport = AsyncRecordingTransport(httpx.ASGITransport(app=emulator), recorder)
-    client = AsyncClient(auth=TOKEN, base_url="http://notion.test", notion_version=VERSION,
-                         client=httpx.AsyncClient(transport=transport), retry=False)
+    client = AsyncClient(
+        auth=TOKEN,
+        base_url="http://notion.test",
+        notion_version=VERSION,
+        client=httpx.AsyncClient(transport=transport),
+        retry=False,
+    )
     yield client
     await client.aclose()
 

@@ -169,6 +169,7 @@ class Contract:
         assert status in op["responses"], f"{name} answered {status}, not in the description"
         self._validate(
             base + "/" + _pointer("responses", status, "content", "application/json", "schema"),
-            body, f"{status} response of {name}",
+            body,
+            f"{status} response of {name}",
         )
         self.checked.add(f"{name} {status}")

@@ -16,30 +16,37 @@ def text(value: str) -> list[dict[str, Any]]:
 def make_database(notion: Client, parent: str, title: str = "Jobs") -> tuple[str, str]:
     """A database with one property of every type bidboard uses; returns (database, source)."""
     portfolio: Any = notion.databases.create(
-        parent={"type": "page_id", "page_id": parent}, title=text("Portfolio"),
+        parent={"type": "page_id", "page_id": parent},
+        title=text("Portfolio"),
         initial_data_source={"properties": {"Name": {"title": {}}}},
     )
     portfolio_source = portfolio["data_sources"][0]["id"]
     database: Any = notion.databases.create(
         parent={"type": "page_id", "page_id": parent},
         title=text(title),
-        initial_data_source={"properties": {
-            "Name": {"title": {}},
-            "Job key": {"rich_text": {}},
-            "Job URL": {"url": {}},
-            "Score": {"number": {"format": "number"}},
-            "Stage": {"select": {"options": [{"name": s, "color": "blue"} for s in STAGES]}},
-            "Skills": {"multi_select": {"options": [{"name": "python", "color": "green"}]}},
-            "Review": {"status": {}},
-            "Payment verified": {"checkbox": {}},
-            "Posted at": {"date": {}},
-            "Portfolio matches": {"relation": {"data_source_id": portfolio_source,
-                                               "type": "single_property",
-                                               "single_property": {}}},
-            "Card": {"unique_id": {"prefix": "JOB"}},
-            "Created": {"created_time": {}},
-            "Edited": {"last_edited_time": {}},
-        }},
+        initial_data_source={
+            "properties": {
+                "Name": {"title": {}},
+                "Job key": {"rich_text": {}},
+                "Job URL": {"url": {}},
+                "Score": {"number": {"format": "number"}},
+                "Stage": {"select": {"options": [{"name": s, "color": "blue"} for s in STAGES]}},
+                "Skills": {"multi_select": {"options": [{"name": "python", "color": "green"}]}},
+                "Review": {"status": {}},
+                "Payment verified": {"checkbox": {}},
+                "Posted at": {"date": {}},
+                "Portfolio matches": {
+                    "relation": {
+                        "data_source_id": portfolio_source,
+                        "type": "single_property",
+                        "single_property": {},
+                    }
+                },
+                "Card": {"unique_id": {"prefix": "JOB"}},
+                "Created": {"created_time": {}},
+                "Edited": {"last_edited_time": {}},
+            }
+        },
     )
     return database["id"], database["data_sources"][0]["id"]
 
@@ -53,6 +60,7 @@ def add_job(notion: Client, source: str, name: str, **values: Any) -> dict[str, 
     properties: dict[str, Any] = {"Name": {"title": text(name)}}
     for key, value in values.items():
         properties[key.replace("_", " ")] = value
-    page: Any = notion.pages.create(parent={"type": "data_source_id", "data_source_id": source},
-                                    properties=properties)
+    page: Any = notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": source}, properties=properties
+    )
     return dict(page)

@@ -30,14 +30,19 @@ def test_search_filters_by_object_and_paginates(notion: Client, root_page: str) 
     _, source = make_database(notion, root_page, "Searchable jobs")
     for i in range(5):
         add_job(notion, source, f"Searchable job {i}")
-    sources: Any = notion.search(query="searchable",
-                                 filter={"property": "object", "value": "data_source"})
+    sources: Any = notion.search(
+        query="searchable", filter={"property": "object", "value": "data_source"}
+    )
     assert [s["object"] for s in sources["results"]] == ["data_source"]
     seen: list[str] = []
     cursor = None
     while True:
-        batch: Any = notion.search(query="searchable job", page_size=2, start_cursor=cursor,
-                                   filter={"property": "object", "value": "page"})
+        batch: Any = notion.search(
+            query="searchable job",
+            page_size=2,
+            start_cursor=cursor,
+            filter={"property": "object", "value": "page"},
+        )
         seen += [p["id"] for p in batch["results"]]
         assert len(batch["results"]) <= 2
         if not batch["has_more"]:
@@ -53,8 +58,9 @@ def test_database_create_retrieve_update(notion: Client, root_page: str) -> None
     assert database["data_sources"] == [{"id": source_id, "name": "Jobs"}]
     assert database["parent"] == {"type": "page_id", "page_id": root_page}
     assert "archived" not in database and database["database_type"] is None
-    updated: Any = notion.databases.update(database_id, title=text("Pipeline"),
-                                           description=text("Upwork jobs"))
+    updated: Any = notion.databases.update(
+        database_id, title=text("Pipeline"), description=text("Upwork jobs")
+    )
     assert updated["title"][0]["plain_text"] == "Pipeline"
     assert updated["description"][0]["plain_text"] == "Upwork jobs"
     trashed: Any = notion.databases.update(database_id, in_trash=True)
@@ -67,10 +73,25 @@ def test_data_source_schema_has_every_property(notion: Client, root_page: str) -
     props = source["properties"]
     assert props["Name"]["id"] == "title"
     assert {p["type"] for p in props.values()} >= {
-        "title", "rich_text", "url", "number", "select", "multi_select", "status", "checkbox",
-        "date", "relation", "unique_id", "created_time", "last_edited_time"}
+        "title",
+        "rich_text",
+        "url",
+        "number",
+        "select",
+        "multi_select",
+        "status",
+        "checkbox",
+        "date",
+        "relation",
+        "unique_id",
+        "created_time",
+        "last_edited_time",
+    }
     assert [o["name"] for o in props["Stage"]["select"]["options"]][:3] == [
-        "New", "Drafted", "Needs attention"]
+        "New",
+        "Drafted",
+        "Needs attention",
+    ]
     assert props["Card"]["unique_id"] == {"prefix": "JOB"}
     assert props["Review"]["status"]["options"][0]["name"] == "Not started"
 
@@ -81,19 +102,32 @@ def test_data_source_update_adds_renames_removes_and_adds_options(
     _, source_id = make_database(notion, root_page)
     job = add_job(notion, source_id, "Job", Score={"number": 10})
     score_id = job["properties"]["Score"]["id"]
-    updated: Any = notion.data_sources.update(source_id, properties={
-        "Bid": {"number": {"format": "dollar"}},
-        "Score": {"name": "Fit score"},
-        "Job URL": None,
-        "Stage": {"select": {"options": [{"name": "New"}, {"name": "Drafted"},
-                                         {"name": "Archived", "color": "gray"}]}},
-    })
+    updated: Any = notion.data_sources.update(
+        source_id,
+        properties={
+            "Bid": {"number": {"format": "dollar"}},
+            "Score": {"name": "Fit score"},
+            "Job URL": None,
+            "Stage": {
+                "select": {
+                    "options": [
+                        {"name": "New"},
+                        {"name": "Drafted"},
+                        {"name": "Archived", "color": "gray"},
+                    ]
+                }
+            },
+        },
+    )
     props = updated["properties"]
     assert props["Bid"]["number"]["format"] == "dollar"
     assert "Score" not in props and props["Fit score"]["id"] == score_id
     assert "Job URL" not in props
     assert [o["name"] for o in props["Stage"]["select"]["options"]] == [
-        "New", "Drafted", "Archived"]
+        "New",
+        "Drafted",
+        "Archived",
+    ]
     page: Any = notion.pages.retrieve(job["id"])
     assert page["properties"]["Fit score"]["number"] == 10  # values follow the property id
     assert "Job URL" not in page["properties"]
@@ -126,8 +160,11 @@ def test_page_create_with_every_value_type_and_content(notion: Client, root_page
         ],
     )
     props = page["properties"]
-    assert page["parent"] == {"type": "data_source_id", "data_source_id": source_id,
-                              "database_id": page["parent"]["database_id"]}
+    assert page["parent"] == {
+        "type": "data_source_id",
+        "data_source_id": source_id,
+        "database_id": page["parent"]["database_id"],
+    }
     assert props["Score"]["number"] == 87.5
     assert props["Stage"]["select"]["name"] == "New"
     assert [o["name"] for o in props["Skills"]["multi_select"]] == ["python", "fastapi"]
@@ -140,15 +177,18 @@ def test_page_create_with_every_value_type_and_content(notion: Client, root_page
     assert page["created_time"].endswith(":00.000Z")  # minute precision, like Notion
     # a new select option is created on the fly, as Notion does
     source: Any = notion.data_sources.retrieve(source_id)
-    assert "fastapi" in [o["name"] for o in source["properties"]["Skills"]["multi_select"][
-        "options"]]
+    assert "fastapi" in [
+        o["name"] for o in source["properties"]["Skills"]["multi_select"]["options"]
+    ]
     blocks: Any = notion.blocks.children.list(page["id"])
     assert [b["type"] for b in blocks["results"]] == ["callout", "paragraph", "to_do"]
 
 
 def test_page_under_page_and_empty_values(notion: Client, root_page: str) -> None:
-    child: Any = notion.pages.create(parent={"type": "page_id", "page_id": root_page},
-                                     properties={"title": {"title": text("Weekly report")}})
+    child: Any = notion.pages.create(
+        parent={"type": "page_id", "page_id": root_page},
+        properties={"title": {"title": text("Weekly report")}},
+    )
     assert child["parent"] == {"type": "page_id", "page_id": root_page}
     _, source_id = make_database(notion, root_page)
     page = add_job(notion, source_id, "Bare")
@@ -156,8 +196,11 @@ def test_page_under_page_and_empty_values(notion: Client, root_page: str) -> Non
     assert props["Job key"]["rich_text"] == [] and props["Score"]["number"] is None
     assert props["Stage"]["select"] is None and props["Skills"]["multi_select"] == []
     assert props["Payment verified"]["checkbox"] is False and props["Posted at"]["date"] is None
-    assert props["Portfolio matches"] == {"id": props["Portfolio matches"]["id"],
-                                          "type": "relation", "relation": []}
+    assert props["Portfolio matches"] == {
+        "id": props["Portfolio matches"]["id"],
+        "type": "relation",
+        "relation": [],
+    }
     root_children: Any = notion.blocks.children.list(root_page)
     kinds = {b["type"] for b in root_children["results"]}
     assert kinds == {"child_page", "child_database"}
@@ -166,8 +209,9 @@ def test_page_under_page_and_empty_values(notion: Client, root_page: str) -> Non
 def test_page_update_properties_and_trash(notion: Client, root_page: str) -> None:
     _, source_id = make_database(notion, root_page)
     page = add_job(notion, source_id, "Job", Score={"number": 1}, Stage={"select": {"name": "New"}})
-    updated: Any = notion.pages.update(page["id"], properties={
-        "Score": {"number": 2}, "Stage": {"select": {"name": "Drafted"}}})
+    updated: Any = notion.pages.update(
+        page["id"], properties={"Score": {"number": 2}, "Stage": {"select": {"name": "Drafted"}}}
+    )
     assert updated["properties"]["Score"]["number"] == 2
     assert updated["properties"]["Stage"]["select"]["name"] == "Drafted"
     assert updated["properties"]["Name"]["title"][0]["plain_text"] == "Job"
@@ -179,23 +223,47 @@ def test_page_update_properties_and_trash(notion: Client, root_page: str) -> Non
     assert restored["in_trash"] is False
 
 
-def test_block_children_append_positions_list_update_delete(
-    notion: Client, root_page: str
-) -> None:
-    page: Any = notion.pages.create(parent={"type": "page_id", "page_id": root_page},
-                                    properties={"title": {"title": text("Blocks")}})
-    first: Any = notion.blocks.children.append(page["id"], children=[
-        {"paragraph": {"rich_text": text("one")}}, {"paragraph": {"rich_text": text("three")}}])
+def test_block_children_append_positions_list_update_delete(notion: Client, root_page: str) -> None:
+    page: Any = notion.pages.create(
+        parent={"type": "page_id", "page_id": root_page},
+        properties={"title": {"title": text("Blocks")}},
+    )
+    first: Any = notion.blocks.children.append(
+        page["id"],
+        children=[
+            {"paragraph": {"rich_text": text("one")}},
+            {"paragraph": {"rich_text": text("three")}},
+        ],
+    )
     one, three = (b["id"] for b in first["results"])
-    notion.blocks.children.append(page["id"], children=[
-        {"paragraph": {"rich_text": text("two")}}],
-        position={"type": "after_block", "after_block": {"id": one}})
-    notion.blocks.children.append(page["id"], children=[
-        {"heading_2": {"rich_text": text("zero")}}], position={"type": "start"})
-    nested: Any = notion.blocks.children.append(page["id"], children=[
-        {"toggle": {"rich_text": text("four"), "children": [
-            {"bulleted_list_item": {"rich_text": text("a"), "children": [
-                {"paragraph": {"rich_text": text("deep")}}]}}]}}])
+    notion.blocks.children.append(
+        page["id"],
+        children=[{"paragraph": {"rich_text": text("two")}}],
+        position={"type": "after_block", "after_block": {"id": one}},
+    )
+    notion.blocks.children.append(
+        page["id"],
+        children=[{"heading_2": {"rich_text": text("zero")}}],
+        position={"type": "start"},
+    )
+    nested: Any = notion.blocks.children.append(
+        page["id"],
+        children=[
+            {
+                "toggle": {
+                    "rich_text": text("four"),
+                    "children": [
+                        {
+                            "bulleted_list_item": {
+                                "rich_text": text("a"),
+                                "children": [{"paragraph": {"rich_text": text("deep")}}],
+                            }
+                        }
+                    ],
+                }
+            }
+        ],
+    )
     listed: Any = notion.blocks.children.list(page["id"])
     texts = [b[b["type"]]["rich_text"][0]["plain_text"] for b in listed["results"]]
     assert texts == ["zero", "one", "two", "three", "four"]
@@ -216,11 +284,18 @@ def test_block_children_append_positions_list_update_delete(
 
 
 def test_block_children_paginate(notion: Client, root_page: str) -> None:
-    page: Any = notion.pages.create(parent={"type": "page_id", "page_id": root_page},
-                                    properties={"title": {"title": text("Long")}})
+    page: Any = notion.pages.create(
+        parent={"type": "page_id", "page_id": root_page},
+        properties={"title": {"title": text("Long")}},
+    )
     for start in range(0, 250, 100):
-        notion.blocks.children.append(page["id"], children=[
-            {"paragraph": {"rich_text": text(str(i))}} for i in range(start, min(start + 100, 250))])
+        notion.blocks.children.append(
+            page["id"],
+            children=[
+                {"paragraph": {"rich_text": text(str(i))}}
+                for i in range(start, min(start + 100, 250))
+            ],
+        )
     seen, cursor = [], None
     while True:
         batch: Any = notion.blocks.children.list(page["id"], page_size=100, start_cursor=cursor)
@@ -232,24 +307,43 @@ def test_block_children_paginate(notion: Client, root_page: str) -> None:
 
 
 def test_tables_hold_rows_of_the_right_width(notion: Client, root_page: str) -> None:
-    page: Any = notion.pages.create(parent={"type": "page_id", "page_id": root_page},
-                                    properties={"title": {"title": text("Metrics")}}, children=[
-        {"table": {"table_width": 2, "has_column_header": True, "children": [
-            {"table_row": {"cells": [text("Search"), text("Replies")]}},
-            {"table_row": {"cells": [text("Backend"), text("3")]}}]}}])
+    page: Any = notion.pages.create(
+        parent={"type": "page_id", "page_id": root_page},
+        properties={"title": {"title": text("Metrics")}},
+        children=[
+            {
+                "table": {
+                    "table_width": 2,
+                    "has_column_header": True,
+                    "children": [
+                        {"table_row": {"cells": [text("Search"), text("Replies")]}},
+                        {"table_row": {"cells": [text("Backend"), text("3")]}},
+                    ],
+                }
+            }
+        ],
+    )
     table: Any = notion.blocks.children.list(page["id"])
     rows: Any = notion.blocks.children.list(table["results"][0]["id"])
     assert [r["table_row"]["cells"][0][0]["plain_text"] for r in rows["results"]] == [
-        "Search", "Backend"]
+        "Search",
+        "Backend",
+    ]
 
 
 def test_views_board_grouped_by_stage(notion: Client, root_page: str) -> None:
     database_id, source_id = make_database(notion, root_page)
     stage_id = notion.data_sources.retrieve(source_id)["properties"]["Stage"]["id"]  # type: ignore[index]
     view: Any = notion.views.create(
-        database_id=database_id, data_source_id=source_id, name="Board", type="board",
-        configuration={"type": "board", "group_by": {"type": "select", "property_id": stage_id,
-                                                     "sort": {"type": "manual"}}})
+        database_id=database_id,
+        data_source_id=source_id,
+        name="Board",
+        type="board",
+        configuration={
+            "type": "board",
+            "group_by": {"type": "select", "property_id": stage_id, "sort": {"type": "manual"}},
+        },
+    )
     assert view["type"] == "board"
     assert view["configuration"]["group_by"]["property_name"] == "Stage"
     listed: Any = notion.views.list(database_id=database_id)
@@ -267,10 +361,11 @@ def test_views_board_grouped_by_stage(notion: Client, root_page: str) -> None:
 
 def test_data_source_create_adds_a_second_source(notion: Client, root_page: str) -> None:
     database_id, _ = make_database(notion, root_page)
-    source: Any = notion.data_sources.create(parent={"type": "database_id",
-                                                     "database_id": database_id},
-                                             properties={"Title": {"title": {}}},
-                                             title=text("Archive"))
+    source: Any = notion.data_sources.create(
+        parent={"type": "database_id", "database_id": database_id},
+        properties={"Title": {"title": {}}},
+        title=text("Archive"),
+    )
     database: Any = notion.databases.retrieve(database_id)
     assert [s["name"] for s in database["data_sources"]] == ["Jobs", "Archive"]
     assert source["parent"] == {"type": "database_id", "database_id": database_id}
@@ -281,15 +376,21 @@ async def test_async_client_end_to_end(anotion: AsyncClient) -> None:
     found = await anotion.search(query="bidboard")
     root = found["results"][0]["id"]
     database = await anotion.databases.create(
-        parent={"type": "page_id", "page_id": root}, title=text("Async jobs"),
-        initial_data_source={"properties": {"Name": {"title": {}}, "Score": {"number": {}}}})
+        parent={"type": "page_id", "page_id": root},
+        title=text("Async jobs"),
+        initial_data_source={"properties": {"Name": {"title": {}}, "Score": {"number": {}}}},
+    )
     source = database["data_sources"][0]["id"]
     for score in (10, 90, 50):
-        await anotion.pages.create(parent={"type": "data_source_id", "data_source_id": source}, properties={
-            "Name": {"title": text(f"job {score}")}, "Score": {"number": score}})
+        await anotion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={"Name": {"title": text(f"job {score}")}, "Score": {"number": score}},
+        )
     result = await anotion.data_sources.query(
-        source, filter={"property": "Score", "number": {"greater_than": 20}},
-        sorts=[{"property": "Score", "direction": "descending"}])
+        source,
+        filter={"property": "Score", "number": {"greater_than": 20}},
+        sorts=[{"property": "Score", "direction": "descending"}],
+    )
     assert [p["properties"]["Score"]["number"] for p in result["results"]] == [90, 50]
 
 
@@ -297,11 +398,15 @@ def test_version_2025_09_03_carries_archived(emulator: Any, recorder: Any, root_
     from tests.conftest import make_client
 
     old = make_client(emulator, recorder, version="2025-09-03")
-    page: Any = old.pages.create(parent={"type": "page_id", "page_id": root_page},
-                                 properties={"title": {"title": text("Old")}})
+    page: Any = old.pages.create(
+        parent={"type": "page_id", "page_id": root_page},
+        properties={"title": {"title": text("Old")}},
+    )
     assert page["archived"] is False and page["in_trash"] is False
     trashed: Any = old.pages.update(page["id"], archived=True)
     assert trashed["archived"] is True and trashed["in_trash"] is True
-    database: Any = old.databases.create(parent={"type": "page_id", "page_id": root_page}, title=text("Old db"))
+    database: Any = old.databases.create(
+        parent={"type": "page_id", "page_id": root_page}, title=text("Old db")
+    )
     assert "database_type" not in database and database["archived"] is False
     old.close()

@@ -14,8 +14,14 @@ from tests.conftest import TOKEN, Recorder, make_client
 from tests.helpers import make_database, text
 
 
-def raw(app: Any, method: str, path: str, *, headers: dict[str, str] | None = None,
-        content: bytes | None = None) -> httpx.Response:
+def raw(
+    app: Any,
+    method: str,
+    path: str,
+    *,
+    headers: dict[str, str] | None = None,
+    content: bytes | None = None,
+) -> httpx.Response:
     base = {"Authorization": f"Bearer {TOKEN}", "Notion-Version": "2026-03-11"}
     with httpx.Client(transport=SyncASGITransport(app), base_url="http://notion.test") as http:
         return http.request(method, path, headers={**base, **(headers or {})}, content=content)
@@ -64,13 +70,20 @@ def test_400_for_an_unsupported_version(emulator: Emulator) -> None:
 
 def test_both_supported_versions_are_accepted(emulator: Emulator) -> None:
     for version in ("2025-09-03", "2026-03-11"):
-        assert raw(emulator, "GET", "/v1/users/me",
-                   headers={"Notion-Version": version}).status_code == 200
+        assert (
+            raw(emulator, "GET", "/v1/users/me", headers={"Notion-Version": version}).status_code
+            == 200
+        )
 
 
 def test_400_invalid_json(emulator: Emulator) -> None:
-    response = raw(emulator, "POST", "/v1/search", content=b"{not json",
-                   headers={"Content-Type": "application/json"})
+    response = raw(
+        emulator,
+        "POST",
+        "/v1/search",
+        content=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
     assert_error_body(response, 400, "invalid_json")
 
 
@@ -80,11 +93,13 @@ def test_400_invalid_request_url(emulator: Emulator) -> None:
 
 def test_404_object_not_found(notion: Client) -> None:
     missing = "11111111-2222-3333-4444-555555555555"
-    for call in (lambda: notion.pages.retrieve(missing),
-                 lambda: notion.databases.retrieve(missing),
-                 lambda: notion.data_sources.retrieve(missing),
-                 lambda: notion.blocks.retrieve(missing),
-                 lambda: notion.views.retrieve(missing)):
+    for call in (
+        lambda: notion.pages.retrieve(missing),
+        lambda: notion.databases.retrieve(missing),
+        lambda: notion.data_sources.retrieve(missing),
+        lambda: notion.blocks.retrieve(missing),
+        lambda: notion.views.retrieve(missing),
+    ):
         error = error_of(call)
         assert error.status == 404 and error.code == APIErrorCode.ObjectNotFound
         assert missing in str(error)
@@ -103,45 +118,89 @@ def _validation(call: Any, *fragments: str) -> None:
 
 
 def test_400_unknown_property(notion: Client, source: str) -> None:
-    _validation(lambda: notion.pages.create(
-        parent={"type": "data_source_id", "data_source_id": source},
-        properties={"Nope": {"number": 1}}), "Nope is not a property that exists.")
+    _validation(
+        lambda: notion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={"Nope": {"number": 1}},
+        ),
+        "Nope is not a property that exists.",
+    )
 
 
 def test_400_value_of_the_wrong_type(notion: Client, source: str) -> None:
-    _validation(lambda: notion.pages.create(
-        parent={"type": "data_source_id", "data_source_id": source},
-        properties={"Score": {"number": "eighty"}}), "Score.number", "number")
-    _validation(lambda: notion.pages.create(
-        parent={"type": "data_source_id", "data_source_id": source},
-        properties={"Score": {"rich_text": text("80")}}), "Score is expected to be number")
+    _validation(
+        lambda: notion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={"Score": {"number": "eighty"}},
+        ),
+        "Score.number",
+        "number",
+    )
+    _validation(
+        lambda: notion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={"Score": {"rich_text": text("80")}},
+        ),
+        "Score is expected to be number",
+    )
 
 
 def test_400_rich_text_over_2000_characters(notion: Client, source: str) -> None:
-    _validation(lambda: notion.pages.create(
-        parent={"type": "data_source_id", "data_source_id": source},
-        properties={"Job key": {"rich_text": text("x" * 2001)}}), "≤ `2000`", "2001")
+    _validation(
+        lambda: notion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={"Job key": {"rich_text": text("x" * 2001)}},
+        ),
+        "≤ `2000`",
+        "2001",
+    )
 
 
 def test_400_over_100_rich_text_items(notion: Client, source: str) -> None:
-    _validation(lambda: notion.pages.create(
-        parent={"type": "data_source_id", "data_source_id": source},
-        properties={"Job key": {"rich_text": text("x") * 101}}), "≤ `100`")
+    _validation(
+        lambda: notion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={"Job key": {"rich_text": text("x") * 101}},
+        ),
+        "≤ `100`",
+    )
 
 
 def test_400_over_100_blocks(notion: Client, root_page: str) -> None:
     blocks = [{"paragraph": {"rich_text": text(str(i))}} for i in range(101)]
-    _validation(lambda: notion.blocks.children.append(root_page, children=blocks),
-                "body.children.length", "≤ `100`")
+    _validation(
+        lambda: notion.blocks.children.append(root_page, children=blocks),
+        "body.children.length",
+        "≤ `100`",
+    )
 
 
 def test_400_nesting_too_deep(notion: Client, root_page: str) -> None:
-    deep = {"toggle": {"rich_text": text("1"), "children": [
-        {"toggle": {"rich_text": text("2"), "children": [
-            {"toggle": {"rich_text": text("3"), "children": [
-                {"paragraph": {"rich_text": text("4")}}]}}]}}]}}
-    _validation(lambda: notion.blocks.children.append(root_page, children=[deep]),
-                "children[0].toggle.children[0].toggle.children", "should be not present")
+    deep = {
+        "toggle": {
+            "rich_text": text("1"),
+            "children": [
+                {
+                    "toggle": {
+                        "rich_text": text("2"),
+                        "children": [
+                            {
+                                "toggle": {
+                                    "rich_text": text("3"),
+                                    "children": [{"paragraph": {"rich_text": text("4")}}],
+                                }
+                            }
+                        ],
+                    }
+                }
+            ],
+        }
+    }
+    _validation(
+        lambda: notion.blocks.children.append(root_page, children=[deep]),
+        "children[0].toggle.children[0].toggle.children",
+        "should be not present",
+    )
 
 
 def test_400_page_size_over_100(notion: Client, source: str) -> None:
@@ -150,15 +209,30 @@ def test_400_page_size_over_100(notion: Client, source: str) -> None:
 
 
 def test_400_malformed_filter(notion: Client, source: str) -> None:
-    _validation(lambda: notion.data_sources.query(
-        source, filter={"property": "Score", "number": {"bigger_than": 5}}), "bigger_than")
-    _validation(lambda: notion.data_sources.query(
-        source, filter={"property": "Score", "rich_text": {"contains": "5"}}),
-        "does not match filter rich_text")
-    _validation(lambda: notion.data_sources.query(
-        source, filter={"property": "Missing", "number": {"equals": 5}}), "Missing")
-    _validation(lambda: notion.data_sources.query(
-        source, filter={"property": "Score", "number": {"equals": "5"}}), "should be a number")
+    _validation(
+        lambda: notion.data_sources.query(
+            source, filter={"property": "Score", "number": {"bigger_than": 5}}
+        ),
+        "bigger_than",
+    )
+    _validation(
+        lambda: notion.data_sources.query(
+            source, filter={"property": "Score", "rich_text": {"contains": "5"}}
+        ),
+        "does not match filter rich_text",
+    )
+    _validation(
+        lambda: notion.data_sources.query(
+            source, filter={"property": "Missing", "number": {"equals": 5}}
+        ),
+        "Missing",
+    )
+    _validation(
+        lambda: notion.data_sources.query(
+            source, filter={"property": "Score", "number": {"equals": "5"}}
+        ),
+        "should be a number",
+    )
 
 
 def test_400_malformed_id(notion: Client) -> None:
@@ -166,25 +240,35 @@ def test_400_malformed_id(notion: Client) -> None:
 
 
 def test_400_editing_a_trashed_page(notion: Client, source: str) -> None:
-    page: Any = notion.pages.create(parent={"type": "data_source_id", "data_source_id": source},
-                                    properties={"Name": {"title": text("gone")}})
+    page: Any = notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": source},
+        properties={"Name": {"title": text("gone")}},
+    )
     notion.pages.update(page["id"], in_trash=True)
-    _validation(lambda: notion.pages.update(page["id"], properties={"Score": {"number": 1}}),
-                "archived")
+    _validation(
+        lambda: notion.pages.update(page["id"], properties={"Score": {"number": 1}}), "archived"
+    )
 
 
 def test_400_archived_is_not_a_2026_03_11_field(notion: Client, source: str) -> None:
-    page: Any = notion.pages.create(parent={"type": "data_source_id", "data_source_id": source},
-                                    properties={"Name": {"title": text("x")}})
+    page: Any = notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": source},
+        properties={"Name": {"title": text("x")}},
+    )
     _validation(lambda: notion.pages.update(page["id"], archived=True), "body.archived")
 
 
 def test_a_rejected_request_changes_nothing(notion: Client, source: str) -> None:
     before: Any = notion.data_sources.retrieve(source)
-    _validation(lambda: notion.pages.create(
-        parent={"type": "data_source_id", "data_source_id": source},
-        properties={"Skills": {"multi_select": [{"name": "brand-new"}]},
-                    "Score": {"number": "bad"}}))
+    _validation(
+        lambda: notion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={
+                "Skills": {"multi_select": [{"name": "brand-new"}]},
+                "Score": {"number": "bad"},
+            },
+        )
+    )
     after: Any = notion.data_sources.retrieve(source)
     assert after["properties"]["Skills"] == before["properties"]["Skills"]
     assert notion.data_sources.query(source)["results"] == []  # type: ignore[index]
@@ -206,8 +290,10 @@ def test_429_rate_limited_with_integer_retry_after(recorder: Recorder) -> None:
     assert error.headers["retry-after"].isdigit() and int(error.headers["retry-after"]) >= 1
 
 
-@pytest.mark.parametrize(("status", "code"), [
-    (500, "internal_server_error"), (503, "service_unavailable"), (529, "service_overload")])
+@pytest.mark.parametrize(
+    ("status", "code"),
+    [(500, "internal_server_error"), (503, "service_unavailable"), (529, "service_overload")],
+)
 def test_5xx_from_fault_injection(status: int, code: str) -> None:
     app = create_app(rate_limit=0, faults=f"{status}:1.0")
     assert_error_body(raw(app, "GET", "/v1/users/me"), status, code)

@@ -18,8 +18,10 @@ def board(notion: Client, root_page: str) -> dict[str, Any]:
     """Five jobs with known values; returns the data source id and the pages by name."""
     _, source = make_database(notion, root_page)
     portfolio = portfolio_source(notion, source)
-    item: Any = notion.pages.create(parent={"type": "data_source_id", "data_source_id": portfolio},
-                                    properties={"Name": {"title": text("3PL dashboard")}})
+    item: Any = notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": portfolio},
+        properties={"Name": {"title": text("3PL dashboard")}},
+    )
     rows = [
         ("FastAPI backend", "~01a", 90, "New", ["python", "fastapi"], True, "2026-11-20", [item]),
         ("Postgres tuning", "~01b", 72, "Drafted", ["postgres"], True, "2026-11-21T09:30:00Z", []),
@@ -32,14 +34,16 @@ def board(notion: Client, root_page: str) -> dict[str, Any]:
         pages[name] = notion.pages.create(
             parent={"type": "data_source_id", "data_source_id": source},
             properties={
-                "Name": {"title": text(name)}, "Job key": {"rich_text": text(key)},
+                "Name": {"title": text(name)},
+                "Job key": {"rich_text": text(key)},
                 "Score": {"number": score},
                 "Stage": {"select": {"name": stage} if stage else None},
                 "Skills": {"multi_select": [{"name": s} for s in skills]},
                 "Payment verified": {"checkbox": verified},
                 "Posted at": {"date": {"start": posted} if posted else None},
                 "Portfolio matches": {"relation": [{"id": r["id"]} for r in related]},
-            })
+            },
+        )
     return {"source": source, "pages": pages, "item": item["id"]}
 
 
@@ -53,65 +57,109 @@ CASES = [
     ({"property": "Name", "title": {"starts_with": "post"}}, ["Postgres tuning"]),
     ({"property": "Name", "title": {"ends_with": "FIXES"}}, ["WordPress fixes"]),
     ({"property": "Name", "title": {"equals": "Data pipeline"}}, ["Data pipeline"]),
-    ({"property": "Name", "rich_text": {"does_not_contain": "a"}},
-     ["Postgres tuning", "WordPress fixes"]),
+    (
+        {"property": "Name", "rich_text": {"does_not_contain": "a"}},
+        ["Postgres tuning", "WordPress fixes"],
+    ),
     ({"property": "Job key", "rich_text": {"equals": "~01c"}}, ["WordPress fixes"]),
-    ({"property": "Job key", "rich_text": {"does_not_equal": "~01c"}},
-     ["FastAPI backend", "Postgres tuning", "Zapier automation", "Data pipeline"]),
+    (
+        {"property": "Job key", "rich_text": {"does_not_equal": "~01c"}},
+        ["FastAPI backend", "Postgres tuning", "Zapier automation", "Data pipeline"],
+    ),
     ({"property": "Job key", "rich_text": {"is_empty": True}}, []),
     ({"property": "Score", "number": {"equals": 72}}, ["Postgres tuning", "Data pipeline"]),
     ({"property": "Score", "number": {"greater_than": 72}}, ["FastAPI backend"]),
-    ({"property": "Score", "number": {"greater_than_or_equal_to": 72}},
-     ["FastAPI backend", "Postgres tuning", "Data pipeline"]),
+    (
+        {"property": "Score", "number": {"greater_than_or_equal_to": 72}},
+        ["FastAPI backend", "Postgres tuning", "Data pipeline"],
+    ),
     ({"property": "Score", "number": {"less_than": 72}}, ["WordPress fixes"]),
     ({"property": "Score", "number": {"less_than_or_equal_to": 15}}, ["WordPress fixes"]),
-    ({"property": "Score", "number": {"does_not_equal": 72}},
-     ["FastAPI backend", "WordPress fixes", "Zapier automation"]),
+    (
+        {"property": "Score", "number": {"does_not_equal": 72}},
+        ["FastAPI backend", "WordPress fixes", "Zapier automation"],
+    ),
     ({"property": "Score", "number": {"is_empty": True}}, ["Zapier automation"]),
     ({"property": "Stage", "select": {"equals": "New"}}, ["FastAPI backend", "Zapier automation"]),
-    ({"property": "Stage", "select": {"does_not_equal": "New"}},
-     ["Postgres tuning", "WordPress fixes", "Data pipeline"]),
+    (
+        {"property": "Stage", "select": {"does_not_equal": "New"}},
+        ["Postgres tuning", "WordPress fixes", "Data pipeline"],
+    ),
     ({"property": "Stage", "select": {"is_empty": True}}, ["Data pipeline"]),
-    ({"property": "Stage", "select": {"is_not_empty": True}},
-     ["FastAPI backend", "Postgres tuning", "WordPress fixes", "Zapier automation"]),
-    ({"property": "Skills", "multi_select": {"contains": "python"}},
-     ["FastAPI backend", "Data pipeline"]),
-    ({"property": "Skills", "multi_select": {"does_not_contain": "python"}},
-     ["Postgres tuning", "WordPress fixes", "Zapier automation"]),
+    (
+        {"property": "Stage", "select": {"is_not_empty": True}},
+        ["FastAPI backend", "Postgres tuning", "WordPress fixes", "Zapier automation"],
+    ),
+    (
+        {"property": "Skills", "multi_select": {"contains": "python"}},
+        ["FastAPI backend", "Data pipeline"],
+    ),
+    (
+        {"property": "Skills", "multi_select": {"does_not_contain": "python"}},
+        ["Postgres tuning", "WordPress fixes", "Zapier automation"],
+    ),
     ({"property": "Skills", "multi_select": {"is_empty": True}}, ["Zapier automation"]),
-    ({"property": "Payment verified", "checkbox": {"equals": True}},
-     ["FastAPI backend", "Postgres tuning", "Data pipeline"]),
-    ({"property": "Payment verified", "checkbox": {"does_not_equal": True}},
-     ["WordPress fixes", "Zapier automation"]),
+    (
+        {"property": "Payment verified", "checkbox": {"equals": True}},
+        ["FastAPI backend", "Postgres tuning", "Data pipeline"],
+    ),
+    (
+        {"property": "Payment verified", "checkbox": {"does_not_equal": True}},
+        ["WordPress fixes", "Zapier automation"],
+    ),
     ({"property": "Posted at", "date": {"equals": "2026-11-21"}}, ["Postgres tuning"]),
     ({"property": "Posted at", "date": {"before": "2026-11-21"}}, ["FastAPI backend"]),
-    ({"property": "Posted at", "date": {"on_or_before": "2026-11-21"}},
-     ["FastAPI backend", "Postgres tuning"]),
+    (
+        {"property": "Posted at", "date": {"on_or_before": "2026-11-21"}},
+        ["FastAPI backend", "Postgres tuning"],
+    ),
     ({"property": "Posted at", "date": {"after": "2026-11-22"}}, ["Data pipeline"]),
-    ({"property": "Posted at", "date": {"on_or_after": "2026-11-22"}},
-     ["WordPress fixes", "Data pipeline"]),
+    (
+        {"property": "Posted at", "date": {"on_or_after": "2026-11-22"}},
+        ["WordPress fixes", "Data pipeline"],
+    ),
     ({"property": "Posted at", "date": {"after": "2026-11-24T15:59:00Z"}}, ["Data pipeline"]),
     ({"property": "Posted at", "date": {"after": "2026-11-24T16:00:00Z"}}, []),
     ({"property": "Posted at", "date": {"is_empty": True}}, ["Zapier automation"]),
-    ({"property": "Card", "unique_id": {"greater_than": 3}},
-     ["Zapier automation", "Data pipeline"]),
+    (
+        {"property": "Card", "unique_id": {"greater_than": 3}},
+        ["Zapier automation", "Data pipeline"],
+    ),
     ({"property": "Card", "unique_id": {"equals": 1}}, ["FastAPI backend"]),
-    ({"and": [{"property": "Score", "number": {"greater_than": 50}},
-              {"property": "Payment verified", "checkbox": {"equals": True}},
-              {"or": [{"property": "Stage", "select": {"equals": "New"}},
-                      {"property": "Stage", "select": {"is_empty": True}}]}]},
-     ["FastAPI backend", "Data pipeline"]),
-    ({"or": [{"property": "Job key", "rich_text": {"equals": "~01a"}},
-             {"property": "Job key", "rich_text": {"equals": "~01d"}},
-             {"property": "Job key", "rich_text": {"equals": "~99z"}}]},
-     ["FastAPI backend", "Zapier automation"]),
+    (
+        {
+            "and": [
+                {"property": "Score", "number": {"greater_than": 50}},
+                {"property": "Payment verified", "checkbox": {"equals": True}},
+                {
+                    "or": [
+                        {"property": "Stage", "select": {"equals": "New"}},
+                        {"property": "Stage", "select": {"is_empty": True}},
+                    ]
+                },
+            ]
+        },
+        ["FastAPI backend", "Data pipeline"],
+    ),
+    (
+        {
+            "or": [
+                {"property": "Job key", "rich_text": {"equals": "~01a"}},
+                {"property": "Job key", "rich_text": {"equals": "~01d"}},
+                {"property": "Job key", "rich_text": {"equals": "~99z"}},
+            ]
+        },
+        ["FastAPI backend", "Zapier automation"],
+    ),
 ]
 
 
-@pytest.mark.parametrize(("flt", "expected"), CASES,
-                         ids=[f"{i}-{next(iter(c[0]))}" for i, c in enumerate(CASES)])
-def test_filter(notion: Client, board: dict[str, Any], flt: dict[str, Any],
-                expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("flt", "expected"), CASES, ids=[f"{i}-{next(iter(c[0]))}" for i, c in enumerate(CASES)]
+)
+def test_filter(
+    notion: Client, board: dict[str, Any], flt: dict[str, Any], expected: list[str]
+) -> None:
     assert names(notion, board["source"], filter=flt) == expected
 
 
@@ -127,17 +175,23 @@ def test_timestamp_filters(emulator: Any, recorder: Recorder, root_page: str) ->
     emulator.config.clock = lambda: now
     notion = make_client(emulator, recorder)
     _, source = make_database(notion, root_page)
-    early: Any = notion.pages.create(parent={"type": "data_source_id", "data_source_id": source},
-                                     properties={"Name": {"title": text("early")}})
+    early: Any = notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": source},
+        properties={"Name": {"title": text("early")}},
+    )
     now += timedelta(hours=2)
-    notion.pages.create(parent={"type": "data_source_id", "data_source_id": source},
-                        properties={"Name": {"title": text("late")}})
+    notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": source},
+        properties={"Name": {"title": text("late")}},
+    )
     now += timedelta(hours=2)
     notion.pages.update(early["id"], properties={"Score": {"number": 1}})
     after = {"timestamp": "created_time", "created_time": {"after": "2026-11-25T10:00:00Z"}}
     assert names(notion, source, filter=after) == ["late"]
-    edited = {"timestamp": "last_edited_time",
-              "last_edited_time": {"on_or_after": "2026-11-25T12:00:00Z"}}
+    edited = {
+        "timestamp": "last_edited_time",
+        "last_edited_time": {"on_or_after": "2026-11-25T12:00:00Z"},
+    }
     assert names(notion, source, filter=edited) == ["early"]
     by_property = {"property": "Edited", "last_edited_time": {"before": "2026-11-25T12:00:00Z"}}
     assert names(notion, source, filter=by_property) == ["late"]
@@ -153,16 +207,25 @@ def test_compound_filters_nest_two_levels_not_three(notion: Client, board: dict[
 
 
 def test_sorts_by_property_and_timestamp(notion: Client, board: dict[str, Any]) -> None:
-    by_score = names(notion, board["source"], sorts=[
-        {"property": "Score", "direction": "descending"},
-        {"property": "Name", "direction": "ascending"}])
-    assert by_score[:4] == ["FastAPI backend", "Data pipeline", "Postgres tuning",
-                            "WordPress fixes"]
-    by_name = names(notion, board["source"], sorts=[{"property": "Name",
-                                                    "direction": "ascending"}])
+    by_score = names(
+        notion,
+        board["source"],
+        sorts=[
+            {"property": "Score", "direction": "descending"},
+            {"property": "Name", "direction": "ascending"},
+        ],
+    )
+    assert by_score[:4] == [
+        "FastAPI backend",
+        "Data pipeline",
+        "Postgres tuning",
+        "WordPress fixes",
+    ]
+    by_name = names(notion, board["source"], sorts=[{"property": "Name", "direction": "ascending"}])
     assert by_name == sorted(by_name, key=str.lower)
-    newest_first = names(notion, board["source"], sorts=[{"timestamp": "created_time",
-                                                         "direction": "descending"}])
+    newest_first = names(
+        notion, board["source"], sorts=[{"timestamp": "created_time", "direction": "descending"}]
+    )
     assert newest_first == list(reversed(list(board["pages"])))
 
 
@@ -184,17 +247,21 @@ def test_pagination_over_hundreds_of_pages(recorder: Recorder) -> None:
     found: Any = notion.search(query="bidboard")
     _, source = make_database(notion, found["results"][0]["id"])
     for i in range(300):
-        notion.pages.create(parent={"type": "data_source_id", "data_source_id": source},
-                            properties={"Name": {"title": text(f"job {i:03}")},
-                                        "Score": {"number": i % 10}})
+        notion.pages.create(
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties={"Name": {"title": text(f"job {i:03}")}, "Score": {"number": i % 10}},
+        )
     seen: list[str] = []
     cursor = None
     calls = 0
     while True:
         batch: Any = notion.data_sources.query(
-            source, page_size=100, start_cursor=cursor,
+            source,
+            page_size=100,
+            start_cursor=cursor,
             filter={"property": "Score", "number": {"greater_than_or_equal_to": 0}},
-            sorts=[{"property": "Name", "direction": "descending"}])
+            sorts=[{"property": "Name", "direction": "descending"}],
+        )
         calls += 1
         seen += [p["properties"]["Name"]["title"][0]["plain_text"] for p in batch["results"]]
         if not batch["has_more"]:

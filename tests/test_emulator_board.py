@@ -1,0 +1,84 @@
+"""The read-only HTML board: databases listed, cards grouped by Stage, hostile text escaped."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from notion_client import Client
+
+from notion_emulator import Emulator
+from notion_emulator.transport import SyncASGITransport
+from tests.helpers import add_job, make_database
+
+
+def get(app: Emulator, path: str) -> httpx.Response:
+    with httpx.Client(transport=SyncASGITransport(app), base_url="http://notion.test") as http:
+        return http.get(path)
+
+
+def test_index_lists_databases(emulator: Emulator, notion: Client, root_page: str) -> None:
+    assert "No databases yet" in get(emulator, "/").text
+    make_database(notion, root_page, "Jobs")
+    page = get(emulator, "/").text
+    assert "Jobs" in page and "Portfolio" in page
+
+
+def test_board_groups_cards_by_stage(emulator: Emulator, notion: Client, root_page: str) -> None:
+    _, source = make_database(notion, root_page)
+    add_job(
+        notion, source, "FastAPI backend", Stage={"select": {"name": "New"}}, Score={"number": 88}
+    )
+    add_job(notion, source, "Postgres tuning", Stage={"select": {"name": "Drafted"}})
+    add_job(notion, source, "No stage yet")
+    html = get(emulator, f"/board/{source}").text
+    columns = re.findall(r"data-group='([^']+)'><h2>[^<]+<span class='count'>(\d+)", html)
+    assert columns[:3] == [("New", "1"), ("Drafted", "1"), ("Needs attention", "0")]
+    assert ("No Stage", "1") in columns
+    assert "Score: 88" in html
+
+
+def test_hostile_titles_are_escaped(emulator: Emulator, notion: Client, root_page: str) -> None:
+    _, source = make_database(notion, root_page)
+    job: Any = add_job(
+        notion, source, "<script>alert('x')</script>", Stage={"select": {"name": "New"}}
+    )
+    for path in (f"/board/{source}", f"/page/{job['id']}"):
+        html = get(emulator, path).text
+        assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_page_view_shows_properties_and_content(
+    emulator: Emulator, notion: Client, root_page: str
+) -> None:
+    _, source = make_database(notion, root_page)
+    job: Any = notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": source},
+        properties={
+            "Name": {"title": [{"type": "text", "text": {"content": "Card"}}]},
+            "Score": {"number": 61},
+        },
+        children=[
+            {
+                "callout": {
+                    "rich_text": [
+                        {
+                            "type": "text",
+                            "text": {
+                                "content": "Draft: review it, then submit it yourself on Upwork."
+                            },
+                        }
+                    ]
+                }
+            }
+        ],
+    )
+    html = get(emulator, f"/page/{job['id']}").text
+    assert "<h1>Card</h1>" in html and ">61<" in html and "submit it yourself" in html
+    assert get(emulator, job["url"].replace("http://notion.test", "")).status_code == 200
+
+
+def test_unknown_ids_are_404(emulator: Emulator) -> None:
+    assert get(emulator, "/board/not-an-id").status_code == 404
+    assert get(emulator, "/page/11111111-2222-3333-4444-555555555555").status_code == 404
