@@ -16,7 +16,7 @@ from notion_client import Client
 from notion_client.client import ClientOptions, RetryOptions
 
 from .errors import ConfigError, NotionError
-from .http import EgressPolicy, guarded_client
+from .http import EgressPolicy, PacedTransport, Pacer, guarded_client
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -30,13 +30,18 @@ def build_notion_client(
 ) -> Client:
     """A ``notion_client.Client`` for ``settings``; inject ``transport`` to serve in process.
 
+    Every request is checked against the egress policy, then paced to
+    ``settings.notion_rate_limit`` requests a second.
+
     The injected ``httpx.Client`` is owned by the caller: close it with ``client.close()``
     (``with Client(...)`` would replace it, see notion-sdk-py).
     """
     if settings.notion_token is None:
         raise ConfigError("BIDBOARD_NOTION_TOKEN is not set")
     policy = EgressPolicy.for_urls([settings.notion_base_url], settings.allowed_hosts)
-    http = guarded_client(policy, transport=transport, timeout=60.0)
+    # Refuse first (guard), then wait for a slot (pace), then send.
+    paced = PacedTransport(Pacer(settings.notion_rate_limit), transport)
+    http = guarded_client(policy, transport=paced, timeout=60.0)
     options = ClientOptions(
         auth=settings.notion_token.get_secret_value(),
         base_url=settings.notion_base_url,

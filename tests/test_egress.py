@@ -88,3 +88,20 @@ def test_notion_client_pointed_at_upwork_refuses() -> None:
 
 def test_egress_refusal_is_a_policy_error() -> None:
     assert issubclass(EgressRefused, PolicyError)
+
+
+def test_pacer_spaces_calls_at_the_rate() -> None:
+    from bidboard.http import Pacer
+
+    now = [100.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(4.0, clock=lambda: now[0], sleep=sleep)
+    waits = [pacer.wait() for _ in range(5)]
+    assert waits == [0.0, 0.25, 0.25, 0.25, 0.25]
+    now[0] += 10  # idle time is not banked into a burst
+    assert pacer.wait() == 0.0 and pacer.wait() == 0.25

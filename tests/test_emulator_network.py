@@ -273,3 +273,52 @@ def test_walkthrough_250_pages_then_429_without_retries(tmp_path: Path) -> None:
         "batch 3: 50 pages, has_more=False",
     ]
     assert "429 rate_limited Retry-After=1" in lines[-1]
+
+
+@pytest.mark.anyio
+async def test_async_client_over_a_real_socket(live_server: Live) -> None:
+    from notion_client import AsyncClient
+
+    server, app = live_server
+    client = AsyncClient(auth="secret", base_url=server.url, notion_version="2026-03-11")
+    try:
+        found = await client.search(query="bidboard")
+        database = await client.databases.create(
+            parent={"type": "page_id", "page_id": found["results"][0]["id"]},
+            title=text("Async over HTTP"),
+            initial_data_source={"properties": {"Name": {"title": {}}}},
+        )
+        source = database["data_sources"][0]["id"]
+        for i in range(3):
+            await client.pages.create(
+                parent={"type": "data_source_id", "data_source_id": source},
+                properties={"Name": {"title": text(f"async {i}")}},
+            )
+        result = await client.data_sources.query(source, page_size=2)
+        assert len(result["results"]) == 2 and result["has_more"] is True
+    finally:
+        await client.aclose()
+    assert app.stats["requests"]["POST /v1/pages"] == 3
+
+
+def test_paced_notion_client_meets_no_429_at_the_limit(live_server: Live) -> None:
+    from pydantic import SecretStr
+
+    from bidboard.notion import build_notion_client
+    from bidboard.settings import Settings
+
+    server, app = live_server
+    configure(server.url, rate_limit=10, burst=3)
+    settings = Settings(
+        notion_token=SecretStr("t"), notion_base_url=server.url, notion_rate_limit=10
+    )
+    client = build_notion_client(settings, max_retries=0)
+    started = time.monotonic()
+    try:
+        for _ in range(30):
+            client.users.me()
+    finally:
+        client.close()
+    elapsed = time.monotonic() - started
+    assert app.stats["statuses"] == {"200": 30}
+    assert elapsed >= 2.8  # 30 requests spaced 0.1 s apart
