@@ -463,8 +463,8 @@ async def data_sources_query(ctx: Context, source_id: str) -> dict[str, Any]:
     body = await ctx.body()
     ctx.check_keys(
         body,
-        ("sorts", "filter", "start_cursor", "page_size", "is_archived", "result_type", "in_trash"),
-        old_only=("archived",),
+        ("sorts", "filter", "start_cursor", "page_size", "is_archived", "result_type"),
+        old_only=("archived", "in_trash"),
     )
     size = page_size(body.get("page_size"), "body")
     schema = source["schema"]

@@ -174,6 +174,18 @@ def test_a_request_the_description_rejects_must_be_answered_400(contract: Contra
         contract.check(accepted)
 
 
+def _kind(body: Any) -> str | None:
+    """What a response body is, finely enough that its keys should match Notion's exactly."""
+    if not isinstance(body, dict) or "object" not in body:
+        return None
+    kind = str(body["object"])
+    if kind in ("block", "list"):
+        return f"{kind}:{body.get('type')}"
+    if kind == "view" and "configuration" not in body:
+        return "view:partial"
+    return kind
+
+
 def _cassette_objects() -> dict[str, set[frozenset[str]]]:
     shapes: dict[str, set[frozenset[str]]] = {}
     for path in sorted(CASSETTES.glob("*.yaml")):
@@ -185,16 +197,9 @@ def _cassette_objects() -> dict[str, set[frozenset[str]]]:
                 body = json.loads(interaction["response"]["body"]["string"])
             except ValueError:
                 continue
-            if not isinstance(body, dict) or "object" not in body:
-                continue
-            kind = body["object"]
-            if kind == "block":
-                kind = f"block:{body.get('type')}"
-            if kind == "list":
-                kind = f"list:{body.get('type')}"
-            if kind == "view" and "configuration" not in body:
-                kind = "view:partial"
-            shapes.setdefault(kind, set()).add(frozenset(body))
+            kind = _kind(body)
+            if kind is not None:
+                shapes.setdefault(kind, set()).add(frozenset(body))
     return shapes
 
 
@@ -208,16 +213,8 @@ def test_2025_09_03_shapes_match_recorded_notion_traffic(
     compared = set()
     for exchange in recorder.exchanges:
         body = exchange.response_body
-        if not isinstance(body, dict) or "object" not in body:
-            continue
-        kind = body["object"]
-        if kind == "block":
-            kind = f"block:{body.get('type')}"
-        if kind == "list":
-            kind = f"list:{body.get('type')}"
-        if kind == "view" and "configuration" not in body:
-            kind = "view:partial"
-        if kind == "error" or kind not in recorded:
+        kind = _kind(body)
+        if kind is None or kind == "error" or kind not in recorded:
             continue
         keys = frozenset(body)
         assert keys in recorded[kind], (

@@ -208,31 +208,22 @@ def test_400_page_size_over_100(notion: Client, source: str) -> None:
     _validation(lambda: notion.search(page_size=500), "page_size")
 
 
-def test_400_malformed_filter(notion: Client, source: str) -> None:
-    _validation(
-        lambda: notion.data_sources.query(
-            source, filter={"property": "Score", "number": {"bigger_than": 5}}
-        ),
-        "bigger_than",
-    )
-    _validation(
-        lambda: notion.data_sources.query(
-            source, filter={"property": "Score", "rich_text": {"contains": "5"}}
-        ),
-        "does not match filter rich_text",
-    )
-    _validation(
-        lambda: notion.data_sources.query(
-            source, filter={"property": "Missing", "number": {"equals": 5}}
-        ),
-        "Missing",
-    )
-    _validation(
-        lambda: notion.data_sources.query(
-            source, filter={"property": "Score", "number": {"equals": "5"}}
-        ),
-        "should be a number",
-    )
+@pytest.mark.parametrize(
+    ("flt", "message"),
+    [
+        ({"property": "Score", "number": {"bigger_than": 5}}, "bigger_than"),
+        ({"property": "Score", "rich_text": {"contains": "5"}}, "does not match filter rich_text"),
+        ({"property": "Missing", "number": {"equals": 5}}, "Missing"),
+        ({"property": "Score", "number": {"equals": "5"}}, "should be a number"),
+        ({"property": "Score"}, "exactly one filter type"),
+        ({"and": {"property": "Score"}}, "should be an array"),
+        ({"timestamp": "posted_time", "posted_time": {}}, "created_time"),
+    ],
+)
+def test_400_malformed_filter(
+    notion: Client, source: str, flt: dict[str, Any], message: str
+) -> None:
+    _validation(lambda: notion.data_sources.query(source, filter=flt), message)
 
 
 def test_400_malformed_id(notion: Client) -> None:
@@ -297,3 +288,12 @@ def test_429_rate_limited_with_integer_retry_after(recorder: Recorder) -> None:
 def test_5xx_from_fault_injection(status: int, code: str) -> None:
     app = create_app(rate_limit=0, faults=f"{status}:1.0")
     assert_error_body(raw(app, "GET", "/v1/users/me"), status, code)
+
+
+def test_400_body_over_500_kb(emulator: Emulator) -> None:
+    body = b'{"query": "' + b"x" * (500 * 1024) + b'"}'
+    response = raw(
+        emulator, "POST", "/v1/search", content=body, headers={"Content-Type": "application/json"}
+    )
+    message = assert_error_body(response, 400, "validation_error")["message"]
+    assert "too large" in message

@@ -270,3 +270,14 @@ def test_pagination_over_hundreds_of_pages(recorder: Recorder) -> None:
         cursor = batch["next_cursor"]
     assert calls == 3
     assert seen == [f"job {i:03}" for i in reversed(range(300))]
+
+
+def test_trashed_pages_can_be_asked_for_in_2025_09_03(
+    emulator: Any, recorder: Recorder, notion: Client, board: dict[str, Any]
+) -> None:
+    notion.pages.update(board["pages"]["WordPress fixes"]["id"], in_trash=True)
+    old = make_client(emulator, recorder, version="2025-09-03")
+    trashed: Any = old.data_sources.query(board["source"], in_trash=True)
+    assert [p["id"] for p in trashed["results"]] == [board["pages"]["WordPress fixes"]["id"]]
+    with pytest.raises(Exception, match="in_trash"):
+        notion.data_sources.query(board["source"], in_trash=True)
