@@ -36,6 +36,20 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--no-serve", dest="serve", action="store_false", help="stop the emulator when the run ends"
     )
+    init = commands.add_parser("init", help="create or find the Notion databases (idempotent)")
+    init.add_argument(
+        "--parent-page",
+        metavar="ID",
+        default=None,
+        help="Notion page to create them under (default: BIDBOARD_NOTION_PARENT_PAGE_ID)",
+    )
+    commands.add_parser("verify", help="report drift between Notion and bidboard's schema")
+    migrate = commands.add_parser("migrate", help="add missing properties and options")
+    migrate.add_argument(
+        "--force",
+        action="store_true",
+        help="also replace properties of the wrong type (their values go)",
+    )
     return parser
 
 
@@ -48,6 +62,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run(args)
             return 0
+        if args.command in ("init", "verify", "migrate"):
+            from . import schema_commands
+            from .settings import load_settings
+
+            settings = load_settings()
+            if args.command == "init":
+                return schema_commands.run_init(settings, args.parent_page)
+            if args.command == "verify":
+                return schema_commands.run_verify(settings)
+            return schema_commands.run_migrate(settings, args.force)
         if args.command == "demo":
             from . import demo
             from .settings import load_settings

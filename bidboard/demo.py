@@ -1,141 +1,116 @@
 """``bidboard demo``: the main job on embedded defaults, offline.
 
-Today it starts the Notion emulator (data kept in ``<data dir>/emulator.sqlite3``), creates a
-sample Jobs database through the real notion-client over HTTP, writes sample cards (upserted by
-job key, so a rerun adds no duplicate) and prints where to look.
+It starts the Notion emulator (data kept in ``<data dir>/emulator.sqlite3``) unless a Notion token
+is configured, sets up bidboard's databases (``init``), writes sample cards through the board
+gateway (a rerun finds them and adds no duplicate) and prints where to look.
 """
 
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
-from typing import Any
+from collections import Counter
+from datetime import UTC, datetime
 
-from notion_client import Client
 from pydantic import SecretStr
 
+from notion_schema import bootstrap
+from notion_schema.workspace import save_workspace
+
+from . import blocks as b
+from .errors import ConfigError
+from .factory import notion_from_settings
+from .gateway import BoardGateway
 from .localserver import BackgroundServer
-from .notion import build_notion_client, payload
+from .models import JobCard, Stage
+from .notion import Notion
+from .schema_commands import _previous
 from .settings import Settings
 
-SAMPLE_DATABASE = "bidboard sample jobs"
 DEMO_TOKEN = "demo-local-emulator-token"  # noqa: S105 - the local emulator accepts any token
-SAMPLE_JOBS = [
-    ("~01a1b2c3d4e5f60001", "FastAPI backend for a logistics dashboard", 85, "New"),
-    ("~01a1b2c3d4e5f60002", "Postgres query tuning for a SaaS app", 72, "New"),
-    ("~01a1b2c3d4e5f60003", "Notion + Zapier automation for a small agency", 64, "Drafted"),
-    ("~01a1b2c3d4e5f60004", "WordPress theme tweaks", 18, "Needs attention"),
+DRAFT_NOTE = "Draft: review it, then submit it yourself on Upwork. bidboard never sends anything."
+SAMPLE_CARDS = [
+    JobCard(
+        job_key="~01a1b2c3d4e5f60001",
+        name="FastAPI backend for a logistics dashboard",
+        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60001",
+        source="email",
+        budget_type="Hourly",
+        budget_min=40,
+        budget_max=60,
+        skills=["Python", "FastAPI"],
+        score=85,
+        stage=Stage.NEW,
+    ),
+    JobCard(
+        job_key="~01a1b2c3d4e5f60002",
+        name="Postgres query tuning for a SaaS app",
+        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60002",
+        source="rss",
+        budget_type="Fixed",
+        budget_min=1500,
+        skills=["PostgreSQL"],
+        score=72,
+        stage=Stage.NEW,
+    ),
+    JobCard(
+        job_key="~01a1b2c3d4e5f60003",
+        name="Notion + Zapier automation for a small agency",
+        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60003",
+        source="email",
+        budget_type="Fixed",
+        budget_min=800,
+        skills=["Notion", "Zapier"],
+        score=64,
+        stage=Stage.DRAFTED,
+    ),
+    JobCard(
+        job_key="~01a1b2c3d4e5f60004",
+        name="WordPress theme tweaks",
+        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60004",
+        source="json",
+        budget_type="Hourly",
+        budget_min=15,
+        budget_max=25,
+        skills=["WordPress"],
+        score=18,
+        stage=Stage.NEEDS_ATTENTION,
+    ),
 ]
-STAGES = [
-    ("New", "blue"),
-    ("Drafted", "purple"),
-    ("Needs attention", "red"),
-    ("Reviewing", "yellow"),
-    ("Submitted", "orange"),
-    ("Viewed", "brown"),
-    ("Replied", "pink"),
-    ("Interview", "green"),
-    ("Won", "green"),
-    ("Lost", "gray"),
-    ("Skipped", "default"),
-]
 
 
-@dataclass
-class DemoResult:
-    database_id: str
-    data_source_id: str
-    created: int
-    existing: int
-
-
-def _text(value: str) -> list[dict[str, Any]]:
-    return [{"type": "text", "text": {"content": value}}]
-
-
-def _root_page(client: Client) -> str:
-    found = payload(client.search(query="bidboard", filter={"property": "object", "value": "page"}))
+def _root_page(notion: Notion) -> str:
+    found = notion.call(
+        "find root page",
+        notion.client.search,
+        safe=True,
+        query="bidboard",
+        filter={"property": "object", "value": "page"},
+    )
     for page in found["results"]:
         if page["parent"]["type"] == "workspace":
             return str(page["id"])
-    raise RuntimeError("the emulator has no root page titled 'bidboard'")
+    raise ConfigError(
+        "no page titled 'bidboard' is shared with the integration: "
+        "set BIDBOARD_NOTION_PARENT_PAGE_ID"
+    )
 
 
-def _sample_database(client: Client, parent_page_id: str) -> tuple[str, str]:
-    found = payload(
-        client.search(query=SAMPLE_DATABASE, filter={"property": "object", "value": "data_source"})
-    )
-    for source in found["results"]:
-        return str(source["parent"]["database_id"]), str(source["id"])
-    database = payload(
-        client.databases.create(
-            parent={"type": "page_id", "page_id": parent_page_id},
-            title=_text(SAMPLE_DATABASE),
-            initial_data_source={
-                "properties": {
-                    "Name": {"title": {}},
-                    "Job key": {"rich_text": {}},
-                    "Score": {"number": {"format": "number"}},
-                    "Stage": {"select": {"options": [{"name": n, "color": c} for n, c in STAGES]}},
-                }
-            },
-        )
-    )
-    source_id = str(database["data_sources"][0]["id"])
-    client.views.create(
-        database_id=database["id"],
-        data_source_id=source_id,
-        name="Board",
-        type="board",
-        configuration={
-            "type": "board",
-            "group_by": {"type": "select", "property_id": "Stage", "sort": {"type": "manual"}},
-        },
-    )
-    return str(database["id"]), source_id
-
-
-def run_sample(client: Client, parent_page_id: str | None = None) -> DemoResult:
-    parent = parent_page_id or _root_page(client)
-    database_id, source_id = _sample_database(client, parent)
-    keys = [key for key, *_ in SAMPLE_JOBS]
-    existing = payload(
-        client.data_sources.query(
-            source_id,
-            filter={"or": [{"property": "Job key", "rich_text": {"equals": k}} for k in keys]},
-            filter_properties=["Job key"],
-        )
-    )
-    have = {
-        "".join(t["plain_text"] for t in p["properties"]["Job key"]["rich_text"])
-        for p in existing["results"]
-    }
+def run(settings: Settings, notion: Notion) -> tuple[BoardGateway, int, int]:
+    parent = settings.notion_parent_page_id or _root_page(notion)
+    report = bootstrap.init(notion, parent, settings.notion_base_url, _previous(settings))
+    save_workspace(settings.data_dir, report.workspace)
+    gateway = BoardGateway(notion, report.workspace)
+    now = datetime.now(UTC)
+    existing = gateway.find_cards(card.job_key for card in SAMPLE_CARDS)
     created = 0
-    for key, title, score, stage in SAMPLE_JOBS:
-        if key in have:
+    for card in SAMPLE_CARDS:
+        if card.job_key in existing:
             continue
-        client.pages.create(
-            parent={"type": "data_source_id", "data_source_id": source_id},
-            properties={
-                "Name": {"title": _text(title)},
-                "Job key": {"rich_text": _text(key)},
-                "Score": {"number": score},
-                "Stage": {"select": {"name": stage}},
-            },
-            children=[
-                {
-                    "callout": {
-                        "rich_text": _text(
-                            "Draft: review it, then submit it yourself on Upwork. "
-                            "bidboard never sends anything."
-                        )
-                    }
-                }
-            ],
-        )
+        card = card.model_copy(update={"received_at": now})
+        gateway.create_card(card, [b.callout(DRAFT_NOTE), b.paragraph(f"Sample job: {card.name}.")])
         created += 1
-    return DemoResult(database_id, source_id, created, len(have))
+    return gateway, created, len(existing)
 
 
 def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> int:
@@ -154,15 +129,20 @@ def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> 
         print(f"Notion emulator on {server.url} (data: {db_path})")
     else:
         print(f"Using Notion at {settings.notion_base_url}")
-    client = build_notion_client(settings)
+    notion = notion_from_settings(settings)
     try:
-        result = run_sample(client, settings.notion_parent_page_id)
+        gateway, created, existing = run(settings, notion)
+        stages = Counter(
+            s.card.stage.value if s.card.stage else "(none)"
+            for s in gateway.iter_cards(properties=["Stage"])
+        )
     finally:
-        client.close()
-    print(f"Sample database: {SAMPLE_DATABASE} ({result.database_id})")
-    print(f"Cards: {result.created} created, {result.existing} already there")
+        notion.close()
+    print(f"Cards: {created} created, {existing} already there")
+    print("By stage: " + ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items())))
+    print(f"Notion requests: {notion.stats.calls}")
     if server is not None:
-        print(f"Board: {server.url}/board/{result.data_source_id}")
+        print(f"Board: {server.url}/board/{gateway.ids.data_source_id}")
     print(f"Wall time: {time.monotonic() - started:.2f}s")
     interactive = sys.stdin.isatty() if serve is None else serve
     if server is not None:

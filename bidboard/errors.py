@@ -51,6 +51,7 @@ class NotionError(BidboardError):
         self.status = status
         self.code = code
         self.request_id = request_id
+        self.retry_after: float | None = None
 
 
 class AlertError(BidboardError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,6 +38,7 @@ class EmulatorConfig:
     seed: int | None = None
     public_url: str | None = None
     clock: Callable[[], datetime] = field(default=_utcnow)
+    monotonic: Callable[[], float] = field(default=time.monotonic)
 
 
 class Emulator:
@@ -80,6 +82,7 @@ class Emulator:
                 token=self.config.token,
                 hang_seconds=self.config.hang_seconds,
                 seed=self.config.seed,
+                monotonic=self.config.monotonic,
             ),
         )
 
@@ -102,7 +105,7 @@ class Emulator:
 
     async def _configure(self, request: Request) -> Response:
         changes = await request.json()
-        allowed = {"rate_limit", "burst", "faults", "hang_seconds"}
+        allowed = {"rate_limit", "burst", "faults", "hang_seconds", "fault_next"}
         unknown = set(changes) - allowed
         if unknown:
             return JSONResponse({"error": f"unknown settings: {sorted(unknown)}"}, 400)

@@ -44,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--faults",
         default=None,
         metavar="SPEC",
-        help="fault injection, e.g. 429:0.1,500:0.02,529:0.01,timeout:0.01,drop:0.01",
+        help="fault injection, KIND:PROBABILITY,... with kinds 409 429 500 502 503 504 529 "
+        "timeout drop lost, e.g. 429:0.1,500:0.02,529:0.01,timeout:0.01",
     )
     parser.add_argument(
         "--token", default=None, help="accept only this bearer token (default: any non-empty token)"

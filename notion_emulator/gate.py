@@ -15,7 +15,7 @@ import threading
 import time
 import uuid
 from collections import Counter
-from collections.abc import MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .render import SUPPORTED_VERSIONS
 
-FAULT_KINDS = ("409", "429", "500", "502", "503", "504", "529", "timeout", "drop")
+FAULT_KINDS = ("409", "429", "500", "502", "503", "504", "529", "timeout", "drop", "lost")
 _FAULT_CODES = {
     "409": ("conflict_error", "Conflict occurred while saving. Please try again."),
     "429": ("rate_limited", "You have been rate limited. Please try again in a few minutes."),
@@ -78,14 +78,19 @@ class GateConfig:
     hang_seconds: float = 70.0
     max_body_bytes: int = 500 * 1024
     seed: int | None = None
+    monotonic: Callable[[], float] = time.monotonic
+    fault_next: list[str] = field(default_factory=list)  # scripted faults, "" for none
 
 
 class TokenBucket:
     """Average ``rate`` requests a second with bursts of ``burst``, per integration token."""
 
-    def __init__(self, rate: float, burst: int) -> None:
+    def __init__(
+        self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic
+    ) -> None:
         self.rate = rate
         self.burst = max(1, burst)
+        self.clock = clock
         self._tokens: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
@@ -93,7 +98,7 @@ class TokenBucket:
         """Take one token; return 0 when allowed, else the seconds until one is free."""
         if self.rate <= 0:
             return 0.0
-        now = time.monotonic()
+        now = self.clock()
         with self._lock:
             tokens, last = self._tokens.get(key, (float(self.burst), now))
             tokens = min(float(self.burst), tokens + (now - last) * self.rate)
@@ -150,20 +155,29 @@ async def send_json(
     await send({"type": "http.response.body", "body": body})
 
 
+async def _swallow(message: MutableMapping[str, Any]) -> None:
+    return None
+
+
 class Gate:
     def __init__(self, app: ASGIApp, config: GateConfig) -> None:
         self.app = app
         self.config = config
         self.stats = Stats()
-        self.bucket = TokenBucket(config.rate_limit, config.burst)
+        self.bucket = TokenBucket(config.rate_limit, config.burst, config.monotonic)
         self.random = random.Random(config.seed)
 
     def reconfigure(self, **changes: Any) -> None:
         for key, value in changes.items():
             if key == "faults":
                 value = parse_faults(value)
+            if key == "fault_next":
+                unknown = [k for k in value if k and k not in FAULT_KINDS]
+                if unknown:
+                    raise ValueError(f"fault kinds {unknown} unknown; known: {FAULT_KINDS}")
+                value = list(value)
             setattr(self.config, key, value)
-        self.bucket = TokenBucket(self.config.rate_limit, self.config.burst)
+        self.bucket = TokenBucket(self.config.rate_limit, self.config.burst, self.config.monotonic)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or not scope["path"].startswith("/v1/"):
@@ -187,6 +201,9 @@ class Gate:
         fault = self._draw_fault()
         if fault is not None:
             self.stats.faults[fault] += 1
+            if fault == "lost":  # processed and committed, but the answer never arrives
+                await self.app(scope, receive, _swallow)
+                fault = "drop"
             await self._inject(fault, counting_send)
             return
         await self.app(scope, receive, counting_send)
@@ -234,6 +251,8 @@ class Gate:
         return None
 
     def _draw_fault(self) -> str | None:
+        if self.config.fault_next:
+            return self.config.fault_next.pop(0) or None
         if not self.config.faults:
             return None
         draw = self.random.random()

@@ -15,7 +15,7 @@ from notion_client import AsyncClient, Client
 
 from bidboard.localserver import BackgroundServer
 from notion_emulator import Emulator, create_app
-from notion_emulator.transport import SyncASGITransport
+from notion_emulator.transport import AsyncASGITransport, SyncASGITransport
 from tests.contract import SPEC_PATH, Contract, Exchange
 
 TOKEN = "secret_test_token"
@@ -124,7 +124,7 @@ def notion(emulator: Emulator, recorder: Recorder) -> Iterator[Client]:
 
 @pytest.fixture
 async def anotion(emulator: Emulator, recorder: Recorder) -> AsyncIterator[AsyncClient]:
-    transport = AsyncRecordingTransport(httpx.ASGITransport(app=emulator), recorder)
+    transport = AsyncRecordingTransport(AsyncASGITransport(emulator), recorder)
     client = AsyncClient(
         auth=TOKEN,
         base_url="http://notion.test",
@@ -159,3 +159,58 @@ def contract() -> Contract | None:
 @pytest.fixture
 def anyio_backend() -> str:
     return "asyncio"
+
+
+class Board:
+    """bidboard's databases on an emulator, reached through the real adapter stack."""
+
+    def __init__(self, app: Emulator, notion: Any, workspace: Any, settings: Any) -> None:
+        self.app, self.notion, self.workspace, self.settings = app, notion, workspace, settings
+
+    def requests(self) -> dict[str, int]:
+        return dict(self.app.stats["requests"])
+
+    def total(self) -> int:
+        return int(self.app.stats["total"])
+
+    def reset(self) -> None:
+        self.app.gate.stats.reset()
+
+
+def make_board(
+    app: Emulator,
+    tmp_path: Any,
+    *,
+    rate: float = 10_000,
+    pacer: Any = None,
+    attempts: int = 6,
+    check_contract: bool = True,
+) -> Board:
+    """``check_contract`` validates every exchange against the description (~15 ms each)."""
+    from pydantic import SecretStr
+
+    from bidboard.notion import Notion, build_notion_client
+    from bidboard.settings import Settings
+    from notion_schema import bootstrap
+
+    settings = Settings(
+        notion_token=SecretStr(TOKEN),
+        notion_base_url="http://notion.test",
+        notion_rate_limit=rate,
+        data_dir=tmp_path / "data",
+    )
+    transport: httpx.BaseTransport = SyncASGITransport(app)
+    if check_contract:
+        transport = RecordingTransport(transport, Recorder())
+    client = build_notion_client(settings, transport=transport, pacer=pacer)
+    notion = Notion(client, attempts=attempts, base_delay=0.01, max_delay=0.05)
+    root: Any = notion.call("root", client.search, safe=True, query="bidboard")
+    report = bootstrap.init(notion, root["results"][0]["id"], settings.notion_base_url)
+    return Board(app, notion, report.workspace, settings)
+
+
+@pytest.fixture
+def board(emulator: Emulator, tmp_path: Any) -> Iterator[Board]:
+    made = make_board(emulator, tmp_path)
+    yield made
+    made.notion.close()

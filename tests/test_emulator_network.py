@@ -312,7 +312,7 @@ def test_paced_notion_client_meets_no_429_at_the_limit(live_server: Live) -> Non
     settings = Settings(
         notion_token=SecretStr("t"), notion_base_url=server.url, notion_rate_limit=10
     )
-    client = build_notion_client(settings, max_retries=0)
+    client = build_notion_client(settings)
     started = time.monotonic()
     try:
         for _ in range(30):

@@ -1,0 +1,279 @@
+"""The board gateway: the only code that reads and writes job cards in Notion.
+
+Requests are the scarce resource (about 3 a second per integration), so:
+
+* dedupe asks for up to 100 job keys in one ``data_sources.query`` (an ``or`` of equals), and
+  reads back only the properties it needs (``filter_properties``);
+* a new card is one ``pages.create`` with its properties and its page content, when the
+  content fits Notion's limits (100 blocks, 1,000 in all, 500 KB); otherwise the card is created
+  with what fits, the rest appended in chunks of 100, and only then is its ``Draft
+  fingerprint`` written: a card without it is recognised on the next run and its content
+  rewritten, so a crash between two writes never leaves a half card for good;
+* a create is never resent blindly: if its answer is lost, the job key is looked up first;
+* a write that would set a stage people own raises :class:`HumanStageError` before any
+  request is built.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from notion_schema.codecs import decode_card, encode_card, encode_properties, plain_text
+from notion_schema.databases import JOBS, MACHINE_FIELDS
+from notion_schema.workspace import Workspace
+
+from . import blocks as b
+from .errors import HumanStageError, NotionError
+from .models import MACHINE_STAGES, JobCard, Stage, StoredCard
+from .notion import Notion, is_transient
+
+logger = logging.getLogger(__name__)
+
+MAX_CHILDREN = 100
+MAX_BLOCKS = 1000
+MAX_BYTES = 450 * 1024  # Notion's limit is 500 KB a request; keep a margin
+DEDUPE_BATCH = 100
+_DEDUPE_PROPERTIES = ("Job key", "Stage", "Draft fingerprint")
+_STAGES = {stage.value for stage in Stage}
+
+
+@dataclass(frozen=True)
+class CardRef:
+    """What dedupe knows of a card already on the board."""
+
+    page_id: str
+    job_key: str
+    stage: Stage | None
+    draft_fingerprint: str
+    url: str | None = None
+
+
+def guard_stage(stage: Stage | str | None, *, current: Stage | None = None) -> None:
+    """Raise unless bidboard may write ``stage`` over a card now in ``current``."""
+    if stage is None:
+        return
+    if Stage(stage) not in MACHINE_STAGES:
+        raise HumanStageError(
+            f"bidboard never sets the stage {Stage(stage).value!r}: "
+            "only a person moves a card there"
+        )
+    if current is not None and current not in MACHINE_STAGES:
+        raise HumanStageError(
+            f"the card is in {current.value!r}, where a person put it; bidboard leaves it there"
+        )
+
+
+class BoardGateway:
+    def __init__(
+        self, notion: Notion, workspace: Workspace, *, dedupe_batch: int = DEDUPE_BATCH
+    ) -> None:
+        self.notion = notion
+        self.ids = workspace.ids(JOBS.key)
+        self.dedupe_batch = dedupe_batch
+
+    # --- reads -----------------------------------------------------------------------------
+
+    def _ref(self, page: dict[str, Any]) -> CardRef:
+        props = page["properties"]
+        stage = (props.get("Stage") or {}).get("select")
+        stage_name = stage["name"] if stage else None
+        return CardRef(
+            page_id=page["id"],
+            job_key=plain_text((props.get("Job key") or {}).get("rich_text")),
+            stage=Stage(stage_name)
+            if isinstance(stage_name, str) and stage_name in _STAGES
+            else None,
+            draft_fingerprint=plain_text((props.get("Draft fingerprint") or {}).get("rich_text")),
+            url=page.get("url"),
+        )
+
+    def _query(self, what: str, **query: Any) -> Iterator[dict[str, Any]]:
+        """Stream the pages of a query, 100 at a time, following cursors."""
+        cursor: str | None = None
+        while True:
+            if cursor:
+                query["start_cursor"] = cursor
+            batch = self.notion.call(
+                what,
+                self.notion.client.data_sources.query,
+                self.ids.data_source_id,
+                safe=True,
+                page_size=100,
+                **query,
+            )
+            yield from batch["results"]
+            if not batch.get("has_more"):
+                return
+            cursor = batch["next_cursor"]
+
+    def _property_ids(self, names: Iterable[str]) -> list[str]:
+        return [self.ids.property_ids.get(name, name) for name in names]
+
+    def find_cards(self, keys: Iterable[str]) -> dict[str, CardRef]:
+        """Cards already on the board for these job keys, in one query per 100 keys."""
+        unique = list(dict.fromkeys(k for k in keys if k))
+        found: dict[str, CardRef] = {}
+        for start in range(0, len(unique), self.dedupe_batch):
+            batch = unique[start : start + self.dedupe_batch]
+            flt = {"or": [{"property": "Job key", "rich_text": {"equals": k}} for k in batch]}
+            for page in self._query(
+                "dedupe job keys",
+                filter=flt,
+                filter_properties=self._property_ids(_DEDUPE_PROPERTIES),
+            ):
+                ref = self._ref(page)
+                found.setdefault(ref.job_key, ref)  # the oldest card wins if a key repeats
+        return found
+
+    def iter_cards(
+        self,
+        *,
+        filter: dict[str, Any] | None = None,
+        properties: Iterable[str] | None = None,
+        sorts: list[dict[str, Any]] | None = None,
+    ) -> Iterator[StoredCard]:
+        """Every matching card, streamed; with ``properties``, only those are read."""
+        query: dict[str, Any] = {}
+        if filter is not None:
+            query["filter"] = filter
+        if sorts is not None:
+            query["sorts"] = sorts
+        if properties is not None:
+            query["filter_properties"] = self._property_ids(properties)
+        for page in self._query("read cards", **query):
+            yield decode_card(page)
+
+    # --- writes ----------------------------------------------------------------------------
+
+    def _split_content(
+        self, properties: dict[str, Any], content: list[b.Block]
+    ) -> tuple[list[b.Block], list[b.Block]]:
+        """The blocks that fit in the create request, and the rest."""
+        first: list[b.Block] = []
+        used = b.size(properties) + 200
+        total = 0
+        for i, block in enumerate(content):
+            weight, blocks = b.size(block), b.count([block])
+            if (
+                len(first) >= MAX_CHILDREN
+                or used + weight > MAX_BYTES
+                or total + blocks > MAX_BLOCKS
+            ):
+                return first, content[i:]
+            first.append(block)
+            used, total = used + weight, total + blocks
+        return first, []
+
+    def create_card(self, card: JobCard, content: list[b.Block] | None = None) -> CardRef:
+        """A new card with its content, in one request when it fits (see the module doc)."""
+        guard_stage(card.stage)
+        content = content or []
+        properties = encode_card(card)
+        first, rest = self._split_content(properties, content)
+        if rest:  # the fingerprint marks complete content: write it last
+            properties = encode_card(card, set(JOBS.by_field()) - {"draft_fingerprint"})
+        page = self._create_once(card.job_key, properties, first)
+        if rest:
+            self._append(page.page_id, rest)
+            if card.draft_fingerprint:
+                self.notion.call(
+                    "mark content complete",
+                    self.notion.client.pages.update,
+                    page.page_id,
+                    safe=True,
+                    properties=encode_card(card, {"draft_fingerprint"}),
+                )
+        return CardRef(page.page_id, card.job_key, card.stage, card.draft_fingerprint, page.url)
+
+    def _create_once(
+        self, job_key: str, properties: dict[str, Any], children: list[b.Block]
+    ) -> CardRef:
+        attempts = self.notion.attempts
+        for attempt in range(1, attempts + 1):
+            try:
+                page = self.notion.call(
+                    "create card",
+                    self.notion.client.pages.create,
+                    safe=False,
+                    parent={"type": "data_source_id", "data_source_id": self.ids.data_source_id},
+                    properties=properties,
+                    children=children,
+                )
+                return self._ref(page)
+            except NotionError as error:
+                if not is_transient(error, safe=True) or attempt == attempts:
+                    raise
+                landed = self.find_cards([job_key]).get(job_key)
+                if landed is not None:  # the answer was lost, the card was not
+                    logger.info("create answered with an error but landed job_key=%s", job_key)
+                    return landed
+                logger.warning("create failed, retrying job_key=%s error=%s", job_key, error.code)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _append(self, page_id: str, content: list[b.Block]) -> None:
+        for start in range(0, len(content), MAX_CHILDREN):
+            self.notion.call(
+                "append content",
+                self.notion.client.blocks.children.append,
+                page_id,
+                safe=False,
+                children=content[start : start + MAX_CHILDREN],
+            )
+
+    def update_card(self, ref: CardRef, values: dict[str, Any]) -> None:
+        """Set some fields of a card (by JobCard field name). Setting ``stage`` is guarded
+        against the stage the card is in now, as dedupe last saw it."""
+        if "stage" in values:
+            guard_stage(values["stage"], current=ref.stage)
+        if not values:
+            return
+        self.notion.call(
+            "update card",
+            self.notion.client.pages.update,
+            ref.page_id,
+            safe=True,
+            properties=encode_properties(JOBS, values),
+        )
+
+    def replace_content(self, ref: CardRef, content: list[b.Block]) -> None:
+        """Rewrite a card's content (used to complete a card a crash left half written)."""
+        self.notion.call(
+            "erase content",
+            self.notion.client.pages.update,
+            ref.page_id,
+            safe=True,
+            erase_content=True,
+        )
+        self._append(ref.page_id, content)
+
+    def upsert_card(
+        self, card: JobCard, content: list[b.Block] | None = None, existing: CardRef | None = None
+    ) -> tuple[CardRef, bool]:
+        """Create the card, or bring an existing one up to date; returns (ref, created).
+
+        A card a person has moved into their stages is left exactly as it is. Otherwise only the
+        fields bidboard computes are written (never Connects, Bid, Contract value or the stage
+        stamps), and the content is rewritten only when a crash left it incomplete (its draft
+        fingerprint differs).
+        """
+        guard_stage(card.stage)
+        if existing is None:
+            existing = self.find_cards([card.job_key]).get(card.job_key)
+        if existing is None:
+            return self.create_card(card, content), True
+        if existing.stage is not None and existing.stage not in MACHINE_STAGES:
+            return existing, False
+        if (
+            card.draft_fingerprint
+            and content
+            and existing.draft_fingerprint != card.draft_fingerprint
+        ):
+            self.replace_content(existing, content)
+        values = {f: getattr(card, f) for f in MACHINE_FIELDS}
+        if card.stage is None:
+            values.pop("stage")
+        self.update_card(existing, values)
+        return existing, False

@@ -1,0 +1,79 @@
+"""``bidboard init``, ``verify`` and ``migrate``: what they print and how they exit."""
+
+from __future__ import annotations
+
+from notion_schema import bootstrap
+from notion_schema.databases import ALL_DATABASES
+from notion_schema.workspace import Workspace, load_workspace, save_workspace, workspace_path
+
+from .errors import ConfigError
+from .factory import notion_from_settings
+from .notion import Notion
+from .settings import Settings
+
+
+def _previous(settings: Settings) -> Workspace | None:
+    try:
+        return load_workspace(settings.data_dir, settings.notion_base_url)
+    except ConfigError:
+        return None
+
+
+def run_init(settings: Settings, parent_page: str | None, notion: Notion | None = None) -> int:
+    parent = parent_page or settings.notion_parent_page_id
+    if not parent:
+        raise ConfigError(
+            "no parent page: pass --parent-page ID or set BIDBOARD_NOTION_PARENT_PAGE_ID"
+        )
+    notion = notion or notion_from_settings(settings)
+    report = bootstrap.init(notion, parent, settings.notion_base_url, _previous(settings))
+    for key, ids in report.workspace.databases.items():
+        title = next(d.title for d in ALL_DATABASES if d.key == key)
+        state = "created" if title in report.created else "found"
+        print(f"{title}: {state}  database {ids.database_id}  data source {ids.data_source_id}")
+    view = report.workspace.databases["jobs"].board_view_id
+    if view:
+        made = any("board view" in c for c in report.created)
+        print(
+            f"Jobs board view '{bootstrap.BOARD_VIEW_NAME}': {'created' if made else 'found'}"
+            f"  {view}"
+        )
+    for note in report.notes:
+        print(f"Note: {note}")
+    for drift in report.drift:
+        print(f"Drift: {drift}")
+    path = save_workspace(settings.data_dir, report.workspace)
+    print(f"Wrote {path}")
+    return 0
+
+
+def run_verify(settings: Settings, notion: Notion | None = None) -> int:
+    workspace = load_workspace(settings.data_dir, settings.notion_base_url)
+    notion = notion or notion_from_settings(settings)
+    drift = bootstrap.verify(notion, workspace)
+    for item in drift:
+        print(f"{'DRIFT' if item.is_error else 'note '} {item}")
+    errors = [d for d in drift if d.is_error]
+    print(
+        f"{len(errors)} drift found"
+        if errors
+        else "No drift: the databases match bidboard's schema."
+    )
+    return 1 if errors else 0
+
+
+def run_migrate(settings: Settings, force: bool, notion: Notion | None = None) -> int:
+    workspace = load_workspace(settings.data_dir, settings.notion_base_url)
+    notion = notion or notion_from_settings(settings)
+    report = bootstrap.migrate(notion, workspace, force=force)
+    for line in report.changed:
+        print(f"fixed   {line}")
+    for line in report.skipped:
+        print(f"skipped {line}")
+    if not report.changed and not report.skipped:
+        print("Nothing to migrate.")
+    save_workspace(settings.data_dir, workspace)
+    return 1 if report.skipped else 0
+
+
+__all__ = ["run_init", "run_migrate", "run_verify", "workspace_path"]

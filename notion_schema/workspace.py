@@ -1,0 +1,62 @@
+"""The local record of where bidboard's databases live: ``<data dir>/notion.json``."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from bidboard.errors import ConfigError
+
+
+class DatabaseIds(BaseModel):
+    database_id: str
+    data_source_id: str
+    property_ids: dict[str, str] = Field(default_factory=dict)  # property name -> id
+    board_view_id: str | None = None
+
+
+class Workspace(BaseModel):
+    notion_base_url: str
+    parent_page_id: str
+    databases: dict[str, DatabaseIds]
+
+    def ids(self, key: str) -> DatabaseIds:
+        try:
+            return self.databases[key]
+        except KeyError:
+            raise ConfigError(f"database {key!r} is not set up: run `bidboard init`") from None
+
+    def data_sources(self) -> dict[str, str]:
+        return {key: ids.data_source_id for key, ids in self.databases.items()}
+
+
+def workspace_path(data_dir: Path) -> Path:
+    return data_dir / "notion.json"
+
+
+def load_workspace(data_dir: Path, base_url: str) -> Workspace:
+    path = workspace_path(data_dir)
+    if not path.exists():
+        raise ConfigError(f"{path} does not exist: run `bidboard init --parent-page ID` first")
+    try:
+        workspace = Workspace.model_validate_json(path.read_text())
+    except ValidationError as error:
+        raise ConfigError(f"{path} is not a bidboard workspace file: {error}") from None
+    if workspace.notion_base_url != base_url:
+        raise ConfigError(
+            f"{path} was written for {workspace.notion_base_url}, not {base_url}: "
+            "run `bidboard init` for this Notion"
+        )
+    return workspace
+
+
+def save_workspace(data_dir: Path, workspace: Workspace) -> Path:
+    data_dir.mkdir(parents=True, exist_ok=True)
+    path = workspace_path(data_dir)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(workspace.model_dump(), indent=2) + "\n")
+    os.replace(temporary, path)  # never a half-written file
+    return path
