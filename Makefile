@@ -40,3 +40,6 @@ emulator: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+bench: $(STAMP)
+	$(VENV)/bin/python -m bench.notion_gateway
