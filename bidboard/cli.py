@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from .errors import BidboardError
 from .logs import configure_logging
@@ -50,6 +51,21 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also replace properties of the wrong type (their values go)",
     )
+    alerts = commands.add_parser("alerts", help="read alert files; list the quarantine")
+    alert_commands = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    parse = alert_commands.add_parser(
+        "parse", help="parse .eml/.mbox/.xml/.rss/.atom/.json files (no side effects)"
+    )
+    parse.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    parse.add_argument("--json", action="store_true", help="print the JobAlerts as JSON")
+    quarantine = alert_commands.add_parser(
+        "quarantine", help="list alerts that could not be used, and why"
+    )
+    quarantine.add_argument("--json", action="store_true", help="print as JSON")
+
+    webhook = commands.add_parser("webhook", help="serve the JSON alert webhook receiver")
+    webhook.add_argument("--host", default="127.0.0.1")
+    webhook.add_argument("--port", type=int, default=8787)
     return parser
 
 
@@ -62,6 +78,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             run(args)
             return 0
+        if args.command == "alerts":
+            from . import alerts_commands
+
+            if args.alerts_command == "parse":
+                return alerts_commands.run_parse(args.paths, args.json)
+            from .settings import load_settings
+
+            return alerts_commands.run_quarantine(load_settings(), args.json)
+        if args.command == "webhook":
+            from . import alerts_commands
+            from .settings import load_settings
+
+            return alerts_commands.run_webhook(load_settings(), args.host, args.port)
         if args.command in ("init", "verify", "migrate"):
             from . import schema_commands
             from .settings import load_settings

@@ -6,6 +6,7 @@ Tokens are ``SecretStr``: they never print, log or serialise in clear.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -57,6 +58,33 @@ class Settings(BaseSettings):
     openai_model: str = Field(default="gpt-4o-mini", description="Model used for drafting.")
     timezone: str = Field(
         default="UTC", description="The agency's timezone (IANA name) for weeks and schedules."
+    )
+    alerts_dir: Path | None = Field(
+        default=None, description="Folder of .eml/.mbox (and feed/JSON) alert files to read."
+    )
+    imap_host: str | None = Field(default=None, description="IMAP server of the alert mailbox.")
+    imap_port: int | None = Field(default=None, description="IMAP port (993 ssl, 143 starttls).")
+    imap_security: Literal["ssl", "starttls", "none"] = Field(
+        default="ssl", description="ssl, starttls, or none (loopback only)."
+    )
+    imap_user: str | None = Field(default=None, description="IMAP login.")
+    imap_password: SecretStr | None = Field(default=None, description="IMAP password.")
+    imap_folder: str = Field(default="INBOX", description="Folder the alerts arrive in.")
+    imap_processed_folder: str = Field(
+        default="bidboard-processed", description="Where a message goes once its cards exist."
+    )
+    imap_quarantine_folder: str = Field(
+        default="bidboard-quarantine", description="Where an unusable message goes."
+    )
+    imap_ca_file: str | None = Field(default=None, description="CA bundle for the IMAP server.")
+    feeds: tuple[str, ...] = Field(
+        default=(), description='Third-party alert feeds, JSON list of "URL" or "Name=URL".'
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None, description="Shared secret of the webhook receiver (16+ characters)."
+    )
+    webhook_max_bytes: int = Field(
+        default=1024 * 1024, gt=0, description="Largest webhook body accepted."
     )
     allowed_hosts: tuple[str, ...] = Field(
         default=(),

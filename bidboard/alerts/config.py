@@ -1,0 +1,45 @@
+"""Building the configured alert sources from settings."""
+
+from __future__ import annotations
+
+from ..settings import Settings
+from .sources import AlertSource, FeedSource, FolderSource, ImapConfig, ImapSource
+from .store import StateStore
+
+
+def feed_entries(settings: Settings) -> list[tuple[str | None, str]]:
+    """``"Name=URL"`` or ``"URL"`` entries as (saved search name, URL)."""
+    entries: list[tuple[str | None, str]] = []
+    for entry in settings.feeds:
+        name, sep, url = entry.partition("=")
+        if sep and not name.startswith("http"):
+            entries.append((name.strip() or None, url.strip()))
+        else:
+            entries.append((None, entry.strip()))
+    return entries
+
+
+def sources_from_settings(settings: Settings, store: StateStore) -> list[AlertSource]:
+    sources: list[AlertSource] = []
+    if settings.alerts_dir is not None:
+        sources.append(FolderSource(settings.alerts_dir, store))
+    if settings.imap_host and settings.imap_user and settings.imap_password:
+        sources.append(
+            ImapSource(
+                ImapConfig(
+                    host=settings.imap_host,
+                    port=settings.imap_port,
+                    security=settings.imap_security,
+                    user=settings.imap_user,
+                    password=settings.imap_password,
+                    folder=settings.imap_folder,
+                    processed_folder=settings.imap_processed_folder,
+                    quarantine_folder=settings.imap_quarantine_folder,
+                    ca_file=settings.imap_ca_file,
+                ),
+                store,
+            )
+        )
+    for name, url in feed_entries(settings):
+        sources.append(FeedSource(url, store, saved_search=name))
+    return sources

@@ -1,0 +1,18 @@
+"""One entry point from a raw alert to its outcome, whatever its kind."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from .email_parser import parse_upwork_alert_email
+from .feed_parser import parse_feed
+from .json_alerts import parse_json_alerts
+from .model import ParseOutcome, RawAlert
+
+
+def parse_raw(raw: RawAlert, received_at: datetime | None = None) -> ParseOutcome:
+    if raw.kind == "email":
+        return parse_upwork_alert_email(raw.content, raw.source_ref, received_at)
+    if raw.kind == "feed":
+        return parse_feed(raw.content, raw.source_ref, raw.saved_search, received_at)
+    return parse_json_alerts(raw.content, raw.source_ref, received_at)
