@@ -8,7 +8,7 @@ STAMP := $(VENV)/.synced
 export UV_PYTHON ?= $(shell command -v $(PYTHON))
 export UV_LINK_MODE ?= copy
 
-.PHONY: demo test lint types pytest bench emulator clean help
+.PHONY: demo test lint types pytest sysdeps bench emulator clean help
 
 help:
 	@echo "make demo   - run the main job on embedded defaults (local Notion emulator, offline)"
@@ -32,8 +32,20 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(VENV)/bin/mypy
 
-pytest: $(STAMP)
+pytest: $(STAMP) sysdeps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
+
+# Real peers the tests start: Dovecot (IMAP). Installed from Debian when missing and possible.
+sysdeps:
+	@if ! command -v dovecot >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing dovecot-imapd (the IMAP server the tests run on loopback)"; \
+	    apt-get update -qq >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	  else \
+	    echo "note: dovecot is missing and cannot be installed here; IMAP tests will skip"; \
+	  fi; \
+	fi
 
 emulator: $(STAMP)
 	$(VENV)/bin/bidboard emulator --db .bidboard/emulator.sqlite3
@@ -42,4 +54,5 @@ clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
 
 bench: $(STAMP)
+	$(VENV)/bin/python -m bench.parse_alerts
 	$(VENV)/bin/python -m bench.notion_gateway

@@ -214,3 +214,20 @@ def board(emulator: Emulator, tmp_path: Any) -> Iterator[Board]:
     made = make_board(emulator, tmp_path)
     yield made
     made.notion.close()
+
+
+@pytest.fixture(scope="session")
+def dovecot() -> Iterator[Any]:
+    """A real IMAP server on loopback, once per test run. Skipped (with the reason) where it
+    cannot run; in CI its absence is a failure, since `make test` installs it."""
+    from tests.imap_server import Dovecot, why_unavailable
+
+    reason = why_unavailable()
+    if reason is not None:
+        if os.environ.get("CI"):
+            pytest.fail(f"IMAP tests cannot run in CI: {reason}")
+        pytest.skip(reason)
+    server = Dovecot()
+    server.start()
+    yield server
+    server.destroy()

@@ -47,3 +47,56 @@ def test_demo_runs_twice_without_duplicates(
     second = capsys.readouterr().out
     assert "Cards: 0 created, 4 already there" in second
     assert re.search(r"Wall time: \d+\.\d+s", second)
+
+
+FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
+
+
+def test_alerts_parse_prints_jobs_and_exits_1_on_quarantine(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code = cli.main(["alerts", "parse", *map(str, sorted(FIXTURES.iterdir()))])
+    out, err = capsys.readouterr()
+    assert code == 1
+    assert "~01a1b2c3d4e5f60001  Hourly $40-60" in out
+    assert "36 jobs from 32 files; 4 quarantined, 3 skipped" in out
+    assert "14-alert-without-job-key.eml" in err and "no job link with a job key" in err
+    assert "skipped" in err and "not an alert" in err
+
+
+def test_alerts_parse_json_and_exit_0_when_all_parse(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    code = cli.main(["alerts", "parse", "--json", str(FIXTURES / "04-digest-five-jobs.eml")])
+    jobs = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [j["job_key"] for j in jobs][:2] == ["~01a1b2c3d4e5f60001", "~01a1b2c3d4e5f60002"]
+    assert set(jobs[0]) >= {
+        "job_key",
+        "url",
+        "title",
+        "budget_type",
+        "budget_min",
+        "posted_at",
+        "skills",
+        "client_spend_usd",
+        "source",
+        "source_ref",
+        "received_at",
+    }
+
+
+def test_alerts_quarantine_lists_reasons(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from bidboard.alerts.store import StateStore
+
+    monkeypatch.setenv("BIDBOARD_DATA_DIR", str(tmp_path))
+    assert cli.main(["alerts", "quarantine"]) == 0
+    assert "Nothing in quarantine." in capsys.readouterr().out
+    store = StateStore.in_data_dir(tmp_path)
+    store.quarantine("folder:/mail", "file:/mail/x.eml:abc", "empty message")
+    store.close()
+    assert cli.main(["alerts", "quarantine"]) == 0
+    out = capsys.readouterr().out
+    assert "file:/mail/x.eml:abc" in out and "empty message" in out

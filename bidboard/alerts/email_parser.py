@@ -60,12 +60,25 @@ def _header(message: email.message.Message, name: str) -> str:
         return str(raw).strip()
 
 
+def _wide_without_bom(charset: str, payload: bytes) -> bool:
+    """A UTF-16/32 declaration over bytes that are plainly ASCII is wrong: decoding them
+    "successfully" would turn the body into CJK noise."""
+    if not charset.lower().replace("_", "-").startswith(("utf-16", "utf-32")):
+        return False
+    if payload.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return False
+    sample = payload[:4096]
+    return bool(sample) and sum(b < 0x80 and b != 0 for b in sample) / len(sample) > 0.9
+
+
 def _decode(part: email.message.Message, warnings: list[str]) -> str:
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         return ""
     charset = part.get_content_charset() or "utf-8"
     try:
+        if _wide_without_bom(charset, payload):
+            raise UnicodeDecodeError(charset, payload, 0, 1, "ASCII bytes, no byte-order mark")
         return payload.decode(charset)
     except (LookupError, UnicodeDecodeError):
         warnings.append(f"part declared charset {charset!r} but is not: read leniently")

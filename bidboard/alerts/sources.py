@@ -177,14 +177,19 @@ class ImapSource:
             conn = imaplib.IMAP4(cfg.host, cfg.resolved_port(), timeout=cfg.timeout)
             if cfg.security == "starttls":
                 conn.starttls(self._context())
-        conn.login(cfg.user, cfg.password.get_secret_value())
-        conn.capability()
-        for folder in (cfg.processed_folder, cfg.quarantine_folder):
-            if folder:
-                conn.create(_quote(folder))  # an existing folder answers NO: fine
-        status, _ = conn.select(_quote(cfg.folder))
-        if status != "OK":
-            raise AlertError(f"IMAP folder {cfg.folder!r} cannot be opened")
+        try:
+            conn.login(cfg.user, cfg.password.get_secret_value())
+            conn.capability()
+            for folder in (cfg.processed_folder, cfg.quarantine_folder):
+                if folder:
+                    conn.create(_quote(folder))  # an existing folder answers NO: fine
+            status, _ = conn.select(_quote(cfg.folder))
+            if status != "OK":
+                raise AlertError(f"IMAP folder {cfg.folder!r} cannot be opened")
+        except BaseException:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):
+                conn.shutdown()
+            raise
         return conn
 
     def _call(self, action: str, operation: Callable[[imaplib.IMAP4], T]) -> T:
