@@ -15,13 +15,14 @@ from .settings import Settings
 
 def _budget(alert: JobAlert) -> str:
     if alert.budget_type is None:
-        return "budget ?"
+        return "budget not given"
     low, high = alert.budget_min, alert.budget_max
-    amount = (
-        "?"
-        if low is None and high is None
-        else (f"${low:,.0f}" if low == high or high is None else f"${low or 0:,.0f}-{high:,.0f}")
-    )
+    if low is None and high is None:
+        amount = "not given"
+    elif low == high or high is None:
+        amount = f"${low:,.0f}"
+    else:
+        amount = f"${low or 0:,.0f}-{high:,.0f}"
     return f"{alert.budget_type.capitalize()} {amount}"
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from bidboard.localserver import free_port
 
 USER = "alerts@example.test"
-PASSWORD = "imap-test-password-0001"  # noqa: S105 - a throwaway test account
+PASSWORD = "imap-test-password-0001"
 
 _CONFIG = """
 base_dir = {root}/run

@@ -17,9 +17,37 @@ MAX_PART_CHARS = 1_000_000  # an alert is never this long; hostile bodies are cu
 _TOKEN = re.compile(r"<!--|<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,30})([^<>]{0,4000})(?:>|(?=<))")
 _HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
 _DROP = frozenset({"script", "style", "head", "title", "template"})
-_BLOCK = frozenset({"br", "p", "div", "tr", "td", "th", "li", "ul", "ol", "table", "tbody",
-                    "thead", "h1", "h2", "h3", "h4", "h5", "h6", "section", "article", "header",
-                    "footer", "blockquote", "hr", "center", "dd", "dt"})
+_BLOCK = frozenset(
+    {
+        "br",
+        "p",
+        "div",
+        "tr",
+        "td",
+        "th",
+        "li",
+        "ul",
+        "ol",
+        "table",
+        "tbody",
+        "thead",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "blockquote",
+        "hr",
+        "center",
+        "dd",
+        "dt",
+    }
+)
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
 
 
@@ -32,7 +60,7 @@ def html_to_lines(markup: str) -> list[str]:
     position = 0
     while True:
         match = _TOKEN.search(markup, position)
-        text = markup[position:match.start()] if match else markup[position:]
+        text = markup[position : match.start()] if match else markup[position:]
         if dropping is None:
             (anchor if anchor is not None else out).append(html.unescape(text))
         if match is None:
@@ -56,8 +84,11 @@ def html_to_lines(markup: str) -> list[str]:
                 anchor = None
             if not closing:
                 found = _HREF.search(match.group(3))
-                href = html.unescape(next((g for g in found.groups() if g), "")).strip() \
-                    if found else ""
+                href = (
+                    html.unescape(next((g for g in found.groups() if g), "")).strip()
+                    if found
+                    else ""
+                )
                 anchor = []
         elif name in _BLOCK:
             (anchor if anchor is not None else out).append("\n")
