@@ -36,7 +36,8 @@ EXPECTED: dict[str, tuple[list[str], list[str], list[str], dict[str, dict[str, A
                 "received_at": datetime(2026, 8, 26, 9, 15, tzinfo=UTC),
                 "source": "email",
                 "url": f"https://www.upwork.com/jobs/{K}01",
-                "description": "We need an experienced developer to build and maintain our backend.",
+                "description": "We need an experienced developer to build and maintain our "
+                "backend.",
             }
         },
     ),
@@ -188,7 +189,7 @@ EXPECTED: dict[str, tuple[list[str], list[str], list[str], dict[str, dict[str, A
         [],
         {
             f"{K}10": {
-                "title": "Q&A bot – Slack & Discord",  # noqa: RUF001 - the en dash is the alert's
+                "title": "Q&A bot – Slack & Discord",
                 "description": "Build a Q&A bot that's fast <1s.",
             }
         },

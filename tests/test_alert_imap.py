@@ -157,7 +157,7 @@ def test_a_message_that_arrives_mid_run_is_read_next_run(
 def test_wrong_password_is_a_clear_error(dovecot: Any, store: StateStore, folder: str) -> None:
     src = source(dovecot, store, folder)
     src.config.password = SecretStr("wrong")
-    with pytest.raises(AlertError, match="IMAP search failed on 127.0.0.1"):
+    with pytest.raises(AlertError, match=r"IMAP search failed on 127\.0\.0\.1"):
         list(src.fetch())
 
 
