@@ -63,6 +63,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     quarantine.add_argument("--json", action="store_true", help="print as JSON")
 
+    score = commands.add_parser(
+        "score", help="score alert files against the saved searches and portfolio (no writes)"
+    )
+    score.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    score.add_argument("--json", action="store_true", help="print the scores as JSON")
+
     webhook = commands.add_parser("webhook", help="serve the JSON alert webhook receiver")
     webhook.add_argument("--host", default="127.0.0.1")
     webhook.add_argument("--port", type=int, default=8787)
@@ -86,6 +92,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .settings import load_settings
 
             return alerts_commands.run_quarantine(load_settings(), args.json)
+        if args.command == "score":
+            from .score_command import run_score
+            from .settings import load_settings
+
+            return run_score(load_settings(), args.paths, args.json)
         if args.command == "webhook":
             from . import alerts_commands
             from .settings import load_settings

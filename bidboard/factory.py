@@ -8,6 +8,10 @@ from notion_schema.workspace import Workspace, load_workspace
 
 from .gateway import BoardGateway
 from .notion import Notion, build_notion_client
+from .openai_client import build_openai_client
+from .scoring.embeddings import embedding_index
+from .scoring.portfolio import PortfolioItem
+from .scoring.score import Portfolio
 from .settings import Settings
 
 
@@ -15,6 +19,20 @@ def notion_from_settings(
     settings: Settings, *, transport: httpx.BaseTransport | None = None
 ) -> Notion:
     return Notion(build_notion_client(settings, transport=transport))
+
+
+def portfolio_matcher(settings: Settings, items: list[PortfolioItem]) -> Portfolio:
+    """Portfolio fit by OpenAI embeddings when a key is configured, else TF-IDF."""
+    if settings.openai_api_key is None:
+        return Portfolio.build(items)
+    active = [i for i in items if i.active]
+    client = build_openai_client(settings)
+    return Portfolio.build(
+        active,
+        embedding_index(
+            [i.text() for i in active], client, settings.data_dir, settings.openai_embedding_model
+        ),
+    )
 
 
 def workspace_from_settings(settings: Settings) -> Workspace:

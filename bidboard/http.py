@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
 import httpx
+import httpx2
 
 from .errors import EgressRefused
 
@@ -50,7 +51,7 @@ class EgressPolicy:
         hosts = [urlsplit(u).hostname or "" for u in urls if u]
         return cls([*hosts, *extra])
 
-    def check(self, url: httpx.URL) -> None:
+    def check(self, url: httpx.URL | httpx2.URL) -> None:
         host = (url.host or "").lower().rstrip(".")
         if is_forbidden(host):
             raise EgressRefused(host, "bidboard never contacts Upwork; a person does")
@@ -83,6 +84,21 @@ class AsyncGuardedTransport(httpx.AsyncBaseTransport):
 
     async def aclose(self) -> None:
         await self.inner.aclose()
+
+
+class Guarded2Transport(httpx2.BaseTransport):
+    """The same guard for ``httpx2``, the fork the openai SDK (3.x) is built on."""
+
+    def __init__(self, policy: EgressPolicy, inner: httpx2.BaseTransport | None = None) -> None:
+        self.policy = policy
+        self.inner = inner or httpx2.HTTPTransport()
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        self.policy.check(request.url)
+        return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 class Pacer:
@@ -147,4 +163,13 @@ def guarded_async_client(
 ) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=AsyncGuardedTransport(policy, transport), timeout=timeout, follow_redirects=False
+    )
+
+
+def guarded_client2(
+    policy: EgressPolicy, *, transport: httpx2.BaseTransport | None = None, timeout: float = 60.0
+) -> httpx2.Client:
+    """An ``httpx2.Client`` (for the openai SDK) that checks every request against ``policy``."""
+    return httpx2.Client(
+        transport=Guarded2Transport(policy, transport), timeout=timeout, follow_redirects=False
     )

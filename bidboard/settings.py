@@ -56,8 +56,15 @@ class Settings(BaseSettings):
         default=None, description="Any OpenAI-compatible endpoint (Azure, Ollama, vLLM)."
     )
     openai_model: str = Field(default="gpt-4o-mini", description="Model used for drafting.")
+    openai_embedding_model: str = Field(
+        default="text-embedding-3-small",
+        description="Embedding model for portfolio fit (used when a key is set).",
+    )
     timezone: str = Field(
         default="UTC", description="The agency's timezone (IANA name) for weeks and schedules."
+    )
+    searches_file: Path | None = Field(
+        default=None, description="YAML file of saved searches (a commented example ships)."
     )
     alerts_dir: Path | None = Field(
         default=None, description="Folder of .eml/.mbox (and feed/JSON) alert files to read."

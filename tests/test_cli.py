@@ -100,3 +100,34 @@ def test_alerts_quarantine_lists_reasons(
     assert cli.main(["alerts", "quarantine"]) == 0
     out = capsys.readouterr().out
     assert "file:/mail/x.eml:abc" in out and "empty message" in out
+
+
+def test_score_prints_scores_with_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    code = cli.main(["score", str(FIXTURES / "04-digest-five-jobs.eml")])
+    out, err = capsys.readouterr()
+    assert code == 0
+    assert "using the example" in err and "sample portfolio" in err
+    assert " 94  shortlist ~01a1b2c3d4e5f60001  FastAPI backend for a logistics dashboard" in out
+    assert "       payment verified +10" in out
+    assert "5 jobs: 4 shortlist, 0 review, 1 skip" in out
+
+
+def test_score_json_reasons_add_up(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    assert cli.main(["score", "--json", str(FIXTURES / "25-upwork-rss.xml")]) == 0
+    scores = json.loads(capsys.readouterr().out)
+    for item in scores:
+        assert sum(r["points"] for r in item["reasons"]) == item["score"]
+
+
+def test_score_with_a_bad_searches_file_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "searches.yaml"
+    bad.write_text(
+        "searches:\n  - name: X\n    include: {any: [go]}\n    budget: {fixed_min: -5}\n"
+    )
+    monkeypatch.setenv("BIDBOARD_SEARCHES_FILE", str(bad))
+    assert cli.main(["score", str(FIXTURES / "01-single-alert-qp.eml")]) == 2
+    assert f"{bad}:4: searches.0.budget.fixed_min" in capsys.readouterr().err

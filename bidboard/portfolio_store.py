@@ -1,0 +1,75 @@
+"""The portfolio for a run: read from the Notion Portfolio database, cached locally.
+
+The cache (``<data dir>/portfolio.json``) is rewritten after every successful read; when Notion
+cannot be reached, the run scores against the cache and says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from notion_schema.codecs import decode_value
+from notion_schema.databases import PORTFOLIO
+from notion_schema.workspace import Workspace
+
+from .errors import ConfigError, NotionError
+from .notion import Notion
+from .scoring.portfolio import PortfolioItem, load_portfolio_file, save_portfolio_file
+
+logger = logging.getLogger(__name__)
+
+
+def cache_path(data_dir: Path) -> Path:
+    return data_dir / "portfolio.json"
+
+
+def _item(page: dict[str, Any]) -> PortfolioItem:
+    props = page.get("properties", {})
+
+    def value(name: str) -> Any:
+        return decode_value(PORTFOLIO.property(name), props.get(name))
+
+    return PortfolioItem(
+        page_id=page["id"],
+        name=value("Name") or "(untitled)",
+        summary=value("Summary") or "",
+        skills=value("Skills") or [],
+        upwork_url=value("Upwork URL"),
+        outcome=value("Outcome") or "",
+        active=bool(value("Active")),
+    )
+
+
+def read_portfolio(notion: Notion, workspace: Workspace) -> list[PortfolioItem]:
+    source = workspace.ids(PORTFOLIO.key).data_source_id
+    items: list[PortfolioItem] = []
+    cursor: str | None = None
+    while True:
+        query: dict[str, Any] = {"page_size": 100}
+        if cursor:
+            query["start_cursor"] = cursor
+        batch = notion.call(
+            "read portfolio", notion.client.data_sources.query, source, safe=True, **query
+        )
+        items += [_item(page) for page in batch["results"]]
+        if not batch.get("has_more"):
+            return items
+        cursor = batch["next_cursor"]
+
+
+def portfolio_for_run(notion: Notion, workspace: Workspace, data_dir: Path) -> list[PortfolioItem]:
+    try:
+        items = read_portfolio(notion, workspace)
+    except NotionError as error:
+        path = cache_path(data_dir)
+        if not path.exists():
+            raise ConfigError(
+                f"the portfolio cannot be read from Notion ({error}) and there "
+                f"is no cached copy in {path}"
+            ) from error
+        logger.warning("portfolio read from the local cache error=%s", error)
+        return load_portfolio_file(path)
+    save_portfolio_file(cache_path(data_dir), items)
+    return items

@@ -1,0 +1,36 @@
+"""Portfolio items: what the agency has done, to match jobs against."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+
+
+class PortfolioItem(BaseModel):
+    page_id: str
+    name: str
+    summary: str = ""
+    skills: list[str] = Field(default_factory=list)
+    upwork_url: str | None = None
+    outcome: str = ""
+    active: bool = True
+
+    def text(self) -> str:
+        skills = " ".join(self.skills)
+        return f"{self.name}\n{self.name}\n{skills}\n{skills}\n{self.summary}\n{self.outcome}"
+
+
+SAMPLE_PATH = Path(__file__).with_name("portfolio.sample.json")
+
+
+def load_portfolio_file(path: Path) -> list[PortfolioItem]:
+    return [PortfolioItem.model_validate(item) for item in json.loads(path.read_text())]
+
+
+def save_portfolio_file(path: Path, items: list[PortfolioItem]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".tmp")
+    temporary.write_text(json.dumps([i.model_dump() for i in items], indent=2) + "\n")
+    temporary.replace(path)

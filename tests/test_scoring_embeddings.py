@@ -1,0 +1,122 @@
+"""Portfolio fit by OpenAI embeddings, through the real openai SDK (injected httpx transport),
+cached by content hash so a text is embedded once."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from datetime import UTC, datetime
+from pathlib import Path
+
+import httpx2
+import pytest
+from pydantic import SecretStr
+
+from bidboard.alerts.model import JobAlert
+from bidboard.errors import BidboardError, EgressRefused
+from bidboard.openai_client import build_openai_client
+from bidboard.scoring.embeddings import OpenAIEmbedder, embedding_index
+from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.score import Portfolio, score_job
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.text import tokens
+from bidboard.settings import Settings
+
+
+def fake_embedding(text: str, dims: int = 64) -> list[float]:
+    """Bag of words hashed into ``dims`` buckets: similar texts get similar vectors."""
+    vector = [0.0] * dims
+    for token in tokens(text):
+        vector[int(hashlib.md5(token.encode()).hexdigest(), 16) % dims] += 1.0  # noqa: S324
+    norm = math.sqrt(sum(x * x for x in vector)) or 1.0
+    return [x / norm for x in vector]
+
+
+class EmbeddingsServer:
+    def __init__(self, fail: int = 0) -> None:
+        self.requests: list[list[str]] = []
+        self.fail = fail
+
+    def __call__(self, request: httpx2.Request) -> httpx2.Response:
+        assert request.url.path == "/v1/embeddings"
+        assert request.headers["authorization"] == "Bearer sk-test-canary"
+        if self.fail:
+            self.fail -= 1
+            return httpx2.Response(503, json={"error": {"message": "overloaded"}})
+        body = json.loads(request.content)
+        texts = body["input"]
+        self.requests.append(texts)
+        return httpx2.Response(
+            200,
+            json={
+                "object": "list",
+                "model": body["model"],
+                "data": [
+                    {"object": "embedding", "index": i, "embedding": fake_embedding(t)}
+                    for i, t in enumerate(texts)
+                ],
+                "usage": {"prompt_tokens": 10, "total_tokens": 10},
+            },
+        )
+
+
+def settings(tmp_path: Path) -> Settings:
+    return Settings(openai_api_key=SecretStr("sk-test-canary"), data_dir=tmp_path)
+
+
+def test_embeddings_rank_the_portfolio_and_are_cached(tmp_path: Path) -> None:
+    server = EmbeddingsServer()
+    client = build_openai_client(settings(tmp_path), transport=httpx2.MockTransport(server))
+    items = load_portfolio_file(SAMPLE_PATH)
+    portfolio = Portfolio.build(
+        items, embedding_index([i.text() for i in items if i.active], client, tmp_path)
+    )
+    job = JobAlert(
+        job_key="~01aa00000000000009",
+        url="https://www.upwork.com/jobs/~01aa00000000000009",
+        title="Airflow pipelines on AWS",
+        skills=["Apache Airflow", "AWS"],
+        source="email",
+        source_ref="t",
+        received_at=datetime.now(UTC),
+    )
+    score = score_job(job, load_searches(EXAMPLE_PATH), portfolio)
+    assert score.portfolio_matches[0].name == "Airflow data pipelines on AWS"
+    first = len(server.requests)
+    assert first == 2  # the portfolio in one batch, then the job
+    # a second run embeds nothing it has seen: the portfolio and the job come from the cache
+    again = Portfolio.build(
+        items, embedding_index([i.text() for i in items if i.active], client, tmp_path)
+    )
+    score_job(job, load_searches(EXAMPLE_PATH), again)
+    assert len(server.requests) == first
+
+
+def test_the_sdk_retries_overload_then_errors_are_bidboard_errors(tmp_path: Path) -> None:
+    server = EmbeddingsServer(fail=1)
+    client = build_openai_client(settings(tmp_path), transport=httpx2.MockTransport(server))
+    assert len(OpenAIEmbedder(client).embed(["hello"])) == 1  # one 503, retried by the SDK
+    always = EmbeddingsServer(fail=99)
+    failing = build_openai_client(
+        settings(tmp_path), transport=httpx2.MockTransport(always), max_retries=0
+    )
+    with pytest.raises(BidboardError, match="OpenAI embeddings failed"):
+        OpenAIEmbedder(failing).embed(["hello"])
+
+
+def test_an_openai_compatible_base_url_on_upwork_is_refused(tmp_path: Path) -> None:
+    bad = Settings(
+        openai_api_key=SecretStr("sk-x"),
+        openai_base_url="https://www.upwork.com/v1",
+        data_dir=tmp_path,
+    )
+    client = build_openai_client(
+        bad, transport=httpx2.MockTransport(EmbeddingsServer()), max_retries=0
+    )
+    with pytest.raises(BidboardError) as caught:
+        OpenAIEmbedder(client).embed(["x"])
+    cause: BaseException | None = caught.value
+    while cause is not None and not isinstance(cause, EgressRefused):
+        cause = cause.__cause__
+    assert isinstance(cause, EgressRefused), repr(caught.value)
