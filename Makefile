@@ -56,4 +56,5 @@ clean:
 bench: $(STAMP)
 	$(VENV)/bin/python -m bench.parse_alerts
 	$(VENV)/bin/python -m bench.scoring
+	$(VENV)/bin/python -m bench.drafting
 	$(VENV)/bin/python -m bench.notion_gateway

@@ -69,6 +69,17 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     score.add_argument("--json", action="store_true", help="print the scores as JSON")
 
+    lint = commands.add_parser("lint-draft", help="check a draft for compliance problems")
+    lint.add_argument("path", type=Path, metavar="PATH", help="a text file holding the draft")
+    lint.add_argument(
+        "--job",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="the job post, to catch instructions hidden in it",
+    )
+    lint.add_argument("--json", action="store_true", help="print the findings as JSON")
+
     webhook = commands.add_parser("webhook", help="serve the JSON alert webhook receiver")
     webhook.add_argument("--host", default="127.0.0.1")
     webhook.add_argument("--port", type=int, default=8787)
@@ -97,6 +108,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .settings import load_settings
 
             return run_score(load_settings(), args.paths, args.json)
+        if args.command == "lint-draft":
+            from .lint_command import run_lint
+
+            return run_lint(args.path, args.json, args.job)
         if args.command == "webhook":
             from . import alerts_commands
             from .settings import load_settings

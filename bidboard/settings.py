@@ -56,6 +56,13 @@ class Settings(BaseSettings):
         default=None, description="Any OpenAI-compatible endpoint (Azure, Ollama, vLLM)."
     )
     openai_model: str = Field(default="gpt-4o-mini", description="Model used for drafting.")
+    openai_timeout: float = Field(default=60.0, gt=0, description="OpenAI call timeout (s).")
+    openai_max_retries: int = Field(default=2, ge=0, description="openai SDK retries.")
+    daily_draft_cap: int = Field(default=25, ge=0, description="Drafts a day at most.")
+    agency_voice: str = Field(
+        default="friendly, direct, specific", description="The voice drafts are written in."
+    )
+    agency_signature: str = Field(default="", description="Signature ending every draft.")
     openai_embedding_model: str = Field(
         default="text-embedding-3-small",
         description="Embedding model for portfolio fit (used when a key is set).",

@@ -1,0 +1,330 @@
+"""``lint_draft``: the compliance linter every draft passes before a person sees it.
+
+Upwork suspends accounts for proposals with links outside Upwork, contact details, moves off the
+platform and identical proposals; job posts may hide instructions meant for an AI. Each finding
+has a code, a message and the character span in the draft. Matching runs on a cleaned copy of
+the text (Unicode compatibility forms folded, zero-width characters dropped, case folded) with a
+map back to the original positions, so obfuscation does not hide anything and the spans point at
+the draft as written.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from .fingerprint import distance, simhash
+
+Code = Literal[
+    "EXTERNAL_LINK",
+    "CONTACT_INFO",
+    "OFF_PLATFORM",
+    "PLACEHOLDER",
+    "LENGTH",
+    "NEAR_DUPLICATE",
+    "INJECTION_ECHO",
+    "GENERIC",
+]
+Severity = Literal["error", "warning"]
+
+MAX_CHARS = 5000  # Upwork's limit for a cover letter
+MIN_CHARS = 300  # shorter than this says too little to be worth a client's time
+NEAR_DUPLICATE_BITS = 8  # 1-5 edited words move 3-6 of 64 bits; distinct drafts 10+
+
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
+_TLDS = (
+    r"com|net|org|io|co|dev|app|ai|me|us|uk|de|fr|es|it|nl|ca|au|in|ru|info|biz|xyz|ly|gl"
+    r"|gd|link|site|online|tech|page|store|shop|cc|tv|gg|so|to|ws|pro|eu|ch|se|pl|br"
+)
+_DOT = r"(?:\s*\.\s*|\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*|\s+dot\s+)"
+_AT = r"(?:\s*@\s*|\s*[\[({]\s*(?:@|at)\s*[\])}]\s*|\s+at\s+)"
+_SHORTENERS = (
+    "bit.ly",
+    "t.co",
+    "tinyurl.com",
+    "goo.gl",
+    "ow.ly",
+    "is.gd",
+    "buff.ly",
+    "rebrand.ly",
+    "cutt.ly",
+    "shorturl.at",
+    "tiny.cc",
+    "lnkd.in",
+    "s.id",
+    "rb.gy",
+)
+_MESSENGER_LINK = re.compile(
+    r"(?:https?://)?(?:www\.)?(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me"
+    r"|telegram\.me|telegram\.dog|discord\.gg|discord\.com/invite|signal\.me|m\.me"
+    r"|join\.skype\.com|zoom\.us/j)/[^\s<>\"')\]]*(?<![.,;:!?])"
+)
+_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+(?<![.,;:!?])")
+_DOMAIN = re.compile(
+    rf"\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:{_DOT}[a-z0-9-]+)*){_DOT}({_TLDS})"
+    r"\b(?:/[^\s<>\"')\]]*)?"
+)
+_PRODUCT_NAMES = {
+    "asp.net",
+    "vb.net",
+    "ado.net",
+    "socket.io",
+    "make.com",
+    "next.js",
+    "node.js",
+    "vue.js",
+    "react.js",
+    "nuxt.js",
+    "d3.js",
+    "three.js",
+    "chart.js",
+    "express.js",
+    "ember.js",
+    "backbone.js",
+    "moment.js",
+    "deno.land",
+    "bubble.io",
+    "glide.io",
+    "monday.com",
+    "hubspot.com",
+    "salesforce.com",
+    "booking.com",
+    "fiverr.com",
+}
+_AT_MARKED = r"(?:\s*@\s*|\s*[\[({]\s*(?:@|at)\s*[\])}]\s*)"
+_MAIL_PROVIDERS = (
+    r"gmail|googlemail|yahoo|outlook|hotmail|live|proton|protonmail|icloud|aol"
+    r"|gmx|yandex|zoho|mail|fastmail|tutanota|hey"
+)
+# john@x.com, john[at]x[dot]com; a spaced " at " only with a spelled-out dot or a mail provider
+_EMAIL = re.compile(
+    rf"[a-z0-9][a-z0-9._%+-]*{_AT_MARKED}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}(?:{_TLDS})\b"
+    rf"|[a-z0-9][a-z0-9._%+-]*\s+at\s+(?:[a-z0-9-]+(?:\s*[\[({{]\s*dot\s*[\])}}]\s*|\s+dot\s+)"
+    rf"(?:{_TLDS})\b|(?:{_MAIL_PROVIDERS}){_DOT}(?:{_TLDS})\b)"
+)
+_PHONE = re.compile(r"(?<![\w$.,])\+?\(?\d(?:[\s().\-/]{0,3}\d){8,14}(?![\w%])")
+_HANDLE = re.compile(
+    r"\b(?:skype|telegram|whatsapp|discord|signal|wechat|viber|line|kik|snapchat|insta(?:gram)?"
+    r"|facebook|fb)\b\s*(?:id|handle|username|name|number|no\.?)?\s*(?:[:=]|is)\s*[@+]?"
+    r"[\w.:#-]{3,}|\blive:[\w.-]{3,}|(?:telegram|tg)\s*@\w{4,}"
+)
+_OFF_PLATFORM = re.compile(
+    r"\b(?:(?:move|continue|talk|chat|speak|reach (?:out to )?me|contact me|message me|connect|"
+    r"ping me|add me|text me|dm me|hit me up|write to me|discuss (?:this|it|more|further))"
+    r"(?:\s+\w+){0,3}?\s+(?:on|via|through|over|in|at)\s+(?:telegram|whatsapp|skype|discord|"
+    r"signal|wechat|viber|email|e-mail|gmail|linkedin|slack|phone|sms|zoom|google meet|"
+    r"my website|facebook|messenger|instagram))"
+    r"|\blet'?s (?:move|take this|continue|talk|chat)(?:\s+\w+){0,3}\s+(?:to|on|over)\s+"
+    r"(?:telegram|whatsapp|skype|discord|signal|email|phone|zoom|slack)"
+    r"|\b(?:call|ring|text|whatsapp|telegram) me\b|\bgive me a (?:call|ring)\b"
+    r"|\b(?:outside|off|away from|around|bypass(?:ing)?)\s+(?:of\s+)?(?:the\s+)?upwork\b"
+    r"|\b(?:pay|paying|payment|transfer)\b(?:\s+\w+){0,4}\s+(?:directly|outside|via paypal|"
+    r"through paypal|by paypal|via wise|via crypto|in crypto|via bank transfer|"
+    r"by bank transfer|via western union|with crypto)"
+    r"|\b(?:paypal|venmo|cash ?app|zelle|western union|bitcoin|usdt)\b"
+    r"|\bavoid(?:ing)?\s+(?:the\s+)?(?:upwork\s+)?(?:fees?|commission)"
+    r"|\bdirect (?:contract|deal|payment)s?\b"
+)
+_PLACEHOLDER = re.compile(
+    r"\[(?:[a-z][a-z .'/-]{1,40}|insert[^\]]{0,60}|your[^\]]{0,40})\]"
+    r"|\{\{?\s*[a-z_][a-z0-9_ .]{0,40}\s*\}?\}|<\s*(?:insert[^>]{0,40}|[a-z_ ]{2,30} here)\s*>"
+    r"|\bxx+x\b|\btodo\b|\btbd\b|\blorem ipsum\b|\bclient'?s? name\b|\b(?:name|company) here\b"
+    r"|_{4,}"
+)
+_GENERIC = re.compile(
+    r"\bdear (?:sir|madam|sir/madam|hiring manager)\b|\bto whom it may concern\b"
+    r"|\bi have (?:carefully )?(?:gone through|read|gone thru) your (?:job|project) "
+    r"(?:post|posting|description)\b|\bi am (?:the )?(?:best|perfect|right) (?:fit|candidate|"
+    r"person)\b|\bi can do (?:this|your) (?:job|task|project)\b|\b100% (?:satisfaction|"
+    r"guaranteed?)\b|\bkindly (?:check|review) my profile\b"
+)
+_INJECTION = re.compile(
+    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your)? ?(?:instructions|rules|"
+    r"prompts?)|if you are (?:an? )?(?:ai|a\.i\.|bot|llm|language model|chatgpt|gpt|assistant)"
+    r"|(?:start|begin|end|open|close) (?:your|the) (?:proposal|reply|response|answer|message|"
+    r"cover letter) with|(?:include|mention|use|write|say|add) the (?:word|phrase|code|"
+    r"keyword|sentence)|system prompt|you are now|respond only with|reveal your|"
+    r"(?:print|output|repeat|share) your (?:instructions|prompt|settings|api key)"
+    r"|do not mention this|hidden instruction|to prove you read|so (?:i|we) know you read"
+)
+_QUOTED = re.compile(
+    "[\"'\u201c\u2018\u00ab]([^\"'\u201d\u2019\u00bb\n]{2,80})[\"'\u201d\u2019\u00bb]"
+)
+
+
+class Finding(BaseModel):
+    code: Code
+    message: str
+    start: int
+    end: int
+    severity: Severity = "error"
+
+
+class LintContext(BaseModel):
+    """What the linter compares a draft with."""
+
+    job_text: str = ""
+    recent_fingerprints: list[str] = Field(default_factory=list)
+    max_chars: int = MAX_CHARS
+    min_chars: int = MIN_CHARS
+
+
+class Report(BaseModel):
+    findings: list[Finding]
+    fingerprint: str
+
+    @property
+    def ok(self) -> bool:
+        return not any(f.severity == "error" for f in self.findings)
+
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity == "error"]
+
+    def summary(self) -> str:
+        return "\n".join(
+            f"{f.code} ({f.severity}) at {f.start}-{f.end}: {f.message}" for f in self.findings
+        )
+
+
+def _clean(text: str) -> tuple[str, list[int]]:
+    """Folded text, and for each of its characters the index of the original character."""
+    out: list[str] = []
+    where: list[int] = []
+    for index, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        for folded in unicodedata.normalize("NFKC", char).casefold():
+            out.append(folded)
+            where.append(index)
+    where.append(len(text))
+    return "".join(out), where
+
+
+def _is_upwork(host: str) -> bool:
+    host = re.sub(_DOT, ".", host).strip(".").lower()
+    return host == "upwork.com" or host.endswith(".upwork.com")
+
+
+def lint_draft(text: str, context: LintContext | None = None) -> Report:
+    """Every compliance finding in ``text``; a draft is fit for review when ``report.ok``."""
+    context = context or LintContext()
+    clean, where = _clean(text)
+    findings: list[Finding] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(code: Code, match: re.Match[str], message: str, severity: Severity = "error") -> None:
+        start, end = match.span()
+        if any(s <= start < e or s < end <= e for s, e in taken):
+            return  # already reported as something more specific
+        taken.append((start, end))
+        findings.append(
+            Finding(
+                code=code, message=message, start=where[start], end=where[end], severity=severity
+            )
+        )
+
+    for match in _MESSENGER_LINK.finditer(clean):
+        add("OFF_PLATFORM", match, f"messenger link {match.group(0)!r} takes the client off Upwork")
+    for match in _EMAIL.finditer(clean):
+        add("CONTACT_INFO", match, f"email address {match.group(0)!r}")
+    for match in _URL.finditer(clean):
+        host = re.sub(r"^(?:https?://)", "", match.group(0)).split("/")[0]
+        if any(host == s or host.endswith("." + s) for s in _SHORTENERS):
+            add("EXTERNAL_LINK", match, f"link shortener {match.group(0)!r} hides where it leads")
+        elif not _is_upwork(host):
+            add("EXTERNAL_LINK", match, f"link outside Upwork: {match.group(0)!r}")
+    for match in _DOMAIN.finditer(clean):
+        domain = re.sub(_DOT, ".", match.group(0).split("/")[0])
+        if domain in _PRODUCT_NAMES or _is_upwork(domain):
+            continue
+        if any(domain == s for s in _SHORTENERS):
+            add("EXTERNAL_LINK", match, f"link shortener {domain!r} hides where it leads")
+        else:
+            add("EXTERNAL_LINK", match, f"web address outside Upwork: {match.group(0)!r}")
+    for match in _HANDLE.finditer(clean):
+        add("CONTACT_INFO", match, f"messenger handle {match.group(0)!r}")
+    for match in _PHONE.finditer(clean):
+        digits = re.sub(r"\D", "", match.group(0))
+        if 9 <= len(digits) <= 15:
+            add("CONTACT_INFO", match, f"phone number {match.group(0).strip()!r}")
+    for match in _OFF_PLATFORM.finditer(clean):
+        add(
+            "OFF_PLATFORM",
+            match,
+            f"moves the conversation or payment off Upwork: {match.group(0)!r}",
+        )
+    for match in _PLACEHOLDER.finditer(clean):
+        add("PLACEHOLDER", match, f"leftover placeholder {match.group(0)!r}")
+    for match in _GENERIC.finditer(clean):
+        add("GENERIC", match, f"generic phrase {match.group(0)!r} reads like a template", "warning")
+    findings += _injection_echo(clean, where, context.job_text)
+    length = len(text.strip())
+    if length > context.max_chars:
+        findings.append(
+            Finding(
+                code="LENGTH",
+                message=f"{length} characters; Upwork allows {context.max_chars}",
+                start=context.max_chars,
+                end=len(text),
+            )
+        )
+    elif length < context.min_chars:
+        findings.append(
+            Finding(
+                code="LENGTH",
+                message=f"only {length} characters; say what "
+                f"you would do (at least {context.min_chars})",
+                start=0,
+                end=len(text),
+                severity="warning",
+            )
+        )
+    fingerprint = simhash(text)
+    for old in context.recent_fingerprints:
+        bits = distance(fingerprint, old)
+        if bits <= NEAR_DUPLICATE_BITS:
+            findings.append(
+                Finding(
+                    code="NEAR_DUPLICATE",
+                    message=f"nearly identical to a "
+                    f"recent draft ({bits} of 64 fingerprint bits differ): "
+                    "identical proposals risk the account",
+                    start=0,
+                    end=len(text),
+                )
+            )
+            break
+    findings.sort(key=lambda f: (f.start, f.code))
+    return Report(findings=findings, fingerprint=fingerprint)
+
+
+def injected_phrases(job_text: str) -> list[str]:
+    """Phrases a job post asks the proposal to say, near words that read as instructions."""
+    clean, _ = _clean(job_text)
+    phrases: list[str] = []
+    for trigger in _INJECTION.finditer(clean):
+        window = clean[max(0, trigger.start() - 80) : trigger.end() + 160]
+        phrases += [q.strip() for q in _QUOTED.findall(window) if len(q.strip()) >= 3]
+        word = re.search(r"(?:word|code|keyword)\s*:?\s+([\w-]{3,40})", window)
+        if word:
+            phrases.append(word.group(1))
+    return list(dict.fromkeys(p for p in phrases if p))
+
+
+def _injection_echo(clean: str, where: list[int], job_text: str) -> list[Finding]:
+    findings = []
+    for phrase in injected_phrases(job_text):
+        for match in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", clean):
+            findings.append(
+                Finding(
+                    code="INJECTION_ECHO",
+                    start=where[match.start()],
+                    end=where[match.end()],
+                    message=f"repeats {phrase!r}, which the job post asked for in an instruction "
+                    "hidden in its text: a person should decide",
+                )
+            )
+    return findings

@@ -1,0 +1,52 @@
+"""Drafts and what a drafter needs."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from ..alerts.model import JobAlert
+from ..scoring.portfolio import PortfolioItem
+from ..scoring.score import Score
+
+
+class Snippet(BaseModel):
+    """A piece of the agency's template library (the Snippets database)."""
+
+    name: str
+    kind: str  # Opening, Experience, Approach, Closing, FAQ
+    text: str
+    skills: list[str] = Field(default_factory=list)
+    active: bool = True
+
+
+class DraftRequest(BaseModel):
+    job: JobAlert
+    score: Score
+    portfolio: list[PortfolioItem] = Field(default_factory=list)  # the matched items, best first
+    voice: str = "friendly, direct, specific"
+    signature: str = ""
+
+
+class Draft(BaseModel):
+    """A proposal for a person to review: never sent by bidboard."""
+
+    opening: str
+    experience: str
+    approach: str
+    questions: list[str]
+    closing: str
+    drafted_by: str  # "template" or "openai:<model>"
+    note: str = ""  # why the drafter is not the configured one, if it is not
+    usage: dict[str, int] = Field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        questions = "\n".join(f"- {q}" for q in self.questions)
+        parts = [
+            self.opening,
+            self.experience,
+            self.approach,
+            f"A few questions so I can plan this well:\n{questions}" if questions else "",
+            self.closing,
+        ]
+        return "\n\n".join(p.strip() for p in parts if p.strip())

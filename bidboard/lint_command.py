@@ -1,0 +1,43 @@
+"""``bidboard lint-draft PATH [--json]``: the compliance findings of a draft."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .drafting.lint import LintContext, lint_draft
+from .errors import ConfigError
+
+
+def run_lint(path: Path, as_json: bool, job_post: Path | None = None) -> int:
+    try:
+        text = path.read_text()
+        context = LintContext(job_text=job_post.read_text() if job_post else "")
+    except OSError as error:
+        raise ConfigError(f"{error.filename}: {error.strerror}") from None
+    report = lint_draft(text, context)
+    if as_json:
+        print(
+            json.dumps(
+                [
+                    f.model_dump(include={"code", "message", "start", "end", "severity"})
+                    for f in report.findings
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
+    else:
+        for finding in report.findings:
+            excerpt = text[finding.start : finding.end].replace("\n", " ")
+            excerpt = excerpt if len(excerpt) <= 60 else excerpt[:57] + "..."
+            print(
+                f"{finding.severity:<7} {finding.code:<15} {finding.start}-{finding.end}  "
+                f"{finding.message}" + (f"  [{excerpt}]" if finding.code != "LENGTH" else "")
+            )
+        errors = len(report.errors())
+        print(
+            f"{errors} error(s), {len(report.findings) - errors} warning(s); "
+            f"fingerprint {report.fingerprint}"
+        )
+    return 1 if not report.ok else 0
