@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -88,7 +89,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    configure_logging()
+    # the demo prints its own summary; its library logs stay quiet unless asked for
+    configure_logging(
+        os.environ.get("BIDBOARD_LOG_LEVEL", "WARNING" if args.command == "demo" else "INFO")
+    )
     try:
         if args.command == "emulator":
             from notion_emulator.cli import run

@@ -1,8 +1,11 @@
 """``bidboard demo``: the main job on embedded defaults, offline.
 
 It starts the Notion emulator (data kept in ``<data dir>/emulator.sqlite3``) unless a Notion token
-is configured, sets up bidboard's databases (``init``), writes sample cards through the board
-gateway (a rerun finds them and adds no duplicate) and prints where to look.
+is configured, sets up bidboard's databases (``init``), seeds a sample portfolio and snippet
+library, reads the bundled sample mailbox (``bidboard/samples/mailbox``, or
+``BIDBOARD_ALERTS_DIR``), scores every job, drafts the best ones (template drafter without an
+OpenAI key), writes the cards, and prints what happened and where to look. A rerun reads nothing
+twice and adds no duplicate.
 """
 
 from __future__ import annotations
@@ -10,73 +13,46 @@ from __future__ import annotations
 import sys
 import time
 from collections import Counter
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import SecretStr
 
 from notion_schema import bootstrap
-from notion_schema.workspace import save_workspace
+from notion_schema.codecs import encode_properties
+from notion_schema.databases import PORTFOLIO, SNIPPETS
+from notion_schema.workspace import Workspace, save_workspace
 
-from . import blocks as b
+from .alerts.parse import parse_raw
+from .alerts.sources import FolderSource
+from .alerts.store import StateStore
+from .drafting.openai_drafter import OpenAIDrafter
+from .drafting.template import TemplateDrafter, load_snippets
 from .errors import ConfigError
-from .factory import notion_from_settings
+from .factory import notion_from_settings, portfolio_matcher
 from .gateway import BoardGateway
 from .localserver import BackgroundServer
-from .models import JobCard, Stage
 from .notion import Notion
+from .openai_client import build_openai_client
+from .pipeline import BatchReport, PipelineConfig, process_alerts
+from .portfolio_store import portfolio_for_run, read_snippets
 from .schema_commands import _previous
+from .scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE
+from .scoring.portfolio import load_portfolio_file
+from .scoring.searches import EXAMPLE_PATH, load_searches
 from .settings import Settings
 
 DEMO_TOKEN = "demo-local-emulator-token"  # noqa: S105 - the local emulator accepts any token
-DRAFT_NOTE = "Draft: review it, then submit it yourself on Upwork. bidboard never sends anything."
-SAMPLE_CARDS = [
-    JobCard(
-        job_key="~01a1b2c3d4e5f60001",
-        name="FastAPI backend for a logistics dashboard",
-        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60001",
-        source="email",
-        budget_type="Hourly",
-        budget_min=40,
-        budget_max=60,
-        skills=["Python", "FastAPI"],
-        score=85,
-        stage=Stage.NEW,
-    ),
-    JobCard(
-        job_key="~01a1b2c3d4e5f60002",
-        name="Postgres query tuning for a SaaS app",
-        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60002",
-        source="rss",
-        budget_type="Fixed",
-        budget_min=1500,
-        skills=["PostgreSQL"],
-        score=72,
-        stage=Stage.NEW,
-    ),
-    JobCard(
-        job_key="~01a1b2c3d4e5f60003",
-        name="Notion + Zapier automation for a small agency",
-        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60003",
-        source="email",
-        budget_type="Fixed",
-        budget_min=800,
-        skills=["Notion", "Zapier"],
-        score=64,
-        stage=Stage.DRAFTED,
-    ),
-    JobCard(
-        job_key="~01a1b2c3d4e5f60004",
-        name="WordPress theme tweaks",
-        job_url="https://www.upwork.com/jobs/~01a1b2c3d4e5f60004",
-        source="json",
-        budget_type="Hourly",
-        budget_min=15,
-        budget_max=25,
-        skills=["WordPress"],
-        score=18,
-        stage=Stage.NEEDS_ATTENTION,
-    ),
-]
+SAMPLE_MAILBOX = Path(__file__).with_name("samples") / "mailbox"
+
+
+@dataclass
+class DemoSummary:
+    gateway: BoardGateway
+    batch: BatchReport
+    quarantined: list[tuple[str, str]]
+    skipped: int
+    files: int
 
 
 def _root_page(notion: Notion) -> str:
@@ -96,21 +72,103 @@ def _root_page(notion: Notion) -> str:
     )
 
 
-def run(settings: Settings, notion: Notion) -> tuple[BoardGateway, int, int]:
+def seed_library(notion: Notion, workspace: Workspace) -> int:
+    """Put the sample portfolio and snippets in their databases when those are empty."""
+    created = 0
+    for spec, rows in (
+        (
+            PORTFOLIO,
+            [
+                {
+                    "Name": i.name,
+                    "Summary": i.summary,
+                    "Skills": i.skills,
+                    "Outcome": i.outcome,
+                    "Active": i.active,
+                }
+                for i in load_portfolio_file(PORTFOLIO_SAMPLE)
+            ],
+        ),
+        (
+            SNIPPETS,
+            [
+                {
+                    "Name": s.name,
+                    "Kind": s.kind,
+                    "Text": s.text,
+                    "Skills": s.skills,
+                    "Active": s.active,
+                }
+                for s in load_snippets()
+            ],
+        ),
+    ):
+        source = workspace.ids(spec.key).data_source_id
+        if notion.call(
+            "is empty", notion.client.data_sources.query, source, safe=True, page_size=1
+        )["results"]:
+            continue
+        for row in rows:
+            notion.call(
+                f"seed {spec.title}",
+                notion.client.pages.create,
+                safe=False,
+                parent={"type": "data_source_id", "data_source_id": source},
+                properties=encode_properties(spec, row),
+            )
+            created += 1
+    return created
+
+
+def run(settings: Settings, notion: Notion) -> DemoSummary:
     parent = settings.notion_parent_page_id or _root_page(notion)
     report = bootstrap.init(notion, parent, settings.notion_base_url, _previous(settings))
     save_workspace(settings.data_dir, report.workspace)
-    gateway = BoardGateway(notion, report.workspace)
-    now = datetime.now(UTC)
-    existing = gateway.find_cards(card.job_key for card in SAMPLE_CARDS)
-    created = 0
-    for card in SAMPLE_CARDS:
-        if card.job_key in existing:
-            continue
-        card = card.model_copy(update={"received_at": now})
-        gateway.create_card(card, [b.callout(DRAFT_NOTE), b.paragraph(f"Sample job: {card.name}.")])
-        created += 1
-    return gateway, created, len(existing)
+    workspace = report.workspace
+    gateway = BoardGateway(notion, workspace)
+    seed_library(notion, workspace)
+    items = portfolio_for_run(notion, workspace, settings.data_dir)
+    template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
+    drafter: OpenAIDrafter | TemplateDrafter = template
+    if settings.openai_api_key is not None:
+        drafter = OpenAIDrafter(
+            build_openai_client(
+                settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
+            ),
+            settings.openai_model,
+        )
+    config = PipelineConfig(
+        searches=load_searches(settings.searches_file or EXAMPLE_PATH),
+        portfolio=portfolio_matcher(settings, items),
+        portfolio_items=items,
+        drafter=drafter,
+        template=template,
+        daily_cap=settings.daily_draft_cap,
+        timezone=settings.timezone,
+        voice=settings.agency_voice,
+        signature=settings.agency_signature,
+    )
+    store = StateStore.in_data_dir(settings.data_dir)
+    source = FolderSource(settings.alerts_dir or SAMPLE_MAILBOX, store)
+    raws = list(source.fetch())
+    parsed = [(raw, parse_raw(raw)) for raw in raws]
+    alerts = [a for _, outcome in parsed for a in outcome.alerts]
+    batch = process_alerts(alerts, gateway, config)  # cards first; then the sources learn
+    quarantined: list[tuple[str, str]] = []
+    skipped = 0
+    for raw, outcome in parsed:
+        for item in outcome.quarantined:
+            store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
+            quarantined.append((item.source_ref, item.reason))
+        if outcome.alerts:
+            source.done(raw)
+        elif outcome.quarantined:
+            source.quarantine(raw, outcome.quarantined[0].reason)
+        else:
+            source.skip(raw)
+            skipped += 1
+    store.close()
+    return DemoSummary(gateway, batch, quarantined, skipped, len(raws))
 
 
 def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> int:
@@ -131,18 +189,33 @@ def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> 
         print(f"Using Notion at {settings.notion_base_url}")
     notion = notion_from_settings(settings)
     try:
-        gateway, created, existing = run(settings, notion)
+        summary = run(settings, notion)
         stages = Counter(
             s.card.stage.value if s.card.stage else "(none)"
-            for s in gateway.iter_cards(properties=["Stage"])
+            for s in summary.gateway.iter_cards(properties=["Stage"])
         )
     finally:
         notion.close()
-    print(f"Cards: {created} created, {existing} already there")
-    print("By stage: " + ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items())))
+    batch = summary.batch
+    created = [o for o in batch.outcomes if o.created]
+    print(
+        f"Alerts: {summary.files} messages and files read, "
+        f"{len(created)} new cards, {batch.duplicates} already on the board, "
+        f"{len(summary.quarantined)} quarantined, {summary.skipped} not alerts"
+    )
+    for ref, reason in summary.quarantined:
+        print(f"  quarantined {ref.rsplit('/', 1)[-1]}: {reason}")
+    print("Board by stage: " + ", ".join(f"{stage} {n}" for stage, n in sorted(stages.items())))
+    if created:
+        print("Top new jobs:")
+        for outcome in sorted(created, key=lambda o: -o.score)[:5]:
+            print(
+                f"  {outcome.score:>3} {outcome.verdict:<9} {outcome.stage:<15} "
+                f"{outcome.title[:60]}"
+            )
     print(f"Notion requests: {notion.stats.calls}")
     if server is not None:
-        print(f"Board: {server.url}/board/{gateway.ids.data_source_id}")
+        print(f"Board: {server.url}/board/{summary.gateway.ids.data_source_id}")
     print(f"Wall time: {time.monotonic() - started:.2f}s")
     interactive = sys.stdin.isatty() if serve is None else serve
     if server is not None:

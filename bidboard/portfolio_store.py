@@ -11,9 +11,10 @@ from pathlib import Path
 from typing import Any
 
 from notion_schema.codecs import decode_value
-from notion_schema.databases import PORTFOLIO
+from notion_schema.databases import PORTFOLIO, SNIPPETS
 from notion_schema.workspace import Workspace
 
+from .drafting.model import Snippet
 from .errors import ConfigError, NotionError
 from .notion import Notion
 from .scoring.portfolio import PortfolioItem, load_portfolio_file, save_portfolio_file
@@ -73,3 +74,36 @@ def portfolio_for_run(notion: Notion, workspace: Workspace, data_dir: Path) -> l
         return load_portfolio_file(path)
     save_portfolio_file(cache_path(data_dir), items)
     return items
+
+
+def read_snippets(notion: Notion, workspace: Workspace) -> list[Snippet]:
+    """The agency's snippet library from the Snippets database."""
+    source = workspace.ids(SNIPPETS.key).data_source_id
+    snippets: list[Snippet] = []
+    cursor: str | None = None
+    while True:
+        query: dict[str, Any] = {"page_size": 100}
+        if cursor:
+            query["start_cursor"] = cursor
+        batch = notion.call(
+            "read snippets", notion.client.data_sources.query, source, safe=True, **query
+        )
+        for page in batch["results"]:
+            props = page.get("properties", {})
+
+            def value(name: str, props: dict[str, Any] = props) -> Any:
+                return decode_value(SNIPPETS.property(name), props.get(name))
+
+            if value("Text") and value("Kind"):
+                snippets.append(
+                    Snippet(
+                        name=value("Name") or "",
+                        kind=value("Kind"),
+                        text=value("Text"),
+                        skills=value("Skills") or [],
+                        active=bool(value("Active")),
+                    )
+                )
+        if not batch.get("has_more"):
+            return snippets
+        cursor = batch["next_cursor"]

@@ -35,17 +35,20 @@ def test_help_lists_commands(capsys: pytest.CaptureFixture[str]) -> None:
         assert name in out
 
 
-def test_demo_runs_twice_without_duplicates(
+def test_demo_runs_the_pipeline_twice_without_duplicates(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     settings = Settings(data_dir=tmp_path / "data")
     assert demo.main(settings, serve=False, port=free_port()) == 0
     first = capsys.readouterr().out
-    assert "Cards: 4 created, 0 already there" in first
+    assert "13 new cards, 7 already on the board, 1 quarantined, 2 not alerts" in first
+    assert "Board by stage: Drafted 8, New 5" in first
+    assert "no job link with a job key" in first
     assert (tmp_path / "data" / "emulator.sqlite3").exists()
     assert demo.main(settings, serve=False, port=free_port()) == 0
     second = capsys.readouterr().out
-    assert "Cards: 0 created, 4 already there" in second
+    assert "0 messages and files read, 0 new cards" in second
+    assert "Board by stage: Drafted 8, New 5" in second
     assert re.search(r"Wall time: \d+\.\d+s", second)
 
 

@@ -50,3 +50,29 @@ def test_no_notion_and_no_cache_is_a_clear_error(board: Board) -> None:
 
 def test_empty_portfolio(board: Board) -> None:
     assert read_portfolio(board.notion, board.workspace) == []
+
+
+def test_snippets_are_read_from_notion(board: Board) -> None:
+    from bidboard.portfolio_store import read_snippets
+    from notion_schema.databases import SNIPPETS
+
+    source = board.workspace.ids("snippets").data_source_id
+    for kind, text, active in (
+        ("Opening", "Hi, about {title}:", True),
+        ("Closing", "Talk soon on Upwork.", False),
+        ("Approach", "", True),
+    ):  # no text: not a usable snippet
+        board.notion.call(
+            "add",
+            board.notion.client.pages.create,
+            safe=False,
+            parent={"type": "data_source_id", "data_source_id": source},
+            properties=encode_properties(
+                SNIPPETS, {"Name": kind, "Kind": kind, "Text": text, "Active": active}
+            ),
+        )
+    snippets = read_snippets(board.notion, board.workspace)
+    assert [(s.kind, s.text, s.active) for s in snippets] == [
+        ("Opening", "Hi, about {title}:", True),
+        ("Closing", "Talk soon on Upwork.", False),
+    ]

@@ -1,0 +1,223 @@
+"""From job alerts to cards: the core of the ingest flow, written once, called by the flows.
+
+For a batch of alerts: drop what is already on the board (one query per 100 keys), score every
+job, draft the best ones within the daily cap (highest scores first), and write each job as a
+card with its draft as page content in one request. Every job becomes a card: shortlisted ones
+``Drafted`` (or ``Needs attention`` with the linter's findings), the others ``New`` with their
+score and reasons, and shortlisted jobs held back by the cap ``New`` with that reason.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from .alerts.model import JobAlert
+from .drafting.compose import draft_job
+from .drafting.content import card_content, select_for_drafting
+from .drafting.lint import LintContext
+from .drafting.model import DraftRequest
+from .drafting.openai_drafter import OpenAIDrafter
+from .drafting.template import TemplateDrafter
+from .gateway import BoardGateway
+from .models import JobCard, Stage
+from .scoring.portfolio import PortfolioItem
+from .scoring.score import Portfolio, Score, score_job
+from .scoring.searches import SearchConfig
+
+logger = logging.getLogger(__name__)
+FINGERPRINT_DAYS = 30
+
+
+@dataclass
+class PipelineConfig:
+    searches: SearchConfig
+    portfolio: Portfolio
+    portfolio_items: list[PortfolioItem]
+    drafter: OpenAIDrafter | TemplateDrafter
+    template: TemplateDrafter
+    daily_cap: int = 25
+    timezone: str = "UTC"
+    voice: str = "friendly, direct, specific"
+    signature: str = ""
+    clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+
+
+@dataclass
+class JobOutcome:
+    job_key: str
+    title: str
+    score: int
+    verdict: str
+    stage: str
+    url: str | None
+    created: bool
+    note: str = ""
+
+
+@dataclass
+class BatchReport:
+    outcomes: list[JobOutcome] = field(default_factory=list)
+    duplicates: int = 0
+
+    def count(self, stage: Stage) -> int:
+        return sum(1 for o in self.outcomes if o.created and o.stage == stage.value)
+
+
+def _stage_context(gateway: BoardGateway, config: PipelineConfig) -> tuple[list[str], int]:
+    """Fingerprints of recent drafts, and how many drafts were made today (agency time)."""
+    now = config.clock()
+    since = (now - timedelta(days=FINGERPRINT_DAYS)).isoformat()
+    today = datetime.combine(
+        now.astimezone(ZoneInfo(config.timezone)).date(),
+        datetime.min.time(),
+        ZoneInfo(config.timezone),
+    )
+    fingerprints, drafted_today = [], 0
+    for stored in gateway.iter_cards(
+        filter={"property": "Drafted at", "date": {"on_or_after": since}},
+        properties=["Draft fingerprint", "Drafted at"],
+    ):
+        if stored.card.draft_fingerprint:
+            fingerprints.append(stored.card.draft_fingerprint)
+        if stored.card.drafted_at and stored.card.drafted_at >= today:
+            drafted_today += 1
+    return fingerprints, drafted_today
+
+
+def card_for(job: JobAlert, score: Score) -> JobCard:
+    reasons = score.explain()
+    return JobCard(
+        job_key=job.job_key,
+        name=job.title,
+        job_url=job.url,
+        source=job.source,
+        saved_search=job.saved_search or score.saved_search,
+        posted_at=job.posted_at,
+        received_at=job.received_at,
+        budget_type="Fixed"
+        if job.budget_type == "fixed"
+        else "Hourly"
+        if job.budget_type == "hourly"
+        else None,
+        budget_min=job.budget_min,
+        budget_max=job.budget_max,
+        experience=job.experience_level,
+        duration=job.duration,
+        skills=job.skills,
+        category=job.category,
+        client_country=job.client_country,
+        payment_verified=job.client_payment_verified,
+        client_rating=job.client_rating,
+        client_spend=job.client_spend_usd,
+        score=float(score.score),
+        score_reasons=f"{score.verdict}: {reasons}",
+        portfolio_matches=[
+            m.page_id for m in score.portfolio_matches if not m.page_id.startswith("sample-")
+        ],
+        stage=Stage.NEW,
+    )
+
+
+def process_alerts(
+    alerts: list[JobAlert], gateway: BoardGateway, config: PipelineConfig
+) -> BatchReport:
+    report = BatchReport()
+    unique: dict[str, JobAlert] = {}
+    for alert in alerts:
+        if alert.job_key in unique:
+            report.duplicates += 1
+        unique.setdefault(alert.job_key, alert)
+    existing = gateway.find_cards(unique)
+    for key in existing:
+        report.duplicates += 1
+        job = unique.pop(key)
+        known = existing[key]
+        report.outcomes.append(
+            JobOutcome(
+                key,
+                job.title,
+                0,
+                "",
+                known.stage.value if known.stage else "",
+                known.url,
+                created=False,
+                note="already on the board",
+            )
+        )
+    scored = {key: score_job(job, config.searches, config.portfolio) for key, job in unique.items()}
+    shortlist = [(k, s.score) for k, s in scored.items() if s.verdict == "shortlist"]
+    fingerprints, drafted_today = _stage_context(gateway, config) if shortlist else ([], 0)
+    to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
+    by_id = {item.page_id: item for item in config.portfolio_items}
+    for key in sorted(unique, key=lambda k: -scored[k].score):
+        job, score = unique[key], scored[key]
+        card = card_for(job, score)
+        content = []
+        note = ""
+        if key in to_draft:
+            matched = [by_id[m.page_id] for m in score.portfolio_matches if m.page_id in by_id]
+            request = DraftRequest(
+                job=job,
+                score=score,
+                portfolio=matched,
+                voice=config.voice,
+                signature=config.signature,
+            )
+            result = draft_job(
+                request,
+                config.drafter,
+                config.template,
+                LintContext(job_text=job.description or "", recent_fingerprints=fingerprints),
+            )
+            fingerprints.append(result.report.fingerprint)
+            note = result.draft.note
+            drafted_by = (
+                "template (OpenAI failed)"
+                if note
+                else "openai"
+                if result.draft.drafted_by.startswith("openai")
+                else "template"
+            )
+            card = card.model_copy(
+                update={
+                    "stage": result.stage,
+                    "drafted_by": drafted_by,
+                    "drafted_at": config.clock(),
+                    "draft_fingerprint": result.report.fingerprint,
+                    "compliance": "OK" if result.report.ok else "Flagged",
+                    "compliance_findings": result.findings_text,
+                }
+            )
+            content = card_content(result.draft, score, matched, result.report)
+        elif key in held_back:
+            note = f"held back: the daily cap of {config.daily_cap} drafts is reached"
+            card = card.model_copy(
+                update={
+                    "score_reasons": f"{card.score_reasons}\n{note}; draft it with draft_pending"
+                }
+            )
+        ref = gateway.create_card(card, content)
+        report.outcomes.append(
+            JobOutcome(
+                key,
+                job.title,
+                score.score,
+                score.verdict,
+                (card.stage or Stage.NEW).value,
+                ref.url,
+                created=True,
+                note=note,
+            )
+        )
+    logger.info(
+        "batch processed alerts=%d created=%d duplicates=%d drafted=%d",
+        len(alerts),
+        sum(o.created for o in report.outcomes),
+        report.duplicates,
+        len(to_draft),
+    )
+    return report

@@ -1,0 +1,140 @@
+"""Alerts to cards, end to end on the emulator: dedupe, scoring, drafting within the cap, cards
+with their drafts as content, Needs attention with findings, the OpenAI fallback on the card."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx2
+from pydantic import SecretStr
+
+from bidboard.alerts.files import parse_file
+from bidboard.alerts.model import JobAlert
+from bidboard.drafting.openai_drafter import OpenAIDrafter
+from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.gateway import BoardGateway
+from bidboard.models import MACHINE_STAGES, Stage
+from bidboard.openai_client import build_openai_client
+from bidboard.pipeline import PipelineConfig, process_alerts
+from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.score import Portfolio
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.settings import Settings
+from tests.conftest import Board
+from tests.test_drafting import GOOD, ChatServer
+
+FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
+NOW = datetime(2026, 8, 26, 10, 0, tzinfo=UTC)
+
+
+def alerts() -> list[JobAlert]:
+    return [a for p in sorted(FIXTURES.iterdir()) for a in parse_file(p).alerts]
+
+
+def config(drafter: Any = None, cap: int = 25) -> PipelineConfig:
+    items = load_portfolio_file(SAMPLE_PATH)
+    template = TemplateDrafter(load_snippets())
+    return PipelineConfig(
+        searches=load_searches(EXAMPLE_PATH),
+        portfolio=Portfolio.build(items),
+        portfolio_items=items,
+        drafter=drafter or template,
+        template=template,
+        daily_cap=cap,
+        signature="Maya, Northwind Dev",
+        clock=lambda: NOW,
+    )
+
+
+def cards(board: Board) -> dict[str, Any]:
+    return {c.card.job_key: c for c in BoardGateway(board.notion, board.workspace).iter_cards()}
+
+
+def content(board: Board, page_id: str) -> list[dict[str, Any]]:
+    return list(
+        board.notion.call(
+            "content", board.notion.client.blocks.children.list, page_id, safe=True, page_size=100
+        )["results"]
+    )
+
+
+def test_every_job_becomes_one_card_and_the_best_are_drafted(board: Board) -> None:
+    batch = alerts()
+    board.reset()
+    report = process_alerts(batch, BoardGateway(board.notion, board.workspace), config())
+    unique = {a.job_key for a in batch}
+    on_board = cards(board)
+    assert set(on_board) == unique and report.duplicates == len(batch) - len(unique)
+    assert board.requests()["POST /v1/pages"] == len(unique)  # one request per card
+    drafted = {k: c for k, c in on_board.items() if c.card.stage is Stage.DRAFTED}
+    assert len(drafted) == report.count(Stage.DRAFTED) >= 5
+    for stored in drafted.values():
+        assert stored.card.drafted_by == "template" and stored.card.compliance == "OK"
+        assert len(stored.card.draft_fingerprint) == 16
+        blocks = content(board, stored.page_id)
+        assert blocks[0]["type"] == "callout" and blocks[-1]["type"] == "to_do"
+    undrafted = [c for c in on_board.values() if c.card.stage is Stage.NEW]
+    assert undrafted and all(c.card.score_reasons for c in undrafted)
+    assert all(c.card.stage in MACHINE_STAGES for c in on_board.values())
+    # the second run finds everything on the board and writes nothing
+    board.reset()
+    again = process_alerts(batch, BoardGateway(board.notion, board.workspace), config())
+    assert "POST /v1/pages" not in board.requests()
+    assert again.duplicates == len(batch)
+
+
+def test_the_daily_cap_holds_back_the_rest_with_the_reason(board: Board) -> None:
+    report = process_alerts(alerts(), BoardGateway(board.notion, board.workspace), config(cap=2))
+    assert report.count(Stage.DRAFTED) + report.count(Stage.NEEDS_ATTENTION) == 2
+    held = [o for o in report.outcomes if o.note.startswith("held back")]
+    assert held and all(o.stage == "New" for o in held)
+    on_board = cards(board)
+    assert "daily cap of 2 drafts is reached" in on_board[held[0].job_key].card.score_reasons
+    drafted_scores = sorted(o.score for o in report.outcomes if o.stage == "Drafted")
+    assert min(drafted_scores) >= max(o.score for o in held)  # highest scores first
+
+
+def openai_config(tmp_path: Path, *answers: Any) -> PipelineConfig:
+    settings = Settings(openai_api_key=SecretStr("sk-test"), data_dir=tmp_path)
+    client = build_openai_client(
+        settings, transport=httpx2.MockTransport(ChatServer(*answers)), max_retries=0
+    )
+    return config(OpenAIDrafter(client, "gpt-4o-mini"), cap=1)
+
+
+def test_a_draft_still_flagged_goes_to_needs_attention_with_its_findings(
+    board: Board, tmp_path: Path
+) -> None:
+    leaky = dict(GOOD, closing="Let's move to Telegram: t.me/northwind")
+    process_alerts(
+        alerts()[:1],
+        BoardGateway(board.notion, board.workspace),
+        openai_config(tmp_path, leaky, leaky),
+    )
+    [stored] = cards(board).values()
+    assert stored.card.stage is Stage.NEEDS_ATTENTION and stored.card.compliance == "Flagged"
+    assert "OFF_PLATFORM" in stored.card.compliance_findings
+    assert stored.card.drafted_by == "openai"
+    headings = [
+        b["heading_3"]["rich_text"][0]["plain_text"]
+        for b in content(board, stored.page_id)
+        if b["type"] == "heading_3"
+    ]
+    assert headings[0] == "Compliance findings"
+
+
+def test_an_openai_failure_is_said_on_the_card(board: Board, tmp_path: Path) -> None:
+    process_alerts(
+        alerts()[:1], BoardGateway(board.notion, board.workspace), openai_config(tmp_path, 503)
+    )
+    [stored] = cards(board).values()
+    assert stored.card.drafted_by == "template (OpenAI failed)"
+    assert stored.card.stage is Stage.DRAFTED
+    callouts = [
+        b["callout"]["rich_text"][0]["plain_text"]
+        for b in content(board, stored.page_id)
+        if b["type"] == "callout"
+    ]
+    assert "OpenAI failed" in callouts[1] and "drafted from templates instead" in callouts[1]
