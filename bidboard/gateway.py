@@ -92,22 +92,9 @@ class BoardGateway:
 
     def _query(self, what: str, **query: Any) -> Iterator[dict[str, Any]]:
         """Stream the pages of a query, 100 at a time, following cursors."""
-        cursor: str | None = None
-        while True:
-            if cursor:
-                query["start_cursor"] = cursor
-            batch = self.notion.call(
-                what,
-                self.notion.client.data_sources.query,
-                self.ids.data_source_id,
-                safe=True,
-                page_size=100,
-                **query,
-            )
-            yield from batch["results"]
-            if not batch.get("has_more"):
-                return
-            cursor = batch["next_cursor"]
+        return self.notion.paginate(
+            what, self.notion.client.data_sources.query, self.ids.data_source_id, **query
+        )
 
     def _property_ids(self, names: Iterable[str]) -> list[str]:
         return [self.ids.property_ids.get(name, name) for name in names]

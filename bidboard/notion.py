@@ -23,7 +23,7 @@ from __future__ import annotations
 import logging
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,6 +197,21 @@ class Notion:
             sleep=self._sleep or time.sleep,
         )
         return retrying(once)
+
+    def paginate(
+        self, what: str, operation: Callable[..., Any], *args: Any, **kwargs: Any
+    ) -> Iterator[dict[str, Any]]:
+        """Every result of a paginated read, 100 at a time, following ``next_cursor``."""
+        cursor: str | None = None
+        while True:
+            page_kwargs = dict(kwargs, page_size=100)
+            if cursor:
+                page_kwargs["start_cursor"] = cursor
+            batch = self.call(what, operation, *args, safe=True, **page_kwargs)
+            yield from batch["results"]
+            if not batch.get("has_more"):
+                return
+            cursor = batch["next_cursor"]
 
     def _log_retry(self, what: str) -> Callable[[RetryCallState], None]:
         def log(state: RetryCallState) -> None:

@@ -45,19 +45,10 @@ def _item(page: dict[str, Any]) -> PortfolioItem:
 
 def read_portfolio(notion: Notion, workspace: Workspace) -> list[PortfolioItem]:
     source = workspace.ids(PORTFOLIO.key).data_source_id
-    items: list[PortfolioItem] = []
-    cursor: str | None = None
-    while True:
-        query: dict[str, Any] = {"page_size": 100}
-        if cursor:
-            query["start_cursor"] = cursor
-        batch = notion.call(
-            "read portfolio", notion.client.data_sources.query, source, safe=True, **query
-        )
-        items += [_item(page) for page in batch["results"]]
-        if not batch.get("has_more"):
-            return items
-        cursor = batch["next_cursor"]
+    return [
+        _item(page)
+        for page in notion.paginate("read portfolio", notion.client.data_sources.query, source)
+    ]
 
 
 def portfolio_for_run(notion: Notion, workspace: Workspace, data_dir: Path) -> list[PortfolioItem]:
@@ -80,30 +71,20 @@ def read_snippets(notion: Notion, workspace: Workspace) -> list[Snippet]:
     """The agency's snippet library from the Snippets database."""
     source = workspace.ids(SNIPPETS.key).data_source_id
     snippets: list[Snippet] = []
-    cursor: str | None = None
-    while True:
-        query: dict[str, Any] = {"page_size": 100}
-        if cursor:
-            query["start_cursor"] = cursor
-        batch = notion.call(
-            "read snippets", notion.client.data_sources.query, source, safe=True, **query
-        )
-        for page in batch["results"]:
-            props = page.get("properties", {})
+    for page in notion.paginate("read snippets", notion.client.data_sources.query, source):
+        props = page.get("properties", {})
 
-            def value(name: str, props: dict[str, Any] = props) -> Any:
-                return decode_value(SNIPPETS.property(name), props.get(name))
+        def value(name: str, props: dict[str, Any] = props) -> Any:
+            return decode_value(SNIPPETS.property(name), props.get(name))
 
-            if value("Text") and value("Kind"):
-                snippets.append(
-                    Snippet(
-                        name=value("Name") or "",
-                        kind=value("Kind"),
-                        text=value("Text"),
-                        skills=value("Skills") or [],
-                        active=bool(value("Active")),
-                    )
+        if value("Text") and value("Kind"):
+            snippets.append(
+                Snippet(
+                    name=value("Name") or "",
+                    kind=value("Kind"),
+                    text=value("Text"),
+                    skills=value("Skills") or [],
+                    active=bool(value("Active")),
                 )
-        if not batch.get("has_more"):
-            return snippets
-        cursor = batch["next_cursor"]
+            )
+    return snippets

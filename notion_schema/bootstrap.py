@@ -46,20 +46,10 @@ class InitReport:
 def _child_databases(notion: Notion, page_id: str) -> dict[str, str]:
     """Titles of the databases directly under ``page_id``, to their ids."""
     found: dict[str, str] = {}
-    cursor: str | None = None
-    while True:
-        kwargs: dict[str, Any] = {"page_size": 100}
-        if cursor:
-            kwargs["start_cursor"] = cursor
-        batch = notion.call(
-            "list parent page", notion.client.blocks.children.list, page_id, safe=True, **kwargs
-        )
-        for block in batch["results"]:
-            if block.get("type") == "child_database" and not block.get("in_trash"):
-                found.setdefault(block["child_database"]["title"], block["id"])
-        if not batch.get("has_more"):
-            return found
-        cursor = batch["next_cursor"]
+    for block in notion.paginate("list parent page", notion.client.blocks.children.list, page_id):
+        if block.get("type") == "child_database" and not block.get("in_trash"):
+            found.setdefault(block["child_database"]["title"], block["id"])
+    return found
 
 
 def _ids(notion: Notion, database_id: str) -> DatabaseIds | None:

@@ -255,9 +255,7 @@ def parse_upwork_alert_email(
     subject_title = _SUBJECT_TITLE.match(effective_subject)
     jobs = _segment(lines, reference)
     for job in jobs:
-        values = dict(job.fields.values)
-        values.pop("_collect_skills", None)
-        values.pop("location_requirement", None)
+        values = job.fields.alert_values()
         title = job.fields.title or (
             subject_title.group(1).strip() if subject_title and len(jobs) == 1 else ""
         )

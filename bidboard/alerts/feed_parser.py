@@ -60,9 +60,7 @@ def _item(
         labelled = f.read_line(line, job, reference or received)
         if not labelled and not job.values:  # the description comes before the labels
             job.description_lines.append(line)
-    values = dict(job.values)
-    values.pop("_collect_skills", None)
-    values.pop("location_requirement", None)
+    values = job.alert_values()
     if "posted_at" not in values and reference is not None:
         values["posted_at"] = reference
     outcome.warnings += [f"{keys[0]}: {w}" for w in job.warnings]

@@ -157,6 +157,14 @@ class JobFields:
             return
         self.values.setdefault(name, value)
 
+    def alert_values(self) -> dict[str, Any]:
+        """The values for a ``JobAlert``: without the reader's own bookkeeping."""
+        return {
+            k: v
+            for k, v in self.values.items()
+            if k not in ("_collect_skills", "location_requirement")
+        }
+
 
 _LABELS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^(?:hourly(?: range| rate)?)\s*:?\s*(.*)$", re.I), "hourly"),

@@ -34,9 +34,7 @@ def parse_pasted_job(
             continue
         if not f.read_line(line, job, received):
             job.description_lines.append(line)
-    values = dict(job.values)
-    values.pop("_collect_skills", None)
-    values.pop("location_requirement", None)
+    values = job.alert_values()
     outcome.warnings += job.warnings
     outcome.alerts.append(
         JobAlert(
