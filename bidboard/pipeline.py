@@ -115,6 +115,8 @@ def card_for(job: JobAlert, score: Score) -> JobCard:
         client_spend=job.client_spend_usd,
         score=float(score.score),
         score_reasons=f"{score.verdict}: {reasons}",
+        # a relation can only point at Notion pages: the bundled sample portfolio's ids
+        # ("sample-1", used when scoring offline) are not linked
         portfolio_matches=[
             m.page_id for m in score.portfolio_matches if not m.page_id.startswith("sample-")
         ],
