@@ -23,23 +23,19 @@ from notion_schema.codecs import encode_properties
 from notion_schema.databases import PORTFOLIO, SNIPPETS
 from notion_schema.workspace import Workspace, save_workspace
 
-from .alerts.parse import parse_raw
 from .alerts.sources import FolderSource
 from .alerts.store import StateStore
-from .drafting.openai_drafter import OpenAIDrafter
-from .drafting.template import TemplateDrafter, load_snippets
+from .drafting.template import load_snippets
 from .errors import ConfigError
-from .factory import notion_from_settings, portfolio_matcher
+from .factory import notion_from_settings
 from .gateway import BoardGateway
+from .ingest import pipeline_config, run_ingest
 from .localserver import BackgroundServer
 from .notion import Notion
-from .openai_client import build_openai_client
-from .pipeline import BatchReport, PipelineConfig, process_alerts
-from .portfolio_store import portfolio_for_run, read_snippets
+from .pipeline import BatchReport
 from .schema_commands import _previous
 from .scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE
 from .scoring.portfolio import load_portfolio_file
-from .scoring.searches import EXAMPLE_PATH, load_searches
 from .settings import Settings
 
 DEMO_TOKEN = "demo-local-emulator-token"  # noqa: S105 - the local emulator accepts any token
@@ -127,48 +123,14 @@ def run(settings: Settings, notion: Notion) -> DemoSummary:
     workspace = report.workspace
     gateway = BoardGateway(notion, workspace)
     seed_library(notion, workspace)
-    items = portfolio_for_run(notion, workspace, settings.data_dir)
-    template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
-    drafter: OpenAIDrafter | TemplateDrafter = template
-    if settings.openai_api_key is not None:
-        drafter = OpenAIDrafter(
-            build_openai_client(
-                settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
-            ),
-            settings.openai_model,
-        )
-    config = PipelineConfig(
-        searches=load_searches(settings.searches_file or EXAMPLE_PATH),
-        portfolio=portfolio_matcher(settings, items),
-        portfolio_items=items,
-        drafter=drafter,
-        template=template,
-        daily_cap=settings.daily_draft_cap,
-        timezone=settings.timezone,
-        voice=settings.agency_voice,
-        signature=settings.agency_signature,
-    )
+    config = pipeline_config(settings, notion, workspace)
     store = StateStore.in_data_dir(settings.data_dir)
     source = FolderSource(settings.alerts_dir or SAMPLE_MAILBOX, store)
-    raws = list(source.fetch())
-    parsed = [(raw, parse_raw(raw)) for raw in raws]
-    alerts = [a for _, outcome in parsed for a in outcome.alerts]
-    batch = process_alerts(alerts, gateway, config)  # cards first; then the sources learn
-    quarantined: list[tuple[str, str]] = []
-    skipped = 0
-    for raw, outcome in parsed:
-        for item in outcome.quarantined:
-            store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
-            quarantined.append((item.source_ref, item.reason))
-        if outcome.alerts:
-            source.done(raw)
-        elif outcome.quarantined:
-            source.quarantine(raw, outcome.quarantined[0].reason)
-        else:
-            source.skip(raw)
-            skipped += 1
-    store.close()
-    return DemoSummary(gateway, batch, quarantined, skipped, len(raws))
+    try:
+        result = run_ingest([source], gateway, config, store)
+    finally:
+        store.close()
+    return DemoSummary(gateway, result.batch, result.quarantined, result.skipped, result.read)
 
 
 def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> int:

@@ -1,0 +1,86 @@
+"""One ingest run: read the sources, parse, write cards, then tell each source what happened.
+
+The sources learn that an alert is done only after the cards of all its jobs exist; a run that
+dies before that leaves every alert where it was, and the next run reads it again (the board's
+dedupe makes that harmless). What cannot be used is quarantined with its reason and stays in its
+source. Shared by ``bidboard demo`` and the ``ingest_alerts`` flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from notion_schema.workspace import Workspace
+
+from .alerts.model import ParseOutcome, RawAlert
+from .alerts.parse import parse_raw
+from .alerts.sources import AlertSource
+from .alerts.store import StateStore
+from .drafting.openai_drafter import OpenAIDrafter
+from .drafting.template import TemplateDrafter, load_snippets
+from .factory import portfolio_matcher
+from .gateway import BoardGateway
+from .notion import Notion
+from .openai_client import build_openai_client
+from .pipeline import BatchReport, PipelineConfig, process_alerts
+from .portfolio_store import portfolio_for_run, read_snippets
+from .scoring.searches import EXAMPLE_PATH, load_searches
+from .settings import Settings
+
+
+@dataclass
+class IngestResult:
+    batch: BatchReport
+    read: int = 0
+    quarantined: list[tuple[str, str]] = field(default_factory=list)
+    skipped: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) -> PipelineConfig:
+    """Searches, portfolio, snippets and drafter for a run, from settings and Notion."""
+    items = portfolio_for_run(notion, workspace, settings.data_dir)
+    template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
+    drafter: OpenAIDrafter | TemplateDrafter = template
+    if settings.openai_api_key is not None:
+        drafter = OpenAIDrafter(
+            build_openai_client(
+                settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
+            ),
+            settings.openai_model,
+        )
+    return PipelineConfig(
+        searches=load_searches(settings.searches_file or EXAMPLE_PATH),
+        portfolio=portfolio_matcher(settings, items),
+        portfolio_items=items,
+        drafter=drafter,
+        template=template,
+        daily_cap=settings.daily_draft_cap,
+        timezone=settings.timezone,
+        voice=settings.agency_voice,
+        signature=settings.agency_signature,
+    )
+
+
+def run_ingest(
+    sources: list[AlertSource], gateway: BoardGateway, config: PipelineConfig, store: StateStore
+) -> IngestResult:
+    parsed: list[tuple[AlertSource, RawAlert, ParseOutcome]] = []
+    for source in sources:
+        for raw in source.fetch():
+            parsed.append((source, raw, parse_raw(raw)))
+    alerts = [a for _, _, outcome in parsed for a in outcome.alerts]
+    result = IngestResult(batch=process_alerts(alerts, gateway, config), read=len(parsed))
+    for source, raw, outcome in parsed:  # every card exists now: the sources may learn
+        result.warnings += outcome.warnings
+        for item in outcome.quarantined:
+            store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
+            result.quarantined.append((item.source_ref, item.reason))
+        if outcome.alerts:
+            source.done(raw)
+        elif outcome.quarantined:
+            source.quarantine(raw, outcome.quarantined[0].reason)
+        else:
+            source.skip(raw)
+            result.skipped += 1
+    return result
