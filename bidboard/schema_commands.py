@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from notion_schema import bootstrap
 from notion_schema.databases import ALL_DATABASES
 from notion_schema.workspace import Workspace, load_workspace, save_workspace, workspace_path
@@ -19,14 +22,27 @@ def _previous(settings: Settings) -> Workspace | None:
         return None
 
 
+@contextmanager
+def _notion(settings: Settings, given: Notion | None) -> Iterator[Notion]:
+    """The caller's adapter, or one of our own that is closed afterwards."""
+    if given is not None:
+        yield given
+        return
+    notion = notion_from_settings(settings)
+    try:
+        yield notion
+    finally:
+        notion.close()
+
+
 def run_init(settings: Settings, parent_page: str | None, notion: Notion | None = None) -> int:
     parent = parent_page or settings.notion_parent_page_id
     if not parent:
         raise ConfigError(
             "no parent page: pass --parent-page ID or set BIDBOARD_NOTION_PARENT_PAGE_ID"
         )
-    notion = notion or notion_from_settings(settings)
-    report = bootstrap.init(notion, parent, settings.notion_base_url, _previous(settings))
+    with _notion(settings, notion) as adapter:
+        report = bootstrap.init(adapter, parent, settings.notion_base_url, _previous(settings))
     for key, ids in report.workspace.databases.items():
         title = next(d.title for d in ALL_DATABASES if d.key == key)
         state = "created" if title in report.created else "found"
@@ -49,8 +65,8 @@ def run_init(settings: Settings, parent_page: str | None, notion: Notion | None 
 
 def run_verify(settings: Settings, notion: Notion | None = None) -> int:
     workspace = load_workspace(settings.data_dir, settings.notion_base_url)
-    notion = notion or notion_from_settings(settings)
-    drift = bootstrap.verify(notion, workspace)
+    with _notion(settings, notion) as adapter:
+        drift = bootstrap.verify(adapter, workspace)
     for item in drift:
         print(f"{'DRIFT' if item.is_error else 'note '} {item}")
     errors = [d for d in drift if d.is_error]
@@ -64,8 +80,8 @@ def run_verify(settings: Settings, notion: Notion | None = None) -> int:
 
 def run_migrate(settings: Settings, force: bool, notion: Notion | None = None) -> int:
     workspace = load_workspace(settings.data_dir, settings.notion_base_url)
-    notion = notion or notion_from_settings(settings)
-    report = bootstrap.migrate(notion, workspace, force=force)
+    with _notion(settings, notion) as adapter:
+        report = bootstrap.migrate(adapter, workspace, force=force)
     for line in report.changed:
         print(f"fixed   {line}")
     for line in report.skipped:

@@ -1,0 +1,80 @@
+"""What a flow run holds open: the Notion adapter, the workspace, the gateway, the local state."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from notion_schema.workspace import Workspace
+
+from .alerts.store import StateStore
+from .factory import notion_from_settings, workspace_from_settings
+from .gateway import BoardGateway
+from .notion import Notion
+from .pipeline import BatchReport
+from .settings import Settings
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    notion: Notion
+    workspace: Workspace
+    gateway: BoardGateway
+    store: StateStore
+
+
+@contextmanager
+def opened(settings: Settings) -> Iterator[Runtime]:
+    workspace = workspace_from_settings(settings)
+    notion = notion_from_settings(settings)
+    store = StateStore.in_data_dir(settings.data_dir)
+    try:
+        yield Runtime(settings, notion, workspace, BoardGateway(notion, workspace), store)
+    finally:
+        store.close()
+        notion.close()
+
+
+def batch_table(batch: BatchReport) -> list[dict[str, object]]:
+    """One row per job, for a Prefect table artifact."""
+    return [
+        {
+            "job": o.title[:80],
+            "job_key": o.job_key,
+            "score": o.score,
+            "verdict": o.verdict,
+            "stage": o.stage,
+            "card": o.url or "",
+            "note": o.note,
+        }
+        for o in batch.outcomes
+    ]
+
+
+def batch_summary(
+    title: str, batch: BatchReport, quarantined: list[tuple[str, str]], read: int
+) -> str:
+    """A markdown summary of a run, for a Prefect markdown artifact."""
+    created = [o for o in batch.outcomes if o.created]
+    stages: dict[str, int] = {}
+    for outcome in created:
+        stages[outcome.stage] = stages.get(outcome.stage, 0) + 1
+    lines = [
+        f"# {title}",
+        "",
+        f"- alerts read: {read}",
+        f"- new cards: {len(created)}",
+        f"- already on the board: {batch.duplicates}",
+        f"- quarantined: {len(quarantined)}",
+    ]
+    lines += [f"- {stage}: {count}" for stage, count in sorted(stages.items())]
+    flagged = [o for o in created if o.stage == "Needs attention"]
+    if flagged:
+        lines += ["", "## Drafts flagged by the compliance linter", ""]
+        lines += [f"- [{o.title}]({o.url})" for o in flagged]
+    if quarantined:
+        lines += ["", "## Quarantined", "", "| source | reason |", "| --- | --- |"]
+        lines += [f"| `{ref}` | {reason} |" for ref, reason in quarantined]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,47 @@
+"""``ingest_alerts``: sources, parse, dedupe, score, draft within the daily cap, cards.
+
+Thin orchestration over :mod:`bidboard.ingest`. The run is idempotent (cards are deduped by
+job key, sources learn an alert is done only after its cards exist), so it may be retried.
+"""
+
+from __future__ import annotations
+
+from prefect import flow, get_run_logger
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
+from bidboard.alerts.config import sources_from_settings
+from bidboard.ingest import pipeline_config, run_ingest
+from bidboard.runtime import batch_summary, batch_table, opened
+from bidboard.settings import load_settings
+
+
+@flow(name="ingest_alerts", retries=1, retry_delay_seconds=30)
+def ingest_alerts() -> dict[str, int]:
+    """Read every configured alert source and put the jobs on the board."""
+    logger = get_run_logger()
+    settings = load_settings()
+    with opened(settings) as runtime:
+        config = pipeline_config(settings, runtime.notion, runtime.workspace)
+        sources = sources_from_settings(settings, runtime.store)
+        result = run_ingest(sources, runtime.gateway, config, runtime.store)
+    created = sum(1 for o in result.batch.outcomes if o.created)
+    logger.info(
+        "ingest read=%d created=%d duplicates=%d quarantined=%d",
+        result.read,
+        created,
+        result.batch.duplicates,
+        len(result.quarantined),
+    )
+    create_table_artifact(
+        batch_table(result.batch), key="ingest-jobs", description="Jobs of this ingest run"
+    )
+    create_markdown_artifact(
+        batch_summary("Ingest run", result.batch, result.quarantined, result.read),
+        key="ingest-summary",
+    )
+    return {
+        "read": result.read,
+        "created": created,
+        "duplicates": result.batch.duplicates,
+        "quarantined": len(result.quarantined),
+    }

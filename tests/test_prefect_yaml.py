@@ -1,0 +1,45 @@
+"""prefect.yaml: every deployment's entrypoint imports and is a flow; schedules and limits."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+from typing import Any
+
+import yaml
+from prefect import Flow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def deployments() -> list[dict[str, Any]]:
+    return list(yaml.safe_load((ROOT / "prefect.yaml").read_text())["deployments"])
+
+
+def load(entrypoint: str) -> Any:
+    path, name = entrypoint.split(":")
+    spec = importlib.util.spec_from_file_location(f"entry_{name}", ROOT / path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return getattr(module, name)
+
+
+def test_every_entrypoint_is_a_flow() -> None:
+    for deployment in deployments():
+        flow = load(deployment["entrypoint"])
+        assert isinstance(flow, Flow), deployment["name"]
+        assert deployment["enforce_parameter_schema"] is True
+        assert deployment["work_pool"]["name"] == "bidboard"
+
+
+def test_ingest_runs_every_5_minutes_never_overlapping() -> None:
+    ingest = next(d for d in deployments() if d["name"] == "ingest-alerts")
+    assert ingest["schedules"] == [{"cron": "*/5 * * * *", "timezone": "UTC"}]
+    assert ingest["concurrency_limit"] == 1
+
+
+def test_add_job_takes_a_url_and_the_post_text() -> None:
+    flow = load("flows/add_job.py:add_job")
+    schema = flow.parameters.model_dump()
+    assert schema["required"] == ["url", "text"]
