@@ -15,7 +15,7 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from . import fields as f
-from .model import JobAlert, ParseOutcome, Quarantined, Skipped
+from .model import ParseOutcome, Quarantined, Skipped, build_alert
 from .text import html_to_lines, text_to_lines
 
 MAX_DEPTH = 30
@@ -264,22 +264,18 @@ def parse_upwork_alert_email(
             title = "(untitled job)"
         description = _MORE_SUFFIX.sub("", "\n".join(job.fields.description_lines)).strip() or None
         outcome.warnings += [f"{job.key}: {w}" for w in job.fields.warnings]
-        try:
-            outcome.alerts.append(
-                JobAlert(
-                    job_key=job.key,
-                    url=f.canonical_url(job.key),
-                    title=title[:500],
-                    description=description,
-                    source="email",
-                    source_ref=source_ref,
-                    saved_search=saved.group(1).strip() if saved else None,
-                    received_at=received,
-                    **values,
-                )
-            )
-        except ValueError as error:
-            outcome.quarantined.append(Quarantined(source_ref, f"job {job.key}: {error}"[:300]))
+        build_alert(
+            outcome,
+            values,
+            job_key=job.key,
+            url=f.canonical_url(job.key),
+            title=title[:500],
+            description=description,
+            source="email",
+            source_ref=source_ref,
+            saved_search=saved.group(1).strip() if saved else None,
+            received_at=received,
+        )
     return outcome
 
 

@@ -12,7 +12,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from . import fields as f
-from .model import JobAlert, ParseOutcome, Quarantined
+from .model import ParseOutcome, Quarantined, build_alert
 from .text import html_to_lines
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -64,22 +64,18 @@ def _item(
     if "posted_at" not in values and reference is not None:
         values["posted_at"] = reference
     outcome.warnings += [f"{keys[0]}: {w}" for w in job.warnings]
-    try:
-        outcome.alerts.append(
-            JobAlert(
-                job_key=keys[0],
-                url=f.canonical_url(keys[0]),
-                title=job.title or "(untitled job)",
-                description="\n".join(job.description_lines) or None,
-                source="rss",
-                source_ref=ref,
-                saved_search=saved_search,
-                received_at=received,
-                **values,
-            )
-        )
-    except ValueError as error:
-        outcome.quarantined.append(Quarantined(ref, f"job {keys[0]}: {error}"[:300]))
+    build_alert(
+        outcome,
+        values,
+        job_key=keys[0],
+        url=f.canonical_url(keys[0]),
+        title=job.title or "(untitled job)",
+        description="\n".join(job.description_lines) or None,
+        source="rss",
+        source_ref=ref,
+        saved_search=saved_search,
+        received_at=received,
+    )
 
 
 def parse_feed(

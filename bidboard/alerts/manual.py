@@ -6,7 +6,7 @@ import hashlib
 from datetime import UTC, datetime
 
 from . import fields as f
-from .model import JobAlert, ParseOutcome, Quarantined
+from .model import ParseOutcome, Quarantined, build_alert
 from .text import text_to_lines
 
 
@@ -36,17 +36,16 @@ def parse_pasted_job(
             job.description_lines.append(line)
     values = job.alert_values()
     outcome.warnings += job.warnings
-    outcome.alerts.append(
-        JobAlert(
-            job_key=keys[0],
-            url=f.canonical_url(keys[0]),
-            title=job.title or "(untitled job)",
-            description="\n".join(job.description_lines) or None,
-            source="manual",
-            source_ref=ref,
-            saved_search=saved_search,
-            received_at=received,
-            **values,
-        )
+    build_alert(
+        outcome,
+        values,
+        job_key=keys[0],
+        url=f.canonical_url(keys[0]),
+        title=job.title or "(untitled job)",
+        description="\n".join(job.description_lines) or None,
+        source="manual",
+        source_ref=ref,
+        saved_search=saved_search,
+        received_at=received,
     )
     return outcome

@@ -44,6 +44,19 @@ class JobAlert(BaseModel):
     )
 
 
+def build_alert(outcome: ParseOutcome, values: dict[str, Any], **fields: Any) -> None:
+    """Add the alert made of ``values`` and ``fields`` to ``outcome``; a value that does not fit
+    the model quarantines the job with the reason instead (never an exception)."""
+    try:
+        outcome.alerts.append(JobAlert(**fields, **values))
+    except ValueError as error:
+        outcome.quarantined.append(
+            Quarantined(
+                str(fields.get("source_ref", "")), f"job {fields.get('job_key')}: {error}"[:300]
+            )
+        )
+
+
 @dataclass(frozen=True)
 class RawAlert:
     """An alert as a source delivered it, before parsing."""
