@@ -150,3 +150,35 @@ def test_feed_errors_are_alert_errors(
 def test_a_feed_on_upwork_is_refused(store: StateStore, url: str) -> None:
     with pytest.raises(EgressRefused, match="never fetches anything from Upwork"):
         FeedSource(url, store)
+
+
+def test_configured_sources_always_drain_the_webhook_spool(
+    tmp_path: Path, store: StateStore
+) -> None:
+    from pydantic import SecretStr
+
+    from bidboard.alerts.config import sources_from_settings
+    from bidboard.alerts.sources import ImapSource, SpoolSource
+    from bidboard.settings import Settings
+
+    bare = sources_from_settings(Settings(data_dir=tmp_path), store)
+    assert [type(s) for s in bare] == [SpoolSource]
+    full = sources_from_settings(
+        Settings(
+            data_dir=tmp_path,
+            alerts_dir=tmp_path,
+            imap_host="imap.example.com",
+            imap_user="u",
+            imap_password=SecretStr("p"),
+            feeds=("Shopify=https://alerts.example/shopify.rss", "https://alerts.example/all.rss"),
+        ),
+        store,
+    )
+    assert [type(s) for s in full] == [
+        SpoolSource,
+        FolderSource,
+        ImapSource,
+        FeedSource,
+        FeedSource,
+    ]
+    assert [getattr(s, "saved_search", None) for s in full[3:]] == ["Shopify", None]

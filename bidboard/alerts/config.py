@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..settings import Settings
-from .sources import AlertSource, FeedSource, FolderSource, ImapConfig, ImapSource
+from .sources import AlertSource, FeedSource, FolderSource, ImapConfig, ImapSource, SpoolSource
 from .store import StateStore
 
 
@@ -20,7 +20,8 @@ def feed_entries(settings: Settings) -> list[tuple[str | None, str]]:
 
 
 def sources_from_settings(settings: Settings, store: StateStore) -> list[AlertSource]:
-    sources: list[AlertSource] = []
+    """Every configured source, and always the webhook spool (alerts the receiver accepted)."""
+    sources: list[AlertSource] = [SpoolSource(store)]
     if settings.alerts_dir is not None:
         sources.append(FolderSource(settings.alerts_dir, store))
     if settings.imap_host and settings.imap_user and settings.imap_password:
