@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from notion_schema.workspace import Workspace
 
-from .alerts.model import ParseOutcome, RawAlert
+from .alerts.model import JobAlert, ParseOutcome, RawAlert
 from .alerts.parse import parse_raw
 from .alerts.sources import AlertSource
 from .alerts.store import StateStore
@@ -22,7 +22,7 @@ from .factory import portfolio_matcher
 from .gateway import BoardGateway
 from .notion import Notion
 from .openai_client import build_openai_client
-from .pipeline import BatchReport, PipelineConfig, process_alerts
+from .pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
 from .portfolio_store import portfolio_for_run, read_snippets
 from .scoring.searches import EXAMPLE_PATH, load_searches
 from .settings import Settings
@@ -70,7 +70,12 @@ def run_ingest(
         for raw in source.fetch():
             parsed.append((source, raw, parse_raw(raw)))
     alerts = [a for _, _, outcome in parsed for a in outcome.alerts]
-    result = IngestResult(batch=process_alerts(alerts, gateway, config), read=len(parsed))
+
+    def held(job: JobAlert, page_id: str) -> None:
+        store.pending_put(job.job_key, page_id, job.model_dump_json())
+
+    batch = process_alerts(alerts, gateway, config, held)
+    result = IngestResult(batch=batch, read=len(parsed))
     for source, raw, outcome in parsed:  # every card exists now: the sources may learn
         result.warnings += outcome.warnings
         for item in outcome.quarantined:
@@ -84,3 +89,16 @@ def run_ingest(
             source.skip(raw)
             result.skipped += 1
     return result
+
+
+def run_draft_pending(
+    gateway: BoardGateway, config: PipelineConfig, store: StateStore
+) -> BatchReport:
+    """Draft what the daily cap held back; forget what needs no more waiting."""
+    pending = [
+        (JobAlert.model_validate_json(alert), page_id) for _, page_id, alert in store.pending()
+    ]
+    report, finished = draft_held_back(pending, gateway, config)
+    for job_key in finished:
+        store.pending_drop(job_key)
+    return report

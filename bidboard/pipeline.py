@@ -13,9 +13,11 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from .alerts.model import JobAlert
+from .blocks import Block
 from .drafting.compose import draft_job
 from .drafting.content import card_content, select_for_drafting
 from .drafting.lint import LintContext
@@ -124,9 +126,95 @@ def card_for(job: JobAlert, score: Score) -> JobCard:
     )
 
 
+def _draft(
+    job: JobAlert, score: Score, config: PipelineConfig, fingerprints: list[str]
+) -> tuple[dict[str, Any], list[Block], str]:
+    """Draft one job: the card fields to set, the page content, and a note for the card."""
+    by_id = {item.page_id: item for item in config.portfolio_items}
+    matched = [by_id[m.page_id] for m in score.portfolio_matches if m.page_id in by_id]
+    request = DraftRequest(
+        job=job, score=score, portfolio=matched, voice=config.voice, signature=config.signature
+    )
+    result = draft_job(
+        request,
+        config.drafter,
+        config.template,
+        LintContext(job_text=job.description or "", recent_fingerprints=fingerprints),
+    )
+    fingerprints.append(result.report.fingerprint)
+    note = result.draft.note
+    drafted_by = (
+        "template (OpenAI failed)"
+        if note
+        else "openai"
+        if result.draft.drafted_by.startswith("openai")
+        else "template"
+    )
+    values: dict[str, Any] = {
+        "stage": result.stage,
+        "drafted_by": drafted_by,
+        "drafted_at": config.clock(),
+        "draft_fingerprint": result.report.fingerprint,
+        "compliance": "OK" if result.report.ok else "Flagged",
+        "compliance_findings": result.findings_text,
+    }
+    return values, card_content(result.draft, score, matched, result.report), note
+
+
+def draft_held_back(
+    pending: list[tuple[JobAlert, str]], gateway: BoardGateway, config: PipelineConfig
+) -> tuple[BatchReport, list[str]]:
+    """Draft the jobs the daily cap left ``New``, highest scores first, within today's cap.
+
+    Returns the report and the job keys that need no more waiting: drafted, or gone from the
+    board, or moved by a person. The content is written before the stage (and replaces what
+    is there), so a run cut in between leaves a ``New`` card that the next run drafts again.
+    """
+    report, finished = BatchReport(), list[str]()
+    if not pending:
+        return report, finished
+    refs = gateway.find_cards(job.job_key for job, _ in pending)
+    candidates = []
+    for job, page_id in pending:
+        ref = refs.get(job.job_key)
+        if ref is None or ref.page_id != page_id or ref.stage not in (None, Stage.NEW):
+            finished.append(job.job_key)  # gone, or a person has it now: nothing to draft
+            continue
+        candidates.append((job, ref, score_job(job, config.searches, config.portfolio)))
+    fingerprints, drafted_today = _stage_context(gateway, config)
+    to_draft, _ = select_for_drafting(
+        [(j.job_key, s.score) for j, _, s in candidates], config.daily_cap, drafted_today
+    )
+    for job, ref, score in sorted(candidates, key=lambda c: -c[2].score):
+        if job.job_key not in to_draft:
+            continue
+        values, content, note = _draft(job, score, config, fingerprints)
+        gateway.replace_content(ref, content)
+        gateway.update_card(ref, values)
+        finished.append(job.job_key)
+        report.outcomes.append(
+            JobOutcome(
+                job.job_key,
+                job.title,
+                score.score,
+                score.verdict,
+                values["stage"].value,
+                ref.url,
+                created=False,
+                note=note or "drafted after being held back",
+            )
+        )
+    return report, finished
+
+
 def process_alerts(
-    alerts: list[JobAlert], gateway: BoardGateway, config: PipelineConfig
+    alerts: list[JobAlert],
+    gateway: BoardGateway,
+    config: PipelineConfig,
+    held: Callable[[JobAlert, str], None] | None = None,
 ) -> BatchReport:
+    """``held(job, page_id)`` is told of each shortlisted job the daily cap held back, so that
+    ``draft_pending`` can draft it later (its post is not on the card)."""
     report = BatchReport()
     unique: dict[str, JobAlert] = {}
     for alert in alerts:
@@ -154,47 +242,14 @@ def process_alerts(
     shortlist = [(k, s.score) for k, s in scored.items() if s.verdict == "shortlist"]
     fingerprints, drafted_today = _stage_context(gateway, config) if shortlist else ([], 0)
     to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
-    by_id = {item.page_id: item for item in config.portfolio_items}
     for key in sorted(unique, key=lambda k: -scored[k].score):
         job, score = unique[key], scored[key]
         card = card_for(job, score)
-        content = []
+        content: list[Block] = []
         note = ""
         if key in to_draft:
-            matched = [by_id[m.page_id] for m in score.portfolio_matches if m.page_id in by_id]
-            request = DraftRequest(
-                job=job,
-                score=score,
-                portfolio=matched,
-                voice=config.voice,
-                signature=config.signature,
-            )
-            result = draft_job(
-                request,
-                config.drafter,
-                config.template,
-                LintContext(job_text=job.description or "", recent_fingerprints=fingerprints),
-            )
-            fingerprints.append(result.report.fingerprint)
-            note = result.draft.note
-            drafted_by = (
-                "template (OpenAI failed)"
-                if note
-                else "openai"
-                if result.draft.drafted_by.startswith("openai")
-                else "template"
-            )
-            card = card.model_copy(
-                update={
-                    "stage": result.stage,
-                    "drafted_by": drafted_by,
-                    "drafted_at": config.clock(),
-                    "draft_fingerprint": result.report.fingerprint,
-                    "compliance": "OK" if result.report.ok else "Flagged",
-                    "compliance_findings": result.findings_text,
-                }
-            )
-            content = card_content(result.draft, score, matched, result.report)
+            values, content, note = _draft(job, score, config, fingerprints)
+            card = card.model_copy(update=values)
         elif key in held_back:
             note = f"held back: the daily cap of {config.daily_cap} drafts is reached"
             card = card.model_copy(
@@ -203,6 +258,8 @@ def process_alerts(
                 }
             )
         ref = gateway.create_card(card, content)
+        if key in held_back and held is not None:
+            held(job, ref.page_id)
         report.outcomes.append(
             JobOutcome(
                 key,

@@ -66,6 +66,12 @@ def test_ingest_alerts_flow_puts_the_mailbox_on_the_board(deployment_env: Any) -
     assert len(board_cards(deployment_env)) == 13
 
 
+def test_draft_pending_flow_with_nothing_waiting(deployment_env: Any) -> None:
+    from flows.draft_pending import draft_pending
+
+    assert draft_pending() == {"drafted": 0, "waiting": 0}
+
+
 def test_add_job_flow(deployment_env: Any) -> None:
     from flows.add_job import add_job
 

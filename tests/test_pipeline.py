@@ -138,3 +138,44 @@ def test_an_openai_failure_is_said_on_the_card(board: Board, tmp_path: Path) -> 
         if b["type"] == "callout"
     ]
     assert "OpenAI failed" in callouts[1] and "drafted from templates instead" in callouts[1]
+
+
+def test_held_back_jobs_are_drafted_the_next_day(board: Board, tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from bidboard.alerts.store import StateStore
+    from bidboard.ingest import run_draft_pending
+
+    store = StateStore(tmp_path / "state.sqlite3")
+    gateway = BoardGateway(board.notion, board.workspace)
+    held: list[str] = []
+
+    def keep(job: JobAlert, page_id: str) -> None:
+        held.append(job.job_key)
+        store.pending_put(job.job_key, page_id, job.model_dump_json())
+
+    process_alerts(alerts(), gateway, config(cap=2), keep)
+    assert len(store.pending()) == len(held) >= 3
+    same_day = run_draft_pending(gateway, config(cap=2), store)
+    assert same_day.outcomes == [] and len(store.pending()) == len(held)  # today's cap is used
+    # a person takes one of them on meanwhile: it is left alone, and forgotten
+    taken = cards(board)[held[0]]
+    board.notion.call(
+        "person",
+        board.notion.client.pages.update,
+        taken.page_id,
+        safe=True,
+        properties={"Stage": {"select": {"name": "Reviewing"}}},
+    )
+    tomorrow = config(cap=2)
+    tomorrow.clock = lambda: NOW + timedelta(days=1)
+    report = run_draft_pending(gateway, tomorrow, store)
+    assert [o.stage for o in report.outcomes] == ["Drafted", "Drafted"]
+    assert len(store.pending()) == len(held) - 3
+    on_board = cards(board)
+    assert on_board[held[0]].card.stage is Stage.REVIEWING
+    for outcome in report.outcomes:
+        stored = on_board[outcome.job_key]
+        assert stored.card.drafted_at == NOW + timedelta(days=1)
+        assert content(board, stored.page_id)[0]["type"] == "callout"
+    store.close()

@@ -43,3 +43,9 @@ def test_add_job_takes_a_url_and_the_post_text() -> None:
     flow = load("flows/add_job.py:add_job")
     schema = flow.parameters.model_dump()
     assert schema["required"] == ["url", "text"]
+
+
+def test_drafting_runs_every_15_minutes() -> None:
+    pending = next(d for d in deployments() if d["name"] == "draft-pending")
+    assert pending["schedules"] == [{"cron": "*/15 * * * *", "timezone": "UTC"}]
+    assert pending["concurrency_limit"] == 1

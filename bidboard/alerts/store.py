@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS spool (
     id TEXT PRIMARY KEY, received_at TEXT NOT NULL, body BLOB NOT NULL,
     status TEXT NOT NULL DEFAULT 'pending');
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS pending_drafts (
+    job_key TEXT PRIMARY KEY, page_id TEXT NOT NULL, alert TEXT NOT NULL, at TEXT NOT NULL);
 """
 
 
@@ -104,6 +106,20 @@ class StateStore:
 
     def spool_finish(self, item_id: str, status: str) -> None:
         self._run("UPDATE spool SET status=? WHERE id=?", (status, item_id))
+
+    # jobs the daily cap held back, kept until drafted ------------------------------------------
+    def pending_put(self, job_key: str, page_id: str, alert_json: str) -> None:
+        self._run(
+            "INSERT OR REPLACE INTO pending_drafts (job_key, page_id, alert, at) VALUES (?,?,?,?)",
+            (job_key, page_id, alert_json, _now()),
+        )
+
+    def pending(self) -> list[tuple[str, str, str]]:
+        rows = self._run("SELECT job_key, page_id, alert FROM pending_drafts ORDER BY at")
+        return [(str(r[0]), str(r[1]), str(r[2])) for r in rows]
+
+    def pending_drop(self, job_key: str) -> None:
+        self._run("DELETE FROM pending_drafts WHERE job_key=?", (job_key,))
 
     # key/value -----------------------------------------------------------------------------
     def get(self, key: str, default: Any = None) -> Any:
