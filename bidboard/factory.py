@@ -6,7 +6,6 @@ import httpx
 
 from notion_schema.workspace import Workspace, load_workspace
 
-from .gateway import BoardGateway
 from .notion import Notion, build_notion_client
 from .openai_client import build_openai_client
 from .scoring.embeddings import embedding_index
@@ -37,11 +36,3 @@ def portfolio_matcher(settings: Settings, items: list[PortfolioItem]) -> Portfol
 
 def workspace_from_settings(settings: Settings) -> Workspace:
     return load_workspace(settings.data_dir, settings.notion_base_url)
-
-
-def gateway_from_settings(
-    settings: Settings, *, transport: httpx.BaseTransport | None = None
-) -> BoardGateway:
-    return BoardGateway(
-        notion_from_settings(settings, transport=transport), workspace_from_settings(settings)
-    )

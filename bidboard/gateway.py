@@ -225,10 +225,6 @@ class BoardGateway:
             properties=encode_properties(JOBS, values),
         )
 
-    def add_content(self, ref: CardRef, content: list[b.Block]) -> None:
-        """Append blocks to a card's page content, 100 a request."""
-        self._append(ref.page_id, content)
-
     def replace_content(self, ref: CardRef, content: list[b.Block]) -> None:
         """Rewrite a card's content (used to complete a card a crash left half written)."""
         self.notion.call(

@@ -181,6 +181,8 @@ def draft_held_back(
             finished.append(job.job_key)  # gone, or a person has it now: nothing to draft
             continue
         candidates.append((job, ref, score_job(job, config.searches, config.portfolio)))
+    if not candidates:  # nothing left to draft: no need to read today's drafts
+        return report, finished
     fingerprints, drafted_today = _stage_context(gateway, config)
     to_draft, _ = select_for_drafting(
         [(j.job_key, s.score) for j, _, s in candidates], config.daily_cap, drafted_today

@@ -10,7 +10,7 @@ from typing import Any
 from bidboard.errors import NotionError
 from bidboard.notion import Notion
 
-from .codecs import property_schema, rich_text
+from .codecs import property_schema, rich_text, schema_properties
 from .databases import ALL_DATABASES, JOBS
 from .model import DatabaseSpec, PropertySpec
 from .workspace import DatabaseIds, Workspace
@@ -118,10 +118,9 @@ def init(
         if ids is None and spec.title in existing:
             ids = _ids(notion, existing[spec.title])
         if ids is None:
-            properties = {
-                p.name: property_schema(p, {k: v.data_source_id for k, v in databases.items()})
-                for p in spec.properties
-            }
+            properties = schema_properties(
+                spec, {k: v.data_source_id for k, v in databases.items()}
+            )
             database = notion.call(
                 f"create {spec.title}",
                 notion.client.databases.create,

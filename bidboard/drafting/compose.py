@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from typing import Protocol
 
 from ..errors import BidboardError
 from ..models import Stage
@@ -22,12 +21,6 @@ from .openai_drafter import OpenAIDrafter
 from .template import TemplateDrafter
 
 logger = logging.getLogger(__name__)
-
-
-class Drafter(Protocol):
-    name: str
-
-    def draft(self, request: DraftRequest) -> Draft: ...
 
 
 @dataclass
