@@ -12,6 +12,15 @@ from .errors import BidboardError
 from .logs import configure_logging
 
 
+def _iso_week(text: str) -> str:
+    from .metrics import IsoWeek
+
+    try:
+        return IsoWeek.parse(text).label
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="bidboard",
@@ -81,6 +90,22 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--json", action="store_true", help="print the findings as JSON")
 
+    commands.add_parser("sync", help="board sync: stamp the stage changes people made")
+    metrics = commands.add_parser("metrics", help="print a week's pipeline metrics")
+    metrics.add_argument(
+        "--week",
+        default=None,
+        type=_iso_week,
+        metavar="YYYY-Www",
+        help="ISO week, e.g. 2026-W47 (default: the last complete week)",
+    )
+    metrics.add_argument("--json", action="store_true", help="print the rollup as JSON")
+    metrics.add_argument(
+        "--publish",
+        action="store_true",
+        help="also write the week's row and page in Weekly metrics",
+    )
+
     webhook = commands.add_parser("webhook", help="serve the JSON alert webhook receiver")
     webhook.add_argument("--host", default="127.0.0.1")
     webhook.add_argument("--port", type=int, default=8787)
@@ -121,6 +146,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .settings import load_settings
 
             return alerts_commands.run_webhook(load_settings(), args.host, args.port)
+        if args.command in ("sync", "metrics"):
+            from . import board_jobs
+            from .settings import load_settings
+
+            if args.command == "sync":
+                return board_jobs.run_sync_command(load_settings())
+            return board_jobs.run_metrics_command(
+                load_settings(), args.week, args.json, args.publish
+            )
         if args.command in ("init", "verify", "migrate"):
             from . import schema_commands
             from .settings import load_settings

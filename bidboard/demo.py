@@ -4,8 +4,9 @@ It starts the Notion emulator (data kept in ``<data dir>/emulator.sqlite3``) unl
 is configured, sets up bidboard's databases (``init``), seeds a sample portfolio and snippet
 library, reads the bundled sample mailbox (``bidboard/samples/mailbox``, or
 ``BIDBOARD_ALERTS_DIR``), scores every job, drafts the best ones (template drafter without an
-OpenAI key), writes the cards, and prints what happened and where to look. A rerun reads nothing
-twice and adds no duplicate.
+OpenAI key), writes the cards, runs board sync and the weekly metrics of the weeks its jobs were
+received in, and prints what happened and where to look. A rerun reads nothing twice and adds no
+duplicate.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -25,18 +27,22 @@ from notion_schema.workspace import Workspace, save_workspace
 
 from .alerts.sources import FolderSource
 from .alerts.store import StateStore
+from .board_jobs import WeeklyResult, run_sync, run_weekly
 from .drafting.template import load_snippets
 from .errors import ConfigError
 from .factory import notion_from_settings
 from .gateway import BoardGateway
 from .ingest import pipeline_config, run_ingest
 from .localserver import BackgroundServer
+from .metrics import IsoWeek, show
 from .notion import Notion
 from .pipeline import BatchReport
+from .runtime import Runtime
 from .schema_commands import _previous
 from .scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE
 from .scoring.portfolio import load_portfolio_file
 from .settings import Settings
+from .sync import SyncReport
 
 DEMO_TOKEN = "demo-local-emulator-token"  # noqa: S105 - the local emulator accepts any token
 SAMPLE_MAILBOX = Path(__file__).with_name("samples") / "mailbox"
@@ -49,6 +55,8 @@ class DemoSummary:
     quarantined: list[tuple[str, str]]
     skipped: int
     files: int
+    sync: SyncReport
+    weeks: list[WeeklyResult]
 
 
 def _root_page(notion: Notion) -> str:
@@ -118,9 +126,12 @@ def seed_library(notion: Notion, workspace: Workspace) -> int:
 
 def run(settings: Settings, notion: Notion) -> DemoSummary:
     parent = settings.notion_parent_page_id or _root_page(notion)
-    report = bootstrap.init(notion, parent, settings.notion_base_url, _previous(settings))
+    previous = _previous(settings)
+    report = bootstrap.init(notion, parent, settings.notion_base_url, previous)
     save_workspace(settings.data_dir, report.workspace)
     workspace = report.workspace
+    if previous is not None:  # a workspace from an older bidboard may lack new properties
+        bootstrap.migrate(notion, workspace)
     gateway = BoardGateway(notion, workspace)
     seed_library(notion, workspace)
     config = pipeline_config(settings, notion, workspace)
@@ -128,9 +139,20 @@ def run(settings: Settings, notion: Notion) -> DemoSummary:
     source = FolderSource(settings.alerts_dir or SAMPLE_MAILBOX, store)
     try:
         result = run_ingest([source], gateway, config, store)
+        runtime = Runtime(settings, notion, workspace, gateway, store)
+        now = datetime.now(UTC)
+        synced = run_sync(runtime, now)
+        received = {
+            IsoWeek.of(c.card.received_at, settings.tz)
+            for c in gateway.iter_cards(properties=["Received at"])
+            if c.card.received_at is not None and c.card.received_at <= now
+        }
+        weeks = run_weekly(runtime, sorted(received)[-3:] or [IsoWeek.of(now, settings.tz)])
     finally:
         store.close()
-    return DemoSummary(gateway, result.batch, result.quarantined, result.skipped, result.read)
+    return DemoSummary(
+        gateway, result.batch, result.quarantined, result.skipped, result.read, synced, weeks
+    )
 
 
 def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> int:
@@ -175,9 +197,25 @@ def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> 
                 f"  {outcome.score:>3} {outcome.verdict:<9} {outcome.stage:<15} "
                 f"{outcome.title[:60]}"
             )
+    print(
+        f"Board sync: {summary.sync.read} cards read, {len(summary.sync.moves)} stage changes, "
+        f"{summary.sync.stamped} stamps written"
+    )
+    for week in summary.weeks:
+        f, published = week.rollup.figures, week.published
+        verb = "created" if published and published.created else "updated"
+        print(
+            f"Weekly metrics {week.rollup.week.label} ({verb}): {show('Alerts', f['Alerts'])} "
+            f"alerts, {show('Shortlisted', f['Shortlisted'])} shortlisted, "
+            f"{show('Drafted', f['Drafted'])} drafted, {show('Submitted', f['Submitted'])} "
+            f"submitted, median minutes to draft "
+            f"{show('Median minutes to draft', f['Median minutes to draft'])}"
+        )
     print(f"Notion requests: {notion.stats.calls}")
     if server is not None:
         print(f"Board: {server.url}/board/{summary.gateway.ids.data_source_id}")
+        print(f"All pages (weekly metrics too): {server.url}/")
+    print("Prefect UI: run `bidboard serve`, then open http://127.0.0.1:4200")
     print(f"Wall time: {time.monotonic() - started:.2f}s")
     interactive = sys.stdin.isatty() if serve is None else serve
     if server is not None:

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from notion_schema.codecs import decode_card, encode_card, encode_properties, plain_text
-from notion_schema.databases import JOBS, MACHINE_FIELDS
+from notion_schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
 from notion_schema.workspace import Workspace
 
 from . import blocks as b
@@ -224,6 +224,20 @@ class BoardGateway:
             safe=True,
             properties=encode_properties(JOBS, values),
         )
+
+    def stamp_card(self, page_id: str, stamps: dict[str, Any]) -> None:
+        """Write stage stamps (``submitted_at`` …) and nothing else: board sync's only write."""
+        others = set(stamps) - STAMP_FIELDS
+        if others:
+            raise HumanStageError(f"board sync writes only stage stamps, not {sorted(others)}")
+        if stamps:
+            self.notion.call(
+                "stamp card",
+                self.notion.client.pages.update,
+                page_id,
+                safe=True,
+                properties=encode_properties(JOBS, stamps),
+            )
 
     def replace_content(self, ref: CardRef, content: list[b.Block]) -> None:
         """Rewrite a card's content (used to complete a card a crash left half written)."""

@@ -165,11 +165,12 @@ _METRIC_NUMBERS = (
     "Interview rate",
     "Win rate",
     "Revenue per proposal",
+    "Revenue per connect",
     "Median minutes to draft",
     "Median hours to submit",
 )
 _PERCENT = {"View rate", "Reply rate", "Interview rate", "Win rate"}
-_DOLLARS = {"Revenue", "Revenue per proposal"}
+_DOLLARS = {"Revenue", "Revenue per proposal", "Revenue per connect"}
 
 WEEKLY_METRICS = DatabaseSpec(
     "weekly_metrics",
@@ -189,6 +190,7 @@ WEEKLY_METRICS = DatabaseSpec(
             )
             for name in _METRIC_NUMBERS
         ),
+        _p("Maturing", "checkbox"),
     ),
 )
 

@@ -185,6 +185,7 @@ def make_board(
     pacer: Any = None,
     attempts: int = 6,
     check_contract: bool = True,
+    recorder: Recorder | None = None,
 ) -> Board:
     """``check_contract`` validates every exchange against the description (~15 ms each)."""
     from pydantic import SecretStr
@@ -201,7 +202,7 @@ def make_board(
     )
     transport: httpx.BaseTransport = SyncASGITransport(app)
     if check_contract:
-        transport = RecordingTransport(transport, Recorder())
+        transport = RecordingTransport(transport, recorder or Recorder())
     client = build_notion_client(settings, transport=transport, pacer=pacer)
     notion = Notion(client, attempts=attempts, base_delay=0.01, max_delay=0.05)
     root: Any = notion.call("root", client.search, safe=True, query="bidboard")

@@ -49,3 +49,14 @@ def test_drafting_runs_every_15_minutes() -> None:
     pending = next(d for d in deployments() if d["name"] == "draft-pending")
     assert pending["schedules"] == [{"cron": "*/15 * * * *", "timezone": "UTC"}]
     assert pending["concurrency_limit"] == 1
+
+
+def test_board_sync_every_10_minutes_and_metrics_on_monday_morning() -> None:
+    by_name = {d["name"]: d for d in deployments()}
+    assert by_name["sync-board"]["schedules"] == [{"cron": "*/10 * * * *", "timezone": "UTC"}]
+    weekly = by_name["weekly-metrics"]
+    assert weekly["schedules"] == [{"cron": "0 7 * * 1", "timezone": "{{ $BIDBOARD_TIMEZONE }}"}]
+    assert weekly["parameters"] == {"weeks": 3}
+    flow = load(weekly["entrypoint"])
+    assert set(flow.parameters.model_dump()["properties"]) == {"weeks", "week"}
+    assert all(by_name[n]["concurrency_limit"] == 1 for n in ("sync-board", "weekly-metrics"))

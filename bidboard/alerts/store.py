@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS spool (
 CREATE TABLE IF NOT EXISTS kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS pending_drafts (
     job_key TEXT PRIMARY KEY, page_id TEXT NOT NULL, alert TEXT NOT NULL, at TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS card_stages (page_id TEXT PRIMARY KEY, stage TEXT NOT NULL);
 """
 
 
@@ -120,6 +121,33 @@ class StateStore:
 
     def pending_drop(self, job_key: str) -> None:
         self._run("DELETE FROM pending_drafts WHERE job_key=?", (job_key,))
+
+    # the stage board sync last saw each card in ----------------------------------------------
+    def card_stages(self, page_ids: list[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(page_ids), 500):
+            batch = page_ids[start : start + 500]
+            marks = ",".join("?" * len(batch))
+            rows = self._run(
+                f"SELECT page_id, stage FROM card_stages WHERE page_id IN ({marks})",  # noqa: S608
+                tuple(batch),
+            )
+            found.update({str(r[0]): str(r[1]) for r in rows})
+        return found
+
+    def save_card_stages(self, stages: dict[str, str]) -> None:
+        """Record many cards' stages in one transaction."""
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                self._db.executemany(
+                    "INSERT OR REPLACE INTO card_stages (page_id, stage) VALUES (?,?)",
+                    list(stages.items()),
+                )
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+            self._db.execute("COMMIT")
 
     # key/value -----------------------------------------------------------------------------
     def get(self, key: str, default: Any = None) -> Any:

@@ -1,0 +1,92 @@
+"""Board sync and weekly metrics as jobs a flow or a command runs (over an opened runtime)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from .metrics import IsoWeek, WeeklyRollup, as_text, last_weeks
+from .reporting import MetricsPages, Published, portfolio_names, rollups_from_board
+from .runtime import Runtime, opened
+from .scoring.searches import EXAMPLE_PATH, load_searches
+from .settings import Settings
+from .sync import SyncReport, sync_board
+
+
+def run_sync(runtime: Runtime, now: datetime | None = None) -> SyncReport:
+    return sync_board(runtime.gateway, runtime.store, now=now or datetime.now(UTC))
+
+
+@dataclass
+class WeeklyResult:
+    rollup: WeeklyRollup
+    published: Published | None
+
+
+def weeks_to_roll(
+    now: datetime, settings: Settings, *, week: str | None = None, weeks: int = 1
+) -> list[IsoWeek]:
+    """``week`` alone, or else the last ``weeks`` complete weeks."""
+    if week:
+        return [IsoWeek.parse(week)]
+    if weeks < 1:
+        raise ValueError(f"weeks must be at least 1, got {weeks}")
+    return last_weeks(now, settings.tz, weeks)
+
+
+def run_weekly(
+    runtime: Runtime,
+    weeks: list[IsoWeek],
+    *,
+    now: datetime | None = None,
+    publish: bool = True,
+) -> list[WeeklyResult]:
+    """Roll up ``weeks`` from one read of the board; upsert each week's row when ``publish``."""
+    settings = runtime.settings
+    now = now or datetime.now(UTC)
+    searches = load_searches(settings.searches_file or EXAMPLE_PATH)
+    rollups = rollups_from_board(
+        runtime.gateway,
+        weeks,
+        settings.tz,
+        now=now,
+        shortlist_at=searches.thresholds.shortlist,
+        names=portfolio_names(runtime.notion, runtime.workspace, settings.data_dir),
+    )
+    pages = MetricsPages(runtime.notion, runtime.workspace) if publish else None
+    return [
+        WeeklyResult(rollup, pages.publish(rollup) if pages is not None else None)
+        for rollup in rollups.values()
+    ]
+
+
+def run_metrics_command(settings: Settings, week: str | None, as_json: bool, publish: bool) -> int:
+    """``bidboard metrics [--week 2026-W47] [--json] [--publish]``."""
+    weeks = weeks_to_roll(datetime.now(UTC), settings, week=week)
+    with opened(settings) as runtime:
+        results = run_weekly(runtime, weeks, publish=publish)
+    for result in results:
+        if as_json:
+            print(json.dumps(result.rollup.as_json(), indent=2, ensure_ascii=False))
+        else:
+            print(as_text(result.rollup), end="")
+            if result.published is not None:
+                published = result.published
+                verb = "created" if published.created else "updated"
+                print(f"\nWeekly metrics row {verb}: {published.url or published.page_id}")
+    return 0
+
+
+def run_sync_command(settings: Settings) -> int:
+    """``bidboard sync``: one pass of board sync."""
+    with opened(settings) as runtime:
+        report = run_sync(runtime)
+    for move in report.moves:
+        stamp = f" (stamped {move.stamped})" if move.stamped else ""
+        print(f"{move.before or '(new)'} -> {move.after or '(none)'}  {move.name[:60]}{stamp}")
+    print(
+        f"{report.read} cards read since {report.since or 'the start'}, "
+        f"{len(report.moves)} moves, {report.stamped} stamps written"
+    )
+    return 0
