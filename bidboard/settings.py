@@ -100,6 +100,19 @@ class Settings(BaseSettings):
     webhook_max_bytes: int = Field(
         default=1024 * 1024, gt=0, description="Largest webhook body accepted."
     )
+    notify_urls: SecretStr | None = Field(
+        default=None,
+        description="apprise URLs (space or comma separated) told of strong matches: "
+        "slack://…, tgram://…, mailtos://…, json://…",
+    )
+    notify_block: str | None = Field(
+        default=None,
+        description="A Prefect notification block told of strong matches, as "
+        "'<block type>/<name>' (e.g. 'slack-webhook/agency').",
+    )
+    notify_min_score: float = Field(
+        default=80, ge=0, le=100, description="The score from which a new job is notified."
+    )
     allowed_hosts: tuple[str, ...] = Field(
         default=(),
         description="Extra hosts bidboard's HTTP clients may reach, besides Notion and OpenAI.",

@@ -7,6 +7,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 
 from bidboard.alerts.manual import parse_pasted_job
 from bidboard.ingest import pipeline_config
+from bidboard.notify import notify_strong_matches
 from bidboard.pipeline import process_alerts
 from bidboard.runtime import batch_summary, opened
 from bidboard.settings import load_settings
@@ -28,7 +29,10 @@ def add_job(url: str, text: str, saved_search: str | None = None) -> dict[str, s
         config = pipeline_config(settings, runtime.notion, runtime.workspace)
         batch = process_alerts(outcome.alerts, runtime.gateway, config)
     job = batch.outcomes[0]
-    create_markdown_artifact(batch_summary("Job added", batch, [], 1), key="add-job")
+    notified = notify_strong_matches(batch.outcomes, settings)
+    create_markdown_artifact(
+        batch_summary("Job added", batch, [], 1) + notified.summary(), key="add-job"
+    )
     if job.url:
         create_link_artifact(job.url, link_text=job.title, key="add-job-card")
     logger.info("job added job_key=%s stage=%s created=%s", job.job_key, job.stage, job.created)

@@ -11,13 +11,15 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
 from bidboard.alerts.config import sources_from_settings
 from bidboard.ingest import pipeline_config, run_ingest
+from bidboard.notify import notify_strong_matches
 from bidboard.runtime import batch_summary, batch_table, opened
 from bidboard.settings import load_settings
 
 
 @flow(name="ingest_alerts", retries=1, retry_delay_seconds=30)
 def ingest_alerts() -> dict[str, int]:
-    """Read every configured alert source and put the jobs on the board."""
+    """Read every configured alert source, put the jobs on the board, tell a person of the
+    strong matches."""
     logger = get_run_logger()
     settings = load_settings()
     with opened(settings) as runtime:
@@ -25,6 +27,7 @@ def ingest_alerts() -> dict[str, int]:
         sources = sources_from_settings(settings, runtime.store)
         result = run_ingest(sources, runtime.gateway, config, runtime.store)
     created = sum(1 for o in result.batch.outcomes if o.created)
+    notified = notify_strong_matches(result.batch.outcomes, settings)
     logger.info(
         "ingest read=%d created=%d duplicates=%d quarantined=%d",
         result.read,
@@ -36,7 +39,8 @@ def ingest_alerts() -> dict[str, int]:
         batch_table(result.batch), key="ingest-jobs", description="Jobs of this ingest run"
     )
     create_markdown_artifact(
-        batch_summary("Ingest run", result.batch, result.quarantined, result.read),
+        batch_summary("Ingest run", result.batch, result.quarantined, result.read)
+        + notified.summary(),
         key="ingest-summary",
     )
     return {
@@ -44,4 +48,5 @@ def ingest_alerts() -> dict[str, int]:
         "created": created,
         "duplicates": result.batch.duplicates,
         "quarantined": len(result.quarantined),
+        "notified": notified.matches if notified.sent else 0,
     }

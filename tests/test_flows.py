@@ -62,7 +62,7 @@ def test_ingest_alerts_flow_puts_the_mailbox_on_the_board(deployment_env: Any) -
     assert first["created"] == 13 and first["quarantined"] == 1
     assert len(board_cards(deployment_env)) == 13
     again = ingest_alerts()  # nothing read twice, nothing doubled
-    assert again == {"read": 0, "created": 0, "duplicates": 0, "quarantined": 0}
+    assert again == {"read": 0, "created": 0, "duplicates": 0, "quarantined": 0, "notified": 0}
     assert len(board_cards(deployment_env)) == 13
 
 
@@ -87,3 +87,53 @@ def test_add_job_flow(deployment_env: Any) -> None:
     assert again["status"] == "already on the board"
     refused = add_job(url="https://www.upwork.com/nx/find-work/", text="Some job")
     assert refused["status"] == "quarantined" and "job key" in refused["reason"]
+
+
+def test_sync_board_and_weekly_metrics_flows(deployment_env: Any) -> None:
+    from flows.ingest_alerts import ingest_alerts
+    from flows.sync_board import sync_board
+    from flows.weekly_metrics import weekly_metrics
+
+    ingest_alerts()
+    first = sync_board()
+    assert first["read"] == 13 and first["stamped"] == 0  # nobody has moved a card yet
+    cards = board_cards(deployment_env)
+    person_card = cards[0]
+    notion = notion_from_settings(deployment_env)
+    try:
+        notion.call(
+            "person moves a card",
+            notion.client.pages.update,
+            person_card.page_id,
+            safe=True,
+            properties={"Stage": {"select": {"name": "Submitted"}}, "Connects": {"number": 12}},
+        )
+    finally:
+        notion.close()
+    second = sync_board()
+    assert second["stamped"] == 1 and second["moves"] == 1
+    stamped = next(c for c in board_cards(deployment_env) if c.page_id == person_card.page_id)
+    assert stamped.card.submitted_at is not None and stamped.card.connects == 12
+
+    week = stamped.card.submitted_at
+    from bidboard.metrics import IsoWeek
+
+    label = IsoWeek.of(week, deployment_env.tz).label
+    rows = weekly_metrics(week=label)
+    assert list(rows) == [label]
+    again = weekly_metrics(week=label)  # a rerun updates the row
+    assert again == rows
+    notion = notion_from_settings(deployment_env)
+    try:
+        workspace = load_workspace(deployment_env.data_dir, deployment_env.notion_base_url)
+        source = workspace.ids("weekly_metrics").data_source_id
+        found = notion.call("rows", notion.client.data_sources.query, source, safe=True)
+    finally:
+        notion.close()
+    assert len(found["results"]) == 1
+    props = found["results"][0]["properties"]
+    assert props["Submitted"]["number"] == 1
+    received = [c.card.received_at for c in board_cards(deployment_env)]
+    in_week = [r for r in received if r and IsoWeek.of(r, deployment_env.tz).label == label]
+    assert props["Alerts"]["number"] == len(in_week)
+    assert props["Connects spent"]["number"] == 12
