@@ -35,15 +35,20 @@ types: $(STAMP)
 pytest: $(STAMP) sysdeps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
-# Real peers the tests start: Dovecot (IMAP). Installed from Debian when missing and possible.
+# Real peers the tests start: Dovecot (IMAP), Chromium (the browser test), PostgreSQL (the
+# scale-out test's Prefect database). Installed from Debian when missing and possible.
+SYSDEPS := dovecot:dovecot-imapd chromium:chromium pg_ctlcluster:postgresql
 sysdeps:
-	@if ! command -v dovecot >/dev/null 2>&1; then \
+	@missing=""; for pair in $(SYSDEPS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair#*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing dovecot-imapd (the IMAP server the tests run on loopback)"; \
+	    echo "installing from Debian:$$missing (peers the tests run on loopback)"; \
 	    apt-get update -qq >/dev/null && \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq dovecot-imapd >/dev/null; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	  else \
-	    echo "note: dovecot is missing and cannot be installed here; IMAP tests will skip"; \
+	    echo "note:$$missing missing and cannot be installed here; the tests that need them skip"; \
 	  fi; \
 	fi
 

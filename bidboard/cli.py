@@ -90,6 +90,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--json", action="store_true", help="print the findings as JSON")
 
+    serving = commands.add_parser(
+        "serve", help="serve every Prefect deployment (and a local Prefect server if none is set)"
+    )
+    serving.add_argument("--port", type=int, default=4200, help="local Prefect server port")
+    serving.add_argument(
+        "--emulator-port", type=int, default=8765, help="emulator port when no Notion token is set"
+    )
     commands.add_parser("sync", help="board sync: stamp the stage changes people made")
     metrics = commands.add_parser("metrics", help="print a week's pipeline metrics")
     metrics.add_argument(
@@ -146,6 +153,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .settings import load_settings
 
             return alerts_commands.run_webhook(load_settings(), args.host, args.port)
+        if args.command == "serve":
+            from . import serve as serving
+            from .settings import load_settings
+
+            return serving.main(load_settings(), port=args.port, emulator_port=args.emulator_port)
         if args.command in ("sync", "metrics"):
             from . import board_jobs
             from .settings import load_settings

@@ -124,7 +124,9 @@ def seed_library(notion: Notion, workspace: Workspace) -> int:
     return created
 
 
-def run(settings: Settings, notion: Notion) -> DemoSummary:
+def prepare(settings: Settings, notion: Notion) -> Workspace:
+    """``init`` (and ``migrate`` of a workspace an older bidboard made), then the sample
+    portfolio and snippets where those databases are empty."""
     parent = settings.notion_parent_page_id or _root_page(notion)
     previous = _previous(settings)
     report = bootstrap.init(notion, parent, settings.notion_base_url, previous)
@@ -132,8 +134,28 @@ def run(settings: Settings, notion: Notion) -> DemoSummary:
     workspace = report.workspace
     if previous is not None:  # a workspace from an older bidboard may lack new properties
         bootstrap.migrate(notion, workspace)
-    gateway = BoardGateway(notion, workspace)
     seed_library(notion, workspace)
+    return workspace
+
+
+def start_emulator(settings: Settings, port: int) -> tuple[BackgroundServer, Settings]:
+    """The emulator on ``port``, its data in ``<data dir>/emulator.sqlite3``, paced like Notion;
+    and the settings that point at it."""
+    from notion_emulator import EmulatorConfig, create_app
+
+    db_path = settings.data_dir / "emulator.sqlite3"
+    app = create_app(EmulatorConfig(db=str(db_path), rate_limit=3.0, burst=3))
+    server = BackgroundServer(app, port=port).start()
+    settings = settings.model_copy(
+        update={"notion_base_url": server.url, "notion_token": SecretStr(DEMO_TOKEN)}
+    )
+    print(f"Notion emulator on {server.url} (data: {db_path})")
+    return server, settings
+
+
+def run(settings: Settings, notion: Notion) -> DemoSummary:
+    workspace = prepare(settings, notion)
+    gateway = BoardGateway(notion, workspace)
     config = pipeline_config(settings, notion, workspace)
     store = StateStore.in_data_dir(settings.data_dir)
     source = FolderSource(settings.alerts_dir or SAMPLE_MAILBOX, store)
@@ -160,15 +182,7 @@ def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     server: BackgroundServer | None = None
     if settings.notion_token is None:
-        from notion_emulator import EmulatorConfig, create_app
-
-        db_path = settings.data_dir / "emulator.sqlite3"
-        app = create_app(EmulatorConfig(db=str(db_path), rate_limit=3.0, burst=3))
-        server = BackgroundServer(app, port=port).start()
-        settings = settings.model_copy(
-            update={"notion_base_url": server.url, "notion_token": SecretStr(DEMO_TOKEN)}
-        )
-        print(f"Notion emulator on {server.url} (data: {db_path})")
+        server, settings = start_emulator(settings, port)
     else:
         print(f"Using Notion at {settings.notion_base_url}")
     notion = notion_from_settings(settings)
