@@ -68,9 +68,9 @@ def served(tmp_path: Path) -> Iterator[Served]:
     env.update({"BIDBOARD_DATA_DIR": str(tmp_path / "data"), "PYTHONUNBUFFERED": "1"})
     log = tmp_path / "serve.log"
     with log.open("wb") as out:
+        command = [sys.executable, "-m", "bidboard.cli", "serve", "--port", str(port)]
         process = subprocess.Popen(
-            [sys.executable, "-m", "bidboard.cli", "serve", "--port", str(port),
-             "--emulator-port", str(emulator_port)],  # fmt: skip
+            [*command, "--emulator-port", str(emulator_port)],
             cwd=ROOT,
             env=env,
             stdout=out,
