@@ -12,6 +12,7 @@ import ipaddress
 import threading
 import time
 from collections.abc import Callable, Iterable
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import httpx
@@ -133,8 +134,29 @@ class Pacer:
         return delay
 
 
+class Paces(Protocol):
+    def wait(self) -> float: ...
+
+
+class GlobalRateLimit:
+    """Paces calls across every worker through a Prefect global concurrency limit used as a rate
+    limit (``prefect gcl create NAME --limit 3 --slot-decay-per-second 3``): each request takes
+    a slot, slots come back at the decay rate. The limit must exist (``strict``): a typo fails the
+    run instead of silently sending unpaced."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def wait(self) -> float:
+        from prefect.concurrency.sync import rate_limit
+
+        started = time.monotonic()
+        rate_limit(self.name, occupy=1, strict=True)
+        return time.monotonic() - started
+
+
 class PacedTransport(httpx.BaseTransport):
-    def __init__(self, pacer: Pacer, inner: httpx.BaseTransport | None = None) -> None:
+    def __init__(self, pacer: Paces, inner: httpx.BaseTransport | None = None) -> None:
         self.pacer = pacer
         self.inner = inner or httpx.HTTPTransport()
 

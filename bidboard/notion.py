@@ -34,7 +34,7 @@ from notion_client.errors import APIResponseError, RequestTimeoutError, UnknownH
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
 
 from .errors import ConfigError, NotionError
-from .http import EgressPolicy, PacedTransport, Pacer, guarded_client
+from .http import EgressPolicy, GlobalRateLimit, PacedTransport, Pacer, Paces, guarded_client
 from .settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -48,19 +48,27 @@ def build_notion_client(
     settings: Settings,
     *,
     transport: httpx.BaseTransport | None = None,
-    pacer: Pacer | None = None,
+    pacer: Paces | None = None,
 ) -> Client:
     """A ``notion_client.Client`` for ``settings``; inject ``transport`` to serve in process.
 
     Every request is checked against the egress policy, then paced to
-    ``settings.notion_rate_limit`` requests a second. The injected ``httpx.Client`` is owned by
-    the caller: close it with ``client.close()`` (``with Client(...)`` would replace it).
+    ``settings.notion_rate_limit`` requests a second in this process, or through the Prefect
+    global concurrency limit ``settings.notion_global_limit`` across every worker. The injected
+    ``httpx.Client`` is owned by the caller: close it with ``client.close()`` (``with
+    Client(...)`` would replace it).
     """
     if settings.notion_token is None:
         raise ConfigError("BIDBOARD_NOTION_TOKEN is not set")
     policy = EgressPolicy.for_urls([settings.notion_base_url], settings.allowed_hosts)
     # Refuse first (guard), then wait for a slot (pace), then send.
-    paced = PacedTransport(pacer or Pacer(settings.notion_rate_limit), transport)
+    if pacer is None:
+        pacer = (
+            GlobalRateLimit(settings.notion_global_limit)
+            if settings.notion_global_limit
+            else Pacer(settings.notion_rate_limit)
+        )
+    paced = PacedTransport(pacer, transport)
     http = guarded_client(policy, transport=paced, timeout=60.0)
     options = ClientOptions(
         auth=settings.notion_token.get_secret_value(),

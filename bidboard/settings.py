@@ -41,6 +41,11 @@ class Settings(BaseSettings):
     notion_rate_limit: float = Field(
         default=3.0, gt=0, description="Requests per second bidboard paces itself to."
     )
+    notion_global_limit: str | None = Field(
+        default=None,
+        description="Name of a Prefect global concurrency limit that paces Notion calls across "
+        "workers (scale-out); unset: each process paces itself to notion_rate_limit.",
+    )
     data_dir: Path = Field(
         default=Path(".bidboard"),
         description="Local state: config, caches, quarantine, emulator data.",
