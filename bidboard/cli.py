@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -97,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
     serving.add_argument(
         "--emulator-port", type=int, default=8765, help="emulator port when no Notion token is set"
     )
+    watching = commands.add_parser(
+        "watch", help="ingest as soon as an alert email arrives (IMAP IDLE)"
+    )
+    watching.add_argument(
+        "--idle-seconds", type=float, default=540, help="ingest anyway after this much quiet"
+    )
     commands.add_parser("sync", help="board sync: stamp the stage changes people made")
     metrics = commands.add_parser("metrics", help="print a week's pipeline metrics")
     metrics.add_argument(
@@ -158,6 +165,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .settings import load_settings
 
             return serving.main(load_settings(), port=args.port, emulator_port=args.emulator_port)
+        if args.command == "watch":
+            from .settings import load_settings
+            from .watch import watch
+
+            with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
+                watch(load_settings(), idle_seconds=args.idle_seconds)
+            return 0
         if args.command in ("sync", "metrics"):
             from . import board_jobs
             from .settings import load_settings

@@ -1,0 +1,145 @@
+"""``bidboard watch``: ingest as soon as an alert email arrives (IMAP IDLE), not on the next
+5-minute schedule. Replies drop quickly after a job's first hour, so minutes matter.
+
+One IMAP connection only waits in IDLE (RFC 2177) on the alerts folder; when the server announces
+new mail, or every ``idle_seconds`` anyway (servers end IDLE after 30 minutes; a quiet mailbox is
+polled as a safety net), a normal ingest run reads every configured source, exactly as the
+``ingest_alerts`` flow does. A dropped connection is opened again. Ctrl-C stops it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import logging
+import select
+import ssl
+import time
+from collections.abc import Callable
+
+from .alerts.config import sources_from_settings
+from .alerts.sources import ImapConfig, ImapSource
+from .errors import AlertError, ConfigError
+from .ingest import IngestResult, pipeline_config, run_ingest
+from .notify import notify_strong_matches
+from .runtime import opened
+from .settings import Settings
+
+logger = logging.getLogger(__name__)
+
+
+class Idler:
+    """An IMAP connection that waits for new mail with IDLE."""
+
+    def __init__(self, config: ImapConfig, source: ImapSource) -> None:
+        self.config = config
+        self.source = source  # for its connection logic (TLS, login, folder)
+        self.conn: imaplib.IMAP4 | None = None
+
+    def _open(self) -> imaplib.IMAP4:
+        if self.conn is None:
+            self.conn = self.source._connect()
+            if "IDLE" not in self.conn.capabilities:
+                raise ConfigError(f"IMAP server {self.config.host} does not support IDLE")
+        return self.conn
+
+    def _readable(self, conn: imaplib.IMAP4, timeout: float) -> bool:
+        sock = conn.sock
+        if isinstance(sock, ssl.SSLSocket) and sock.pending():
+            return True
+        ready, _, _ = select.select([sock], [], [], max(0.0, timeout))
+        return bool(ready)
+
+    def wait(self, seconds: float) -> bool:
+        """Block until the server reports new mail (True) or ``seconds`` pass (False)."""
+        conn = self._open()
+        tag = conn._new_tag().decode()
+        conn.send(f"{tag} IDLE\r\n".encode())
+        arrived, deadline = False, time.monotonic() + seconds
+        while True:  # untagged news may come before the continuation
+            first = conn.readline()
+            if first.startswith(b"+"):
+                break
+            if not first.startswith(b"*"):
+                raise AlertError(f"IMAP IDLE refused: {first[:100]!r}")
+            arrived = arrived or b"EXISTS" in first
+        while not arrived and self._readable(conn, deadline - time.monotonic()):
+            line = conn.readline()
+            if not line:
+                raise imaplib.IMAP4.abort("connection closed during IDLE")
+            arrived = b"EXISTS" in line or b"RECENT" in line
+            if time.monotonic() >= deadline:
+                break
+        conn.send(b"DONE\r\n")
+        while True:  # the rest of IDLE's answer, up to its tagged completion
+            line = conn.readline()
+            if not line:
+                raise imaplib.IMAP4.abort("connection closed ending IDLE")
+            if line.startswith(tag.encode()):
+                break
+            arrived = arrived or b"EXISTS" in line
+        return arrived
+
+    def drop(self) -> None:
+        if self.conn is not None:
+            with contextlib.suppress(OSError, imaplib.IMAP4.error):
+                self.conn.shutdown()
+        self.conn = None
+
+
+def ingest_once(settings: Settings) -> IngestResult:
+    """One ingest run over every configured source (what the ingest_alerts flow does)."""
+    with opened(settings) as runtime:
+        config = pipeline_config(settings, runtime.notion, runtime.workspace)
+        sources = sources_from_settings(settings, runtime.store)
+        try:
+            result = run_ingest(sources, runtime.gateway, config, runtime.store)
+        finally:
+            for source in sources:
+                source.close()
+    notify_strong_matches(result.batch.outcomes, settings)
+    return result
+
+
+def watch(
+    settings: Settings,
+    *,
+    idle_seconds: float = 540,
+    keep_going: Callable[[], bool] = lambda: True,
+    on_run: Callable[[IngestResult], None] | None = None,
+) -> None:
+    """Ingest now, then after every new mail (or ``idle_seconds`` of quiet), until
+    ``keep_going()`` is false or Ctrl-C."""
+    if not (settings.imap_host and settings.imap_user and settings.imap_password):
+        raise ConfigError("bidboard watch needs BIDBOARD_IMAP_HOST, _USER and _PASSWORD")
+    config = ImapConfig(
+        host=settings.imap_host,
+        port=settings.imap_port,
+        security=settings.imap_security,
+        user=settings.imap_user,
+        password=settings.imap_password,
+        folder=settings.imap_folder,
+        processed_folder=None,  # this connection only waits; the ingest run moves messages
+        quarantine_folder=None,
+        ca_file=settings.imap_ca_file,
+    )
+    from .alerts.store import StateStore
+
+    store = StateStore(":memory:")  # the idler keeps no state
+    idler = Idler(config, ImapSource(config, store))
+    try:
+        while keep_going():
+            result = ingest_once(settings)
+            created = sum(1 for o in result.batch.outcomes if o.created)
+            logger.info("watch ingest read=%d created=%d", result.read, created)
+            if on_run is not None:
+                on_run(result)
+            try:
+                idler.wait(idle_seconds)  # new mail or a quiet spell: ingest either way
+            except (TimeoutError, imaplib.IMAP4.abort, OSError) as error:
+                logger.warning("IMAP IDLE connection lost, reconnecting error=%s", error)
+                idler.drop()
+                time.sleep(1)
+    finally:
+        idler.drop()
+        store.close()

@@ -1,0 +1,93 @@
+"""``bidboard watch`` against a real Dovecot and the emulator: an alert email becomes a card
+seconds after it arrives (IMAP IDLE), well before the 60-second safety poll."""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydantic import SecretStr
+
+from bidboard import schema_commands
+from bidboard.factory import notion_from_settings
+from bidboard.ingest import IngestResult
+from bidboard.localserver import BackgroundServer
+from bidboard.settings import Settings
+from bidboard.watch import watch
+from notion_emulator import create_app
+from tests.imap_server import PASSWORD, USER
+
+FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
+
+
+@pytest.fixture
+def settings(dovecot: Any, tmp_path: Path) -> Iterator[Settings]:
+    app = create_app(rate_limit=0)
+    with BackgroundServer(app) as server:
+        made = Settings(
+            notion_token=SecretStr("watch-test-token"),
+            notion_base_url=server.url,
+            notion_rate_limit=1000,
+            data_dir=tmp_path / "data",
+            imap_host="127.0.0.1",
+            imap_port=dovecot.imap_port,
+            imap_security="starttls",
+            imap_user=USER,
+            imap_password=SecretStr(PASSWORD),
+            imap_folder=f"watch-{uuid.uuid4().hex[:8]}",
+            imap_ca_file=dovecot.ca_file,
+        )
+        notion = notion_from_settings(made)
+        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
+        notion.close()
+        schema_commands.run_init(made, root["results"][0]["id"])
+        yield made
+    app.store.close()
+
+
+def test_an_alert_becomes_a_card_seconds_after_it_arrives(
+    dovecot: Any, settings: Settings
+) -> None:
+    assert settings.imap_folder is not None
+    dovecot.deliver(settings.imap_folder)  # the folder exists, empty
+    runs: list[tuple[float, IngestResult]] = []
+    running = threading.Event()
+    running.set()
+
+    thread = threading.Thread(
+        target=watch,
+        args=(settings,),
+        kwargs={
+            "idle_seconds": 60,
+            "keep_going": running.is_set,
+            "on_run": lambda result: runs.append((time.monotonic(), result)),
+        },
+        daemon=True,
+    )
+    thread.start()
+    deadline = time.monotonic() + 60
+    while not runs:  # the first run, at start: nothing to read
+        assert time.monotonic() < deadline
+        time.sleep(0.1)
+    assert runs[0][1].read == 0
+    time.sleep(1)  # the watcher is waiting in IDLE now
+
+    delivered = time.monotonic()
+    dovecot.deliver(settings.imap_folder, (FIXTURES / "01-single-alert-qp.eml").read_bytes())
+    while len(runs) < 2 or not any(o.created for o in runs[-1][1].batch.outcomes):
+        assert time.monotonic() - delivered < 30, "no card 30 s after the alert arrived"
+        time.sleep(0.1)
+    latency = runs[-1][0] - delivered
+    assert latency < 15  # IDLE woke it: the safety poll would take 60 s
+
+    running.clear()
+    dovecot.deliver(settings.imap_folder, b"Subject: wake up\r\n\r\nnot an alert\r\n")
+    thread.join(timeout=30)
+    assert not thread.is_alive()
+    assert dovecot.subjects(settings.imap_folder) == ["wake up"]  # the alert was moved ...
+    assert len(dovecot.subjects("bidboard-processed")) >= 1  # ... to the processed folder
