@@ -50,9 +50,7 @@ def settings(dovecot: Any, tmp_path: Path) -> Iterator[Settings]:
     app.store.close()
 
 
-def test_an_alert_becomes_a_card_seconds_after_it_arrives(
-    dovecot: Any, settings: Settings
-) -> None:
+def test_an_alert_becomes_a_card_seconds_after_it_arrives(dovecot: Any, settings: Settings) -> None:
     assert settings.imap_folder is not None
     dovecot.deliver(settings.imap_folder)  # the folder exists, empty
     runs: list[tuple[float, IngestResult]] = []
