@@ -13,6 +13,7 @@ export UV_LINK_MODE ?= copy
 help:
 	@echo "make demo   - run the main job on embedded defaults (local Notion emulator, offline)"
 	@echo "make test   - ruff, mypy (strict) and pytest"
+	@echo "make bench  - benchmarks (see BENCHMARKS.md), about 15 minutes"
 	@echo "make emulator - serve the Notion emulator on 127.0.0.1:8765 with data in .bidboard/"
 
 $(STAMP): pyproject.toml uv.lock
@@ -58,8 +59,14 @@ emulator: $(STAMP)
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
 
-bench: $(STAMP)
+# Benchmarks (not part of `make test`): each prints name=value lines; BENCHMARKS.md keeps the
+# latest table. About 15 minutes, most of it Notion's 3 requests a second at work.
+bench: $(STAMP) sysdeps
 	$(VENV)/bin/python -m bench.parse_alerts
 	$(VENV)/bin/python -m bench.scoring
 	$(VENV)/bin/python -m bench.drafting
 	$(VENV)/bin/python -m bench.notion_gateway
+	$(VENV)/bin/python -m bench.baseline
+	$(VENV)/bin/python -m bench.throughput
+	$(VENV)/bin/python -m bench.latency
+	$(VENV)/bin/python -m bench.rollup
