@@ -171,6 +171,7 @@ def run(settings: Settings, notion: Notion) -> DemoSummary:
         }
         weeks = run_weekly(runtime, sorted(received)[-3:] or [IsoWeek.of(now, settings.tz)])
     finally:
+        config.close()
         store.close()
     return DemoSummary(
         gateway, result.batch, result.quarantined, result.skipped, result.read, synced, weeks

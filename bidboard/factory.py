@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import ExitStack
+
 import httpx
 
 from notion_schema.workspace import Workspace, load_workspace
@@ -20,18 +22,21 @@ def notion_from_settings(
     return Notion(build_notion_client(settings, transport=transport))
 
 
-def portfolio_matcher(settings: Settings, items: list[PortfolioItem]) -> Portfolio:
-    """Portfolio fit by OpenAI embeddings when a key is configured, else TF-IDF."""
+def portfolio_matcher(
+    settings: Settings, items: list[PortfolioItem], resources: ExitStack
+) -> Portfolio:
+    """Portfolio fit by OpenAI embeddings when a key is configured, else TF-IDF. The OpenAI
+    client and the embedding cache are closed with ``resources``."""
     if settings.openai_api_key is None:
         return Portfolio.build(items)
     active = [i for i in items if i.active]
     client = build_openai_client(settings)
-    return Portfolio.build(
-        active,
-        embedding_index(
-            [i.text() for i in active], client, settings.data_dir, settings.openai_embedding_model
-        ),
+    resources.callback(client.close)
+    index = embedding_index(
+        [i.text() for i in active], client, settings.data_dir, settings.openai_embedding_model
     )
+    resources.callback(index.cache.close)
+    return Portfolio.build(active, index)
 
 
 def workspace_from_settings(settings: Settings) -> Workspace:

@@ -8,6 +8,7 @@ source. Shared by ``bidboard demo`` and the ``ingest_alerts`` flow.
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 
 from notion_schema.workspace import Workspace
@@ -38,20 +39,22 @@ class IngestResult:
 
 
 def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) -> PipelineConfig:
-    """Searches, portfolio, snippets and drafter for a run, from settings and Notion."""
+    """Searches, portfolio, snippets and drafter for a run, from settings and Notion. Close it
+    (``config.close()``) when the run ends: it may hold OpenAI clients."""
     items = portfolio_for_run(notion, workspace, settings.data_dir)
     template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
+    resources = ExitStack()
     drafter: OpenAIDrafter | TemplateDrafter = template
     if settings.openai_api_key is not None:
-        drafter = OpenAIDrafter(
-            build_openai_client(
-                settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
-            ),
-            settings.openai_model,
+        client = build_openai_client(
+            settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
         )
+        resources.callback(client.close)
+        drafter = OpenAIDrafter(client, settings.openai_model)
     return PipelineConfig(
+        resources=resources,
         searches=load_searches(settings.searches_file or EXAMPLE_PATH),
-        portfolio=portfolio_matcher(settings, items),
+        portfolio=portfolio_matcher(settings, items, resources),
         portfolio_items=items,
         drafter=drafter,
         template=template,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -46,6 +47,11 @@ class PipelineConfig:
     voice: str = "friendly, direct, specific"
     signature: str = ""
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
+    #: What the config holds open (OpenAI clients, the embedding cache); see ``close``.
+    resources: ExitStack = field(default_factory=ExitStack)
+
+    def close(self) -> None:
+        self.resources.close()
 
 
 @dataclass

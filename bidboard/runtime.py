@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
 
 from notion_schema.workspace import Workspace
 
@@ -12,7 +12,7 @@ from .alerts.store import StateStore
 from .factory import notion_from_settings, workspace_from_settings
 from .gateway import BoardGateway
 from .notion import Notion
-from .pipeline import BatchReport
+from .pipeline import BatchReport, PipelineConfig
 from .settings import Settings
 
 
@@ -23,6 +23,15 @@ class Runtime:
     workspace: Workspace
     gateway: BoardGateway
     store: StateStore
+    resources: ExitStack = field(default_factory=ExitStack)
+
+    def pipeline(self) -> PipelineConfig:
+        """The run's pipeline config, closed (its OpenAI clients too) with the runtime."""
+        from .ingest import pipeline_config
+
+        config = pipeline_config(self.settings, self.notion, self.workspace)
+        self.resources.callback(config.close)
+        return config
 
 
 @contextmanager
@@ -30,9 +39,11 @@ def opened(settings: Settings) -> Iterator[Runtime]:
     workspace = workspace_from_settings(settings)
     notion = notion_from_settings(settings)
     store = StateStore.in_data_dir(settings.data_dir)
+    runtime = Runtime(settings, notion, workspace, BoardGateway(notion, workspace), store)
     try:
-        yield Runtime(settings, notion, workspace, BoardGateway(notion, workspace), store)
+        yield runtime
     finally:
+        runtime.resources.close()
         store.close()
         notion.close()
 

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from .alerts.config import sources_from_settings
 from .alerts.sources import ImapConfig, ImapSource
 from .errors import AlertError, ConfigError
-from .ingest import IngestResult, pipeline_config, run_ingest
+from .ingest import IngestResult, run_ingest
 from .notify import notify_strong_matches
 from .runtime import opened
 from .settings import Settings
@@ -90,7 +90,7 @@ class Idler:
 def ingest_once(settings: Settings) -> IngestResult:
     """One ingest run over every configured source (what the ingest_alerts flow does)."""
     with opened(settings) as runtime:
-        config = pipeline_config(settings, runtime.notion, runtime.workspace)
+        config = runtime.pipeline()
         sources = sources_from_settings(settings, runtime.store)
         try:
             result = run_ingest(sources, runtime.gateway, config, runtime.store)

@@ -6,7 +6,6 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 
 from bidboard.alerts.manual import parse_pasted_job
-from bidboard.ingest import pipeline_config
 from bidboard.notify import notify_strong_matches
 from bidboard.pipeline import process_alerts
 from bidboard.runtime import batch_summary, opened
@@ -26,7 +25,7 @@ def add_job(url: str, text: str, saved_search: str | None = None) -> dict[str, s
             create_markdown_artifact(f"# Job not added\n\n{reason}\n", key="add-job")
             logger.warning("job not added reason=%s", reason)
             return {"status": "quarantined", "reason": reason}
-        config = pipeline_config(settings, runtime.notion, runtime.workspace)
+        config = runtime.pipeline()
         batch = process_alerts(outcome.alerts, runtime.gateway, config)
     job = batch.outcomes[0]
     notified = notify_strong_matches(batch.outcomes, settings)

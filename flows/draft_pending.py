@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
-from bidboard.ingest import pipeline_config, run_draft_pending
+from bidboard.ingest import run_draft_pending
 from bidboard.runtime import batch_table, opened
 from bidboard.settings import load_settings
 
@@ -16,7 +16,7 @@ def draft_pending() -> dict[str, int]:
     logger = get_run_logger()
     settings = load_settings()
     with opened(settings) as runtime:
-        config = pipeline_config(settings, runtime.notion, runtime.workspace)
+        config = runtime.pipeline()
         report = run_draft_pending(runtime.gateway, config, runtime.store)
         waiting = len(runtime.store.pending())
     logger.info("draft_pending drafted=%d still_waiting=%d", len(report.outcomes), waiting)

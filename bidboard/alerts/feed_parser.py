@@ -91,7 +91,7 @@ def parse_feed(
         return outcome
     try:
         root = fromstring(content)
-    except (ParseError, DefusedXmlException, ValueError) as error:
+    except (ParseError, DefusedXmlException, ValueError, LookupError, RecursionError) as error:
         outcome.quarantined.append(Quarantined(source_ref, f"not a readable feed: {error}"[:300]))
         return outcome
     if root.tag == "rss" or root.find("channel") is not None:

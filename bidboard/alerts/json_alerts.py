@@ -130,4 +130,8 @@ def parse_json_alerts(
         outcome = ParseOutcome()
         outcome.quarantined.append(Quarantined(source_ref, f"invalid JSON: {error}"[:300]))
         return outcome
+    except RecursionError:  # [[[[... thousands deep: Python's parser gives up
+        outcome = ParseOutcome()
+        outcome.quarantined.append(Quarantined(source_ref, "invalid JSON: nested too deeply"))
+        return outcome
     return alerts_from_json(data, source_ref, received_at)

@@ -79,6 +79,8 @@ def create_webhook_app(
             data = json.loads(body)
         except (ValueError, UnicodeDecodeError) as error:
             return JSONResponse({"error": f"invalid JSON: {error}"}, 400)
+        except RecursionError:
+            return JSONResponse({"error": "invalid JSON: nested too deeply"}, 400)
         items: list[Any] = (
             data["alerts"]
             if isinstance(data, dict) and isinstance(data.get("alerts"), list)
