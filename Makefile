@@ -8,11 +8,12 @@ STAMP := $(VENV)/.synced
 export UV_PYTHON ?= $(shell command -v $(PYTHON))
 export UV_LINK_MODE ?= copy
 
-.PHONY: demo test lint types pytest sysdeps bench emulator clean help
+.PHONY: demo test lint types pytest sysdeps bench soak emulator clean help
 
 help:
 	@echo "make demo   - run the main job on embedded defaults (local Notion emulator, offline)"
 	@echo "make test   - ruff, mypy (strict) and pytest"
+	@echo "make soak   - the full fault, crash and security run (1,000 alerts under faults)"
 	@echo "make bench  - benchmarks (see BENCHMARKS.md), about 15 minutes"
 	@echo "make emulator - serve the Notion emulator on 127.0.0.1:8765 with data in .bidboard/"
 
@@ -52,6 +53,11 @@ sysdeps:
 	    echo "note:$$missing missing and cannot be installed here; the tests that need them skip"; \
 	  fi; \
 	fi
+
+# The full reliability run: 1,000 alerts under injected faults, more mail in the crash test.
+# `make test` runs the same tests at a bounded size.
+soak: $(STAMP) sysdeps
+	BIDBOARD_SOAK=1 $(VENV)/bin/pytest -s -p no:cacheprovider tests/test_reliability.py tests/test_security.py
 
 emulator: $(STAMP)
 	$(VENV)/bin/bidboard emulator --db .bidboard/emulator.sqlite3
