@@ -66,6 +66,36 @@ def message(matches: list[JobOutcome]) -> tuple[str, str]:
     return title, "\n".join(lines)
 
 
+class _Redact(logging.Filter):
+    """Blanks the secret parts of notification URLs in apprise's and urllib3's log records (at
+    DEBUG they log every URL they load and post to, tokens included)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.secrets: set[str] = set()
+
+    def learn(self, url: str) -> None:
+        parts = urlsplit(url)
+        pieces = {url, parts.netloc, parts.username or "", parts.password or ""}
+        if parts.hostname and "." not in parts.hostname:  # slack://TOKEN/…, tgram://TOKEN/…
+            pieces.add(parts.hostname)
+        pieces.update(parts.path.split("/"))
+        pieces.update(v for pair in parts.query.split("&") for v in pair.split("=")[1:])
+        self.secrets.update(p for p in pieces if len(p) >= 4)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        for secret in sorted(self.secrets, key=len, reverse=True):
+            text = text.replace(secret, "***")
+        record.msg, record.args = text, None
+        return True
+
+
+_REDACT = _Redact()
+for _name in ("apprise", "urllib3.connectionpool"):  # apprise posts through requests/urllib3
+    logging.getLogger(_name).addFilter(_REDACT)
+
+
 def _host(target: Any) -> str:
     """Where an apprise destination really connects to."""
     for attr in ("notify_url", "webhook_url"):
@@ -81,6 +111,7 @@ def _apprise_targets(urls: str, policy: EgressPolicy) -> tuple[Any, list[str]]:
     bundle = apprise.Apprise()
     problems = []
     for number, url in enumerate(u for u in urls.replace(",", " ").split() if u):
+        _REDACT.learn(url)
         target = apprise.Apprise.instantiate(url)
         if target is None:  # never echo the URL: it holds a token
             problems.append(f"notification URL #{number + 1} is not a URL apprise knows")
@@ -141,6 +172,7 @@ def _notify_block(name: str, title: str, body: str, policy: EgressPolicy) -> Non
     url = getattr(block, "url", None)
     if url is not None:
         secret = url.get_secret_value() if hasattr(url, "get_secret_value") else str(url)
+        _REDACT.learn(secret)
         policy.check(httpx.URL(secret))
     sent: Any = block.notify(body, subject=title)  # sync or async, depending on the block
     if inspect.iscoroutine(sent):

@@ -157,3 +157,16 @@ def test_a_prefect_notification_block(receiver: Receiver, prefect_harness: None)
     assert "http://127.0.0.1:8765/p/card-88" in post["body"]["text"]
     broken = notify_strong_matches([outcome(88)], Settings(notify_block="custom-webhook/nope"))
     assert broken.sent == 0 and "custom-webhook/nope" in broken.errors[0]
+
+
+def test_apprise_logs_never_show_the_url(
+    receiver: Receiver, caplog: pytest.LogCaptureFixture
+) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    token = "tok-9f8e7d6c5b4a"
+    notify_strong_matches([outcome(90)], settings(f"json://127.0.0.1:{receiver.port}/{token}"))
+    assert receiver.posts  # it was sent
+    assert "apprise" in caplog.text  # apprise did log about it at DEBUG ...
+    assert token not in caplog.text  # ... without the token
