@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bidboard.metrics import FIGURES
 from bidboard.models import MACHINE_STAGES, Stage
 
 from .model import DatabaseSpec, Option, PropertySpec
@@ -149,26 +150,7 @@ STAMP_FIELDS = frozenset(
 #: What ingest and drafting compute, and so may write (``stage`` only through the stage guard).
 MACHINE_FIELDS = frozenset(JOBS.by_field()) - HUMAN_FIELDS - STAMP_FIELDS
 
-_METRIC_NUMBERS = (
-    "Alerts",
-    "Shortlisted",
-    "Drafted",
-    "Submitted",
-    "Viewed",
-    "Replied",
-    "Interviews",
-    "Won",
-    "Revenue",
-    "Connects spent",
-    "View rate",
-    "Reply rate",
-    "Interview rate",
-    "Win rate",
-    "Revenue per proposal",
-    "Revenue per connect",
-    "Median minutes to draft",
-    "Median hours to submit",
-)
+_METRIC_NUMBERS = FIGURES  # the rollup's figures, in the order they are shown
 _PERCENT = {"View rate", "Reply rate", "Interview rate", "Win rate"}
 _DOLLARS = {"Revenue", "Revenue per proposal", "Revenue per connect"}
 
