@@ -25,7 +25,11 @@ def ingest_alerts() -> dict[str, int]:
     with opened(settings) as runtime:
         config = runtime.pipeline()
         sources = sources_from_settings(settings, runtime.store)
-        result = run_ingest(sources, runtime.gateway, config, runtime.store)
+        try:
+            result = run_ingest(sources, runtime.gateway, config, runtime.store)
+        finally:
+            for source in sources:  # IMAP logs out, feeds close their clients
+                source.close()
     created = sum(1 for o in result.batch.outcomes if o.created)
     notified = notify_strong_matches(result.batch.outcomes, settings)
     logger.info(
