@@ -145,7 +145,14 @@ def start_emulator(settings: Settings, port: int) -> tuple[BackgroundServer, Set
 
     db_path = settings.data_dir / "emulator.sqlite3"
     app = create_app(EmulatorConfig(db=str(db_path), rate_limit=3.0, burst=3))
-    server = BackgroundServer(app, port=port).start()
+    try:
+        server = BackgroundServer(app, port=port).start()
+    except RuntimeError:
+        app.store.close()
+        raise ConfigError(
+            f"the emulator cannot listen on 127.0.0.1:{port} (is another bidboard demo or "
+            "serve running?): choose another port"
+        ) from None
     settings = settings.model_copy(
         update={"notion_base_url": server.url, "notion_token": SecretStr(DEMO_TOKEN)}
     )

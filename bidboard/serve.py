@@ -9,6 +9,7 @@ databases up, so the flows have a board to write to.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import os
 import signal
@@ -133,8 +134,21 @@ def prefect_server(settings: Settings, port: int) -> Iterator[str]:
         print("Prefect server stopped.")
 
 
+def _interrupt(error: BaseException) -> bool:
+    return isinstance(error, KeyboardInterrupt | asyncio.CancelledError | BaseExceptionGroup)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(settings: Settings, *, port: int = 4200, emulator_port: int = 8765) -> int:
     from . import demo
+
+    # Ctrl-C, and SIGTERM from a service manager, stop serving then the server: even when the
+    # shell that started us ignored SIGINT (a background job)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _stop)
 
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     settings = settings.model_copy(update={"data_dir": settings.data_dir.resolve()})
@@ -159,8 +173,16 @@ def main(settings: Settings, *, port: int = 4200, emulator_port: int = 8765) -> 
             ui = api.removesuffix("/api")
             print(f"Prefect UI: {ui}  (Deployments → add-job → Run → Custom run)")
             print("Serving every deployment; press Ctrl-C to stop.", flush=True)
-            serve(*deployments(settings), print_starting_message=False)
+            try:
+                serve(*deployments(settings), print_starting_message=False)
+            except KeyboardInterrupt:
+                pass
+            except BaseExceptionGroup as group:  # a second Ctrl-C cut Prefect's own shutdown
+                if group.subgroup(lambda e: not _interrupt(e)) is not None:
+                    raise
             print("Serving stopped.")
+            for signum in (signal.SIGINT, signal.SIGTERM):  # let the server stop cleanly
+                signal.signal(signum, signal.SIG_IGN)
     finally:
         if emulator is not None:
             emulator.stop()
