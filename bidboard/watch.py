@@ -16,8 +16,9 @@ import select
 import ssl
 import time
 from collections.abc import Callable
+from dataclasses import replace
 
-from .alerts.config import sources_from_settings
+from .alerts.config import imap_config, sources_from_settings
 from .alerts.sources import ImapConfig, ImapSource
 from .errors import AlertError, ConfigError
 from .ingest import IngestResult, run_ingest
@@ -110,19 +111,11 @@ def watch(
 ) -> None:
     """Ingest now, then after every new mail (or ``idle_seconds`` of quiet), until
     ``keep_going()`` is false or Ctrl-C."""
-    if not (settings.imap_host and settings.imap_user and settings.imap_password):
+    mailbox = imap_config(settings)
+    if mailbox is None:
         raise ConfigError("bidboard watch needs BIDBOARD_IMAP_HOST, _USER and _PASSWORD")
-    config = ImapConfig(
-        host=settings.imap_host,
-        port=settings.imap_port,
-        security=settings.imap_security,
-        user=settings.imap_user,
-        password=settings.imap_password,
-        folder=settings.imap_folder,
-        processed_folder=None,  # this connection only waits; the ingest run moves messages
-        quarantine_folder=None,
-        ca_file=settings.imap_ca_file,
-    )
+    # this connection only waits; the ingest run moves the messages
+    config = replace(mailbox, processed_folder=None, quarantine_folder=None)
     from .alerts.store import StateStore
 
     store = StateStore(":memory:")  # the idler keeps no state

@@ -19,28 +19,31 @@ def feed_entries(settings: Settings) -> list[tuple[str | None, str]]:
     return entries
 
 
+def imap_config(settings: Settings) -> ImapConfig | None:
+    """The mailbox of the settings, or None when none is configured."""
+    if not (settings.imap_host and settings.imap_user and settings.imap_password):
+        return None
+    return ImapConfig(
+        host=settings.imap_host,
+        port=settings.imap_port,
+        security=settings.imap_security,
+        user=settings.imap_user,
+        password=settings.imap_password,
+        folder=settings.imap_folder,
+        processed_folder=settings.imap_processed_folder,
+        quarantine_folder=settings.imap_quarantine_folder,
+        ca_file=settings.imap_ca_file,
+    )
+
+
 def sources_from_settings(settings: Settings, store: StateStore) -> list[AlertSource]:
     """Every configured source, and always the webhook spool (alerts the receiver accepted)."""
     sources: list[AlertSource] = [SpoolSource(store)]
     if settings.alerts_dir is not None:
         sources.append(FolderSource(settings.alerts_dir, store))
-    if settings.imap_host and settings.imap_user and settings.imap_password:
-        sources.append(
-            ImapSource(
-                ImapConfig(
-                    host=settings.imap_host,
-                    port=settings.imap_port,
-                    security=settings.imap_security,
-                    user=settings.imap_user,
-                    password=settings.imap_password,
-                    folder=settings.imap_folder,
-                    processed_folder=settings.imap_processed_folder,
-                    quarantine_folder=settings.imap_quarantine_folder,
-                    ca_file=settings.imap_ca_file,
-                ),
-                store,
-            )
-        )
+    mailbox = imap_config(settings)
+    if mailbox is not None:
+        sources.append(ImapSource(mailbox, store))
     for name, url in feed_entries(settings):
         sources.append(FeedSource(url, store, saved_search=name))
     return sources
