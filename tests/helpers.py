@@ -6,6 +6,8 @@ from typing import Any
 
 from notion_client import Client
 
+from bidboard.settings import Settings
+
 STAGES = ["New", "Drafted", "Needs attention", "Reviewing", "Submitted", "Won"]
 
 
@@ -64,3 +66,16 @@ def add_job(notion: Client, source: str, name: str, **values: Any) -> dict[str, 
         parent={"type": "data_source_id", "data_source_id": source}, properties=properties
     )
     return dict(page)
+
+
+def init_workspace(settings: Settings) -> None:
+    """``bidboard init`` under the emulator's root page, as a user would with its page id."""
+    from bidboard import schema_commands
+    from bidboard.factory import notion_from_settings
+
+    notion = notion_from_settings(settings)
+    try:
+        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
+        schema_commands.run_init(settings, root["results"][0]["id"], notion)
+    finally:
+        notion.close()

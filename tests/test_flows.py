@@ -10,13 +10,13 @@ from typing import Any
 
 import pytest
 
-from bidboard import schema_commands
 from bidboard.factory import notion_from_settings
 from bidboard.gateway import BoardGateway
 from bidboard.localserver import BackgroundServer
 from bidboard.settings import load_settings
 from notion_emulator import create_app
 from notion_schema.workspace import load_workspace
+from tests.helpers import init_workspace
 
 MAILBOX = Path(__file__).resolve().parents[1] / "bidboard" / "samples" / "mailbox"
 
@@ -38,10 +38,7 @@ def deployment_env(
         }.items():
             monkeypatch.setenv(key, value)
         settings = load_settings(env_file=None)
-        notion = notion_from_settings(settings)
-        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
-        notion.close()
-        schema_commands.run_init(settings, root["results"][0]["id"])
+        init_workspace(settings)
         yield settings
     app.store.close()
 

@@ -19,13 +19,13 @@ from typing import Any
 import httpx
 import pytest
 
-from bidboard import schema_commands
 from bidboard.factory import notion_from_settings
 from bidboard.gateway import BoardGateway
 from bidboard.localserver import BackgroundServer, free_port
 from bidboard.settings import Settings
 from notion_emulator import create_app
 from notion_schema.workspace import load_workspace
+from tests.helpers import init_workspace
 
 pytestmark = pytest.mark.slow
 
@@ -203,10 +203,7 @@ def notion_env(tmp_path: Path) -> Iterator[dict[str, str]]:
             "BIDBOARD_DATA_DIR": str(tmp_path / "data"),
         }
         settings = Settings(**{k.removeprefix("BIDBOARD_").lower(): v for k, v in values.items()})
-        notion = notion_from_settings(settings)
-        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
-        notion.close()
-        schema_commands.run_init(settings, root["results"][0]["id"])
+        init_workspace(settings)
         yield values
     app.store.close()
 

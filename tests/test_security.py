@@ -49,6 +49,7 @@ from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.transport import sync_http_client
 from tests.conftest import Board, Recorder, make_board
+from tests.helpers import init_workspace
 from tests.lint_corpus import INJECTIONS
 from tests.test_drafting import GOOD
 from tests.test_pipeline import config
@@ -491,17 +492,12 @@ def test_secrets_never_leak(
         }
         for key, value in env.items():
             monkeypatch.setenv(key, value)
-        from bidboard import schema_commands
-        from bidboard.factory import notion_from_settings
         from bidboard.settings import load_settings
         from flows.add_job import add_job
         from flows.ingest_alerts import ingest_alerts
 
         settings = load_settings(env_file=None)
-        notion = notion_from_settings(settings)
-        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
-        notion.close()
-        schema_commands.run_init(settings, root["results"][0]["id"])
+        init_workspace(settings)
         result = ingest_alerts()
         assert result["created"] == 1
         add_job(url="https://www.upwork.com/jobs/~01cafe00000000000001", text="FastAPI job")

@@ -13,13 +13,12 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bidboard import schema_commands
-from bidboard.factory import notion_from_settings
 from bidboard.ingest import IngestResult
 from bidboard.localserver import BackgroundServer
 from bidboard.settings import Settings
 from bidboard.watch import watch
 from notion_emulator import create_app
+from tests.helpers import init_workspace
 from tests.imap_server import PASSWORD, USER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
@@ -42,10 +41,7 @@ def settings(dovecot: Any, tmp_path: Path) -> Iterator[Settings]:
             imap_folder=f"watch-{uuid.uuid4().hex[:8]}",
             imap_ca_file=dovecot.ca_file,
         )
-        notion = notion_from_settings(made)
-        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
-        notion.close()
-        schema_commands.run_init(made, root["results"][0]["id"])
+        init_workspace(made)
         yield made
     app.store.close()
 
