@@ -36,18 +36,11 @@ from .models import JobCard
 from .notion import Notion, is_transient
 from .portfolio_store import cache_path, read_portfolio
 from .scoring.portfolio import load_portfolio_file
+from .sync import STAMPS
 
 logger = logging.getLogger(__name__)
 
-_DATES = (
-    "received_at",
-    "submitted_at",
-    "viewed_at",
-    "replied_at",
-    "interview_at",
-    "won_at",
-    "lost_at",
-)
+_DATES = ("received_at", *STAMPS.values())
 METRIC_FIELDS = (
     "job_key",
     "stage",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from notion_schema.workspace import Workspace
 
@@ -14,6 +15,9 @@ from .gateway import BoardGateway
 from .notion import Notion
 from .pipeline import BatchReport, PipelineConfig
 from .settings import Settings
+
+if TYPE_CHECKING:
+    from .ingest import IngestResult
 
 
 @dataclass
@@ -32,6 +36,20 @@ class Runtime:
         config = pipeline_config(self.settings, self.notion, self.workspace)
         self.resources.callback(config.close)
         return config
+
+    def ingest(self) -> IngestResult:
+        """One ingest run over every configured source; the sources are closed after it (IMAP
+        logs out, feeds close their clients)."""
+        from .alerts.config import sources_from_settings
+        from .ingest import run_ingest
+
+        config = self.pipeline()
+        sources = sources_from_settings(self.settings, self.store)
+        try:
+            return run_ingest(sources, self.gateway, config, self.store)
+        finally:
+            for source in sources:
+                source.close()
 
 
 @contextmanager

@@ -18,10 +18,10 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from .alerts.config import imap_config, sources_from_settings
+from .alerts.config import imap_config
 from .alerts.sources import ImapConfig, ImapSource
 from .errors import AlertError, ConfigError
-from .ingest import IngestResult, run_ingest
+from .ingest import IngestResult
 from .notify import notify_strong_matches
 from .runtime import opened
 from .settings import Settings
@@ -91,13 +91,7 @@ class Idler:
 def ingest_once(settings: Settings) -> IngestResult:
     """One ingest run over every configured source (what the ingest_alerts flow does)."""
     with opened(settings) as runtime:
-        config = runtime.pipeline()
-        sources = sources_from_settings(settings, runtime.store)
-        try:
-            result = run_ingest(sources, runtime.gateway, config, runtime.store)
-        finally:
-            for source in sources:
-                source.close()
+        result = runtime.ingest()
     notify_strong_matches(result.batch.outcomes, settings)
     return result
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from bidboard.alerts.config import sources_from_settings
-from bidboard.ingest import run_ingest
 from bidboard.notify import notify_strong_matches
 from bidboard.runtime import batch_summary, batch_table, opened
 from bidboard.settings import load_settings
@@ -23,13 +21,7 @@ def ingest_alerts() -> dict[str, int]:
     logger = get_run_logger()
     settings = load_settings()
     with opened(settings) as runtime:
-        config = runtime.pipeline()
-        sources = sources_from_settings(settings, runtime.store)
-        try:
-            result = run_ingest(sources, runtime.gateway, config, runtime.store)
-        finally:
-            for source in sources:  # IMAP logs out, feeds close their clients
-                source.close()
+        result = runtime.ingest()
     created = sum(1 for o in result.batch.outcomes if o.created)
     notified = notify_strong_matches(result.batch.outcomes, settings)
     logger.info(

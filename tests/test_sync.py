@@ -13,7 +13,7 @@ from bidboard.alerts.store import StateStore
 from bidboard.errors import HumanStageError, NotionError
 from bidboard.gateway import BoardGateway
 from bidboard.models import JobCard, Stage
-from bidboard.sync import SYNC_PROPERTIES, WATERMARK_KEY, sync_board
+from bidboard.sync import STAMPS, SYNC_PROPERTIES, WATERMARK_KEY, sync_board
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
 from tests.conftest import Board, Recorder, make_board
@@ -175,18 +175,7 @@ def test_each_stamp_stage_gets_its_own_field(board: Board, store: StateStore, cl
         (Stage.LOST, "lost_at"),
     ):
         got = card(board, pages[stage])
-        set_stamps = [
-            f
-            for f in (
-                "submitted_at",
-                "viewed_at",
-                "replied_at",
-                "interview_at",
-                "won_at",
-                "lost_at",
-            )
-            if getattr(got, f) is not None
-        ]
+        set_stamps = [f for f in STAMPS.values() if getattr(got, f) is not None]
         assert set_stamps == [field], stage
 
 
