@@ -20,7 +20,6 @@ import statistics
 import tempfile
 import threading
 import time
-from email.message import EmailMessage
 from pathlib import Path
 
 from pydantic import SecretStr
@@ -36,22 +35,10 @@ from notion_schema.workspace import load_workspace
 
 
 def alert(i: int) -> tuple[str, bytes]:
+    from tests.helpers import alert_email
+
     key = f"~01{0xBE7C0000 + i:016x}"
-    message = EmailMessage()
-    message["From"] = "Upwork <donotreply@upwork.com>"
-    message["To"] = "agency@example.test"
-    message["Subject"] = f"New job alert: FastAPI backend number {i} for a logistics dashboard"
-    message.set_content(
-        f"FastAPI backend number {i} for a logistics dashboard\n"
-        f"https://www.upwork.com/jobs/{key}?source=job_alert\n\n"
-        "Hourly: $40.00 - $60.00\n"
-        "We need an experienced developer to build our FastAPI and PostgreSQL backend.\n"
-        "Skills: Python, FastAPI, PostgreSQL\n"
-        "Expert · Est. time: 1 to 3 months\n"
-        "Payment verified · Rating 4.9 · $79K spent · Germany\n\n"
-        "You are receiving this email because you set up job alerts on Upwork.\n"
-    )
-    return key, message.as_bytes()
+    return key, alert_email(key, f"FastAPI backend number {i}")
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from email.message import EmailMessage
 from typing import Any
 
 from notion_client import Client
@@ -79,3 +80,22 @@ def init_workspace(settings: Settings) -> None:
         schema_commands.run_init(settings, root["results"][0]["id"], notion)
     finally:
         notion.close()
+
+
+def alert_email(key: str, title: str) -> bytes:
+    """An Upwork job alert email for one shortlisted job (FastAPI, verified client)."""
+    message = EmailMessage()
+    message["From"] = "Upwork <donotreply@upwork.com>"
+    message["To"] = "agency@example.test"
+    message["Subject"] = f"New job alert: {title}"
+    message.set_content(
+        f"{title} for a logistics dashboard\n"
+        f"https://www.upwork.com/jobs/{key}?source=job_alert\n\n"
+        "Hourly: $40.00 - $60.00\n"
+        "We need an experienced developer to build our FastAPI and PostgreSQL backend.\n"
+        "Skills: Python, FastAPI, PostgreSQL\n"
+        "Expert · Est. time: 1 to 3 months\n"
+        "Payment verified · Rating 4.9 · $79K spent · Germany\n\n"
+        "You are receiving this email because you set up job alerts on Upwork.\n"
+    )
+    return message.as_bytes()

@@ -16,7 +16,6 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
-from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +30,7 @@ from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
 from notion_schema.workspace import load_workspace
-from tests.helpers import init_workspace
+from tests.helpers import alert_email, init_workspace
 from tests.imap_server import PASSWORD, USER
 
 SOAK = bool(os.environ.get("BIDBOARD_SOAK"))
@@ -160,17 +159,7 @@ def test_every_alert_ends_as_one_card_or_one_quarantine_under_faults(
 
 def alert_mail(i: int) -> tuple[str, bytes]:
     key = f"~01{0xC2A50000 + i:016x}"
-    message = EmailMessage()
-    message["From"] = "Upwork <donotreply@upwork.com>"
-    message["Subject"] = f"New job alert: FastAPI backend {i}"
-    message.set_content(
-        f"FastAPI backend {i} for a logistics dashboard\n"
-        f"https://www.upwork.com/jobs/{key}\n\nHourly: $40.00 - $60.00\n"
-        "We need a FastAPI and PostgreSQL backend.\nSkills: Python, FastAPI, PostgreSQL\n"
-        "Payment verified · Rating 4.9 · $79K spent · Germany\n\n"
-        "You are receiving this email because you set up job alerts on Upwork.\n"
-    )
-    return key, message.as_bytes()
+    return key, alert_email(key, f"FastAPI backend {i}")
 
 
 INGEST_ONCE = (

@@ -324,6 +324,19 @@ def test_hostile_files_through_one_ingest_run(board: Board, tmp_path: Path) -> N
 # --- prompt injection -------------------------------------------------------------------------
 
 
+def completion(answer: dict[str, Any]) -> dict[str, Any]:
+    """An OpenAI chat completion whose message is ``answer`` as JSON (structured output)."""
+    message = {"role": "assistant", "content": json.dumps(answer), "refusal": None}
+    return {
+        "id": "chatcmpl-test",
+        "object": "chat.completion",
+        "created": 1,
+        "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
+        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+    }
+
+
 class ObedientModel:
     """An OpenAI-compatible model that does what the job post says: it copies the post into the
     draft and adds a link and an email address."""
@@ -337,18 +350,7 @@ class ObedientModel:
         answer = dict(GOOD)
         answer["opening"] = f"As asked: {prompt[-600:]} Email me at dev@example.com."
         answer["closing"] = "See https://my-portfolio.dev and my WhatsApp +44 7700 900123."
-        message = {"role": "assistant", "content": json.dumps(answer), "refusal": None}
-        return httpx2.Response(
-            200,
-            json={
-                "id": "x",
-                "object": "chat.completion",
-                "created": 1,
-                "model": "gpt-4o-mini",
-                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            },
-        )
+        return httpx2.Response(200, json=completion(answer))
 
 
 def test_injected_job_posts_never_give_an_ok_draft_or_a_human_stage(
@@ -445,17 +447,7 @@ def openai_compatible_app() -> Starlette:
         )
 
     async def chat(request: Request) -> JSONResponse:
-        message = {"role": "assistant", "content": json.dumps(GOOD), "refusal": None}
-        return JSONResponse(
-            {
-                "id": "c",
-                "object": "chat.completion",
-                "created": 1,
-                "model": "gpt-4o-mini",
-                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            }
-        )
+        return JSONResponse(completion(GOOD))
 
     return Starlette(
         routes=[
