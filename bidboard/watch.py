@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import imaplib
+import io
 import logging
 import select
 import ssl
@@ -45,9 +46,23 @@ class Idler:
         return self.conn
 
     def _readable(self, conn: imaplib.IMAP4, timeout: float) -> bool:
-        sock = conn.sock
+        """Is a line waiting, or does one arrive within ``timeout``? A line may already sit in
+        imaplib's read buffer (the server sent "+ idling" and "* 3 EXISTS" in one packet), where
+        select() on the socket cannot see it: look there first, without blocking."""
+        sock, buffered = conn.sock, conn.file
         if isinstance(sock, ssl.SSLSocket) and sock.pending():
             return True
+        if not isinstance(buffered, io.BufferedReader):  # imaplib's makefile("rb") always is
+            raise AlertError("unexpected IMAP connection object")
+        previous = sock.gettimeout()
+        sock.setblocking(False)
+        try:
+            if buffered.peek(1):
+                return True
+        except (BlockingIOError, ssl.SSLWantReadError):
+            pass
+        finally:
+            sock.settimeout(previous)
         ready, _, _ = select.select([sock], [], [], max(0.0, timeout))
         return bool(ready)
 

@@ -85,3 +85,65 @@ def test_an_alert_becomes_a_card_seconds_after_it_arrives(dovecot: Any, settings
     assert not thread.is_alive()
     assert dovecot.subjects(settings.imap_folder) == ["wake up"]  # the alert was moved ...
     assert len(dovecot.subjects("bidboard-processed")) >= 1  # ... to the processed folder
+
+
+class OnePacketIdleServer:
+    """A scripted IMAP server that answers IDLE with "+ idling" and "* 1 EXISTS" in one TCP
+    write, as a busy server may: the news then sits in imaplib's read buffer, not the socket."""
+
+    def __init__(self) -> None:
+        import socket
+
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self) -> None:
+        conn, _ = self.listener.accept()
+        with conn, conn.makefile("rb") as lines:
+            conn.sendall(b"* OK [CAPABILITY IMAP4rev1 IDLE] ready\r\n")
+            for line in lines:
+                tag, _, command = line.decode().strip().partition(" ")
+                verb = command.split(" ")[0].upper()
+                if verb == "CAPABILITY":
+                    conn.sendall(b"* CAPABILITY IMAP4rev1 IDLE\r\n")
+                if verb == "SELECT":
+                    conn.sendall(b"* 0 EXISTS\r\n")
+                if verb == "IDLE":
+                    conn.sendall(b"+ idling\r\n* 1 EXISTS\r\n")  # one write
+                    lines.readline()  # DONE
+                if verb == "LOGOUT":
+                    conn.sendall(b"* BYE\r\n" + f"{tag} OK bye\r\n".encode())
+                    return
+                conn.sendall(f"{tag} OK done\r\n".encode())
+
+    def close(self) -> None:
+        self.listener.close()
+
+
+def test_idle_news_that_came_with_the_continuation_is_not_missed() -> None:
+    from bidboard.alerts.sources import ImapConfig, ImapSource
+    from bidboard.alerts.store import StateStore
+    from bidboard.watch import Idler
+
+    server = OnePacketIdleServer()
+    config = ImapConfig(
+        host="127.0.0.1",
+        port=server.port,
+        security="none",
+        user="u",
+        password=SecretStr("p"),
+        processed_folder=None,
+        quarantine_folder=None,
+    )
+    store = StateStore(":memory:")
+    idler = Idler(config, ImapSource(config, store))
+    try:
+        started = time.monotonic()
+        assert idler.wait(30) is True
+        assert time.monotonic() - started < 5  # not the 30-second safety timeout
+    finally:
+        idler.drop()
+        store.close()
+        server.close()
