@@ -27,6 +27,13 @@ class DraftRequest(BaseModel):
     signature: str = ""
 
 
+class ScreeningAnswer(BaseModel):
+    """A screening question the job asked, and the drafted answer to it (in the order asked)."""
+
+    question: str
+    answer: str
+
+
 class Draft(BaseModel):
     """A proposal for a person to review: never sent by bidboard."""
 
@@ -35,6 +42,7 @@ class Draft(BaseModel):
     approach: str
     questions: list[str]
     closing: str
+    answers: list[ScreeningAnswer] = Field(default_factory=list)  # to the post's screening questions
     drafted_by: str  # "template" or "openai:<model>"
     note: str = ""  # why the drafter is not the configured one, if it is not
     usage: dict[str, int] = Field(default_factory=dict)
