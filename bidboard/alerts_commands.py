@@ -109,7 +109,7 @@ def run_quarantine(settings: Settings, as_json: bool) -> int:
 def run_webhook(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
-    from .alerts.webhook import create_webhook_app
+    from .alerts.webhook import create_webhook_app, webhook_server_config
 
     if settings.webhook_secret is None:
         raise ConfigError("BIDBOARD_WEBHOOK_SECRET is not set: the receiver needs a secret")
@@ -119,5 +119,5 @@ def run_webhook(settings: Settings, host: str, port: int) -> int:
     except ValueError as error:
         raise ConfigError(f"BIDBOARD_WEBHOOK_SECRET: {error}") from None
     print(f"Webhook receiver on http://{host}:{port}/alerts (spool: {store.path})", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.Server(webhook_server_config(app, host, port)).run()
     return 0
