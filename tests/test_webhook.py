@@ -19,9 +19,9 @@ import pytest
 import uvicorn
 from pydantic import SecretStr
 
+from bidboard.alerts.parse import parse_raw
 from bidboard.alerts.sources import SpoolSource
 from bidboard.alerts.store import StateStore
-from bidboard.alerts.parse import parse_raw
 from bidboard.alerts.webhook import create_webhook_app, webhook_server_config
 from bidboard.localserver import BackgroundServer, free_port
 from notion_emulator.transport import sync_http_client
