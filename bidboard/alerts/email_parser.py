@@ -148,10 +148,12 @@ def _skill_links(line: str) -> list[str] | None:
     if "/nx/search/jobs" not in line:
         return None
     parts = _ANCHOR_HREF.split(line)  # text, href, text, href, …, text
-    labels, hrefs = parts[0:-1:2], parts[1::2]
-    if parts[-1].strip(" ,·•|") or not all(_SEARCH_LINK.match(h) for h in hrefs):
-        return None
-    return [x.strip() for x in labels if x.strip() and not f.MORE.match(x.strip())]
+    pairs = [(label.strip(), href) for label, href in zip(parts[0:-1:2], parts[1::2])]
+    if parts[-1].strip(" ,·•|") or not all(
+        _SEARCH_LINK.match(href) or f.MORE.match(label) for label, href in pairs
+    ):
+        return None  # not only skill links (and a "+2 more" link to the job)
+    return [label for label, _ in pairs if label and not f.MORE.match(label)]
 
 
 def _segment(lines: list[str], reference: datetime | None, derived: bool) -> list[_Job]:

@@ -1,0 +1,105 @@
+"""Today's alert shapes for which no public sample exists yet, in synthetic fixtures
+(``tests/fixtures/variants``, built by ``build_variants.py`` as FORMAT.md describes them)."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from bidboard import cli
+from bidboard.alerts import fields as f
+from bidboard.alerts.files import parse_file
+
+VARIANTS = Path(__file__).parent / "fixtures" / "variants"
+KEY = "~022074164276058730111"
+TITLE = "Shopify theme fixes for a skincare store"
+RECEIVED = datetime(2026, 9, 4, 12, 0, tzinfo=UTC)
+SAME_JOB = {
+    "title": TITLE,
+    "budget_type": "hourly",
+    "budget_min": 25.0,
+    "budget_max": 65.0,
+    "duration": "1 to 3 months",
+    "client_payment_verified": True,
+    "client_rating": 4.82,
+    "client_spend_usd": 166_000.0,
+    "client_country": "United States",
+    "description": "We need someone to fix our Shopify theme: the cart drawer and two product "
+    "pages...",
+}
+
+
+def test_the_html_part_of_todays_alert_is_read_by_its_structure() -> None:
+    (alert,) = parse_file(VARIANTS / "upwork-html-today.eml", RECEIVED).alerts
+    assert alert.job_key == KEY and alert.url == f"https://www.upwork.com/jobs/{KEY}"
+    assert alert.skills == ["Shopify", "Liquid", "CSS"]  # the links to /nx/search/jobs
+    assert alert.posted_at == datetime(2026, 9, 4, tzinfo=UTC)
+    for name, value in SAME_JOB.items():
+        assert getattr(alert, name) == value, name
+
+
+def test_a_redirect_only_alert_gets_a_derived_key_and_its_tracking_link() -> None:
+    outcome = parse_file(VARIANTS / "upwork-redirect-only.eml", RECEIVED)
+    (alert,) = outcome.alerts
+    assert alert.key_derived and f.is_derived(alert.job_key)
+    assert alert.job_key == f.derived_key(TITLE, "hourly", 25.0, 65.0, RECEIVED.date())
+    assert alert.url.startswith("https://link.t.upwork.com/ls/click?upn=")  # never requested
+    assert alert.skills == ["Shopify", "Liquid"]
+    for name, value in SAME_JOB.items():
+        assert getattr(alert, name) == value, name
+    assert any("derived" in w for w in outcome.warnings)
+
+
+def test_relative_posted_dates_count_from_received_at(capsys: pytest.CaptureFixture[str]) -> None:
+    path = str(VARIANTS / "upwork-relative-date.eml")
+    code = cli.main(["alerts", "parse", "--json", "--received-at", "2026-09-04T12:00:00Z", path])
+    (alert,) = json.loads(capsys.readouterr().out)["alerts"]
+    assert code == 0
+    assert alert["posted_at"] == "2026-09-04T10:00:00Z"
+    assert alert["received_at"] == "2026-09-04T12:00:00Z"
+
+
+def test_a_vollna_digest_gives_each_job() -> None:
+    outcome = parse_file(VARIANTS / "vollna-digest.eml", RECEIVED)
+    assert [(a.job_key, a.title) for a in outcome.alerts] == [
+        ("~022074164276058730333", "Shopify speed work"),
+        ("~022074164276058730444", "Liquid section builder"),
+    ]
+    fixed, hourly = outcome.alerts
+    assert (fixed.budget_type, fixed.budget_min, fixed.client_spend_usd) == ("fixed", 500.0, 0.0)
+    assert (hourly.budget_type, hourly.budget_min, hourly.budget_max) == ("hourly", 30.0, 45.0)
+    assert hourly.client_spend_usd == 1_250_000.0 and hourly.client_country == "United Kingdom"
+    assert {a.saved_search for a in outcome.alerts} == {"Shopify"}
+
+
+def test_parse_json_output_and_exit_codes(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    junk = tmp_path / "notes.md"
+    junk.write_text("# not an alert")
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"title": "no url"}')
+    assert cli.main(["alerts", "parse", "--json", str(junk)]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed["alerts"] == [] and printed["quarantined"] == []
+    assert [s["code"] for s in printed["skipped"]] == ["unknown_file_kind"]
+    assert cli.main(["alerts", "parse", "--json", str(broken), str(junk)]) == 1
+    printed = json.loads(capsys.readouterr().out)
+    assert set(printed) == {"alerts", "quarantined", "skipped"}
+    (bad,) = printed["quarantined"]
+    assert bad["code"] == "missing_url" and bad["source_ref"].startswith("file:")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["alerts", "parse", "--received-at", "yesterday", str(junk)])
+    assert exited.value.code == 2
+
+
+def test_parse_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["alerts", "parse", "--help"])
+    out = " ".join(capsys.readouterr().out.split())
+    for code in ("0 every input was read", "1 some input was quarantined or refused", "2 usage"):
+        assert code in out
+    assert "3 crash" in out
