@@ -148,7 +148,9 @@ def _skill_links(line: str) -> list[str] | None:
     if "/nx/search/jobs" not in line:
         return None
     parts = _ANCHOR_HREF.split(line)  # text, href, text, href, …, text
-    pairs = [(label.strip(), href) for label, href in zip(parts[0:-1:2], parts[1::2])]
+    pairs = [
+        (label.strip(), href) for label, href in zip(parts[0:-1:2], parts[1::2], strict=True)
+    ]
     if parts[-1].strip(" ,·•|") or not all(
         _SEARCH_LINK.match(href) or f.MORE.match(label) for label, href in pairs
     ):
