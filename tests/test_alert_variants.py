@@ -103,3 +103,32 @@ def test_parse_help_lists_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> 
     for code in ("0 every input was read", "1 some input was quarantined or refused", "2 usage"):
         assert code in out
     assert "3 crash" in out
+
+
+def test_text_skills_with_search_links_and_a_more_link_in_the_excerpt() -> None:
+    """The text layout another parser's fixtures show (KontentWave/freelance-opportunity-
+    triage-platform, hourly-current-template.eml): each skill a ``Name: <search link>`` line,
+    the excerpt ending ``... more: <job link>``."""
+    from bidboard.alerts.email_parser import parse_upwork_alert_email
+
+    text = (
+        "This job was just posted and matches your alert settings.\n----------\n"
+        f"{TITLE}: https://www.upwork.com/jobs/{KEY}?link=title\n"
+        "Hourly: $15-$25 \u00b7 Est. time: Less than 1 month \u00b7 Posted Tue, Sep 01\n"
+        f"Test an application... more: https://www.upwork.com/jobs/{KEY}?link=more\n"
+        "Skills:\n"
+        "Quality Assurance: https://www.upwork.com/s/emails/nx/search/jobs/?utm_source=x\n"
+        "Software Testing: https://www.upwork.com/s/emails/nx/search/jobs/?utm_source=x\n"
+        "Payment verified \u00b7 4.8 stars \u00b7 $63K spent \u00b7 Exampleland\n"
+        f"View job details: https://www.upwork.com/jobs/{KEY}\n"
+    )
+    raw = (
+        "From: Upwork Notification <donotreply@upwork.com>\n"
+        f"Subject: New job alert: {TITLE}\nDate: Tue, 01 Sep 2026 09:45:49 +0000\n\n{text}"
+    ).encode()
+    (alert,) = parse_upwork_alert_email(raw, "t").alerts
+    assert alert.skills == ["Quality Assurance", "Software Testing"]
+    assert alert.description == "Test an application..."
+    assert (alert.budget_min, alert.budget_max) == (15.0, 25.0)
+    assert alert.posted_at == datetime(2026, 9, 1, tzinfo=UTC)
+    assert (alert.client_rating, alert.client_spend_usd) == (4.8, 63_000.0)

@@ -50,7 +50,10 @@ _MORE_SUFFIX = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\bmore\s*$", re.IGNORECASE)
 _UPWORK_SENDER = re.compile(r"(?:^|[.@])upwork\.com$", re.IGNORECASE)
 _VOLLNA_SENDER = re.compile(r"(?:^|[.@])vollna\.com$", re.IGNORECASE)
 _ANCHOR_HREF = re.compile(r"<(https?://[^>\s]+)>")
-_SEARCH_LINK = re.compile(r"https?://(?:[a-z0-9-]+\.)*upwork\.com/nx/search/jobs", re.I)
+_SEARCH_LINK = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*upwork\.com/(?:[a-z]+/)*nx/search/jobs", re.IGNORECASE
+)
+_TEXT_SKILL = re.compile(r"^(.{1,60}?):?\s+(https?://\S+)$")
 
 
 def _header(message: email.message.Message, name: str) -> str:
@@ -147,10 +150,11 @@ def _skill_links(line: str) -> list[str] | None:
     skills), else None."""
     if "/nx/search/jobs" not in line:
         return None
+    text = _TEXT_SKILL.match(line)  # a text part's "Quality Assurance: <search link>"
+    if text and "<" not in line:
+        return [text.group(1).strip()] if _SEARCH_LINK.match(text.group(2)) else None
     parts = _ANCHOR_HREF.split(line)  # text, href, text, href, …, text
-    pairs = [
-        (label.strip(), href) for label, href in zip(parts[0:-1:2], parts[1::2], strict=True)
-    ]
+    pairs = [(label.strip(), href) for label, href in zip(parts[0:-1:2], parts[1::2], strict=True)]
     if parts[-1].strip(" ,·•|") or not all(
         _SEARCH_LINK.match(href) or f.MORE.match(label) for label, href in pairs
     ):
@@ -167,8 +171,8 @@ def _segment(lines: list[str], reference: datetime | None, derived: bool) -> lis
             continue
         found_skills = _skill_links(line) if current is not None else None
         if found_skills is not None and current is not None:
-            current.fields.values["skills"] = found_skills
-            current.fields.collecting_skills = False
+            job_skills = current.fields.values.setdefault("skills", [])
+            job_skills += [s for s in found_skills if s not in job_skills]
             continue
         link = _job_link(line, derived)
         if link is not None:
@@ -176,7 +180,7 @@ def _segment(lines: list[str], reference: datetime | None, derived: bool) -> lis
             text = _anchor_text(line)
             generic = not text or bool(_GENERIC_ANCHOR.match(text))
             if current is not None and (key == current.key if key else True):
-                if not generic and key:
+                if not generic:
                     current.fields.description_lines.append(re.sub(r"\s*(?:more|…)$", "", text))
                 current.ended = True
                 continue
