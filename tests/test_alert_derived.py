@@ -85,9 +85,7 @@ def test_another_budget_or_a_later_week_is_another_job() -> None:
     assert merge_same_jobs([derived, later]) == [derived, later]
 
 
-def test_board_sync_adopts_a_real_key_pasted_into_the_job_url(
-    board: Board, tmp_path: Path
-) -> None:
+def test_board_sync_adopts_a_real_key_pasted_into_the_job_url(board: Board, tmp_path: Path) -> None:
     gateway = BoardGateway(board.notion, board.workspace)
     process_alerts([redirect_alert()], gateway, config())
     (stored,) = cards(board)
