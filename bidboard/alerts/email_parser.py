@@ -16,7 +16,7 @@ from email.utils import parseaddr
 
 from . import fields as f
 from .model import ParseOutcome, Quarantined, Skipped, build_alert
-from .text import html_to_lines, text_to_lines
+from .text import html_to_lines, text_to_lines, without_links
 
 MAX_DEPTH = 30
 _ALERT_SUBJECT = re.compile(
@@ -45,7 +45,6 @@ _GENERIC_ANCHOR = re.compile(
     r"|details|\.\.\.|…|link|here|view)$",
     re.IGNORECASE,
 )
-_LINK = re.compile(r"<https?://[^>\s]+>|https?://\S+")
 _MORE_SUFFIX = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\bmore\s*$", re.IGNORECASE)
 _UPWORK_SENDER = re.compile(r"(?:^|[.@])upwork\.com$", re.IGNORECASE)
 _VOLLNA_SENDER = re.compile(r"(?:^|[.@])vollna\.com$", re.IGNORECASE)
@@ -124,7 +123,7 @@ def _bodies(message: email.message.Message, warnings: list[str]) -> tuple[list[s
 
 
 def _anchor_text(line: str) -> str:
-    return _LINK.sub("", line).strip(" -\u2013:|")
+    return without_links(line).strip(" -\u2013:|")
 
 
 class _Job:
