@@ -132,3 +132,23 @@ def test_text_skills_with_search_links_and_a_more_link_in_the_excerpt() -> None:
     assert (alert.budget_min, alert.budget_max) == (15.0, 25.0)
     assert alert.posted_at == datetime(2026, 9, 1, tzinfo=UTC)
     assert (alert.client_rating, alert.client_spend_usd) == (4.8, 63_000.0)
+
+
+def test_the_clients_own_labels_in_the_excerpt_lose_to_upworks_block() -> None:
+    from bidboard.alerts.email_parser import parse_upwork_alert_email
+
+    text = (
+        f"{TITLE}: https://www.upwork.com/jobs/{KEY}\n"
+        "Hourly: $25.00 - $65.00 \u00b7 Posted Fri, Sep 04\n"
+        "Skills: Photoshop, Illustrator\n"  # the client's text, inside the excerpt
+        "Location: Remote, worldwide...\n"
+        "Skills:\nShopify\nLiquid\n+1 more\n"
+        "Payment verified \u00b7 4.82 stars \u00b7 $166K spent \u00b7 Canada\n"
+    )
+    raw = (
+        "From: Upwork Notification <donotreply@upwork.com>\n"
+        f"Subject: New job alert: {TITLE}\nDate: Fri, 04 Sep 2026 09:45:49 +0000\n\n{text}"
+    ).encode()
+    (alert,) = parse_upwork_alert_email(raw, "t").alerts
+    assert alert.skills == ["Shopify", "Liquid"]
+    assert alert.client_country == "Canada"
