@@ -18,8 +18,8 @@ from starlette.responses import JSONResponse, Response
 
 from .blocks import MAX_BLOCKS_PER_REQUEST, count_blocks, parse_children
 from .errors import NotionAPIError, body_invalid, not_found, validation
-from .ids import new_id, parse_id
-from .properties import apply_schema_update, find_property, page_value
+from .ids import decode_property_id, new_id, parse_id
+from .properties import apply_schema_update, find_property, find_property_param, page_value
 from .query import compile_filter, sort_pages
 from .render import NEW_VERSION, OLD_VERSION, Renderer, bot_user, list_response
 from .richtext import plain_text, rich_text_array, text_items
@@ -478,7 +478,7 @@ async def data_sources_query(ctx: Context, source_id: str) -> dict[str, Any]:
     if wanted:
         only = set()
         for key in wanted:
-            prop = find_property(schema, key)
+            prop = find_property_param(schema, key)
             if prop is None:
                 raise validation(f"Could not find property with name or id: {key}")
             only.add(prop["id"])
@@ -637,7 +637,7 @@ async def pages_retrieve(ctx: Context, page_id: str) -> dict[str, Any]:
     if wanted and page["parent"]["type"] == "data_source_id":
         source = ctx.store.get(page["parent"]["data_source_id"])
         schema = source["schema"] if source else {}
-        only = {p["id"] for k in wanted if (p := find_property(schema, k))}
+        only = {p["id"] for k in wanted if (p := find_property_param(schema, k))}
     return ctx.render.page(page, only)
 
 
@@ -904,7 +904,9 @@ def _view_configuration(raw: Any, view_type: str, source: dict[str, Any]) -> dic
             )
         config["group_by"] = {
             **group_by,
-            "property_id": prop["id"],
+            # Answered decoded (the raw id), not in the data source's percent-encoded form: a
+            # client that compares the two as strings misses its own view, as it can on Notion.
+            "property_id": decode_property_id(prop["id"]),
             "sort": sort,
             "property_name": prop["name"],
         }

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from .errors import body_invalid, validation
-from .ids import new_id, new_property_id, parse_id
+from .ids import decode_property_id, new_id, new_property_id, parse_id
 from .richtext import COLORS, MAX_TEXT_LENGTH, plain_text, rich_text_array
 
 PROPERTY_TYPES = (
@@ -213,11 +213,25 @@ def property_config(
 
 
 def find_property(schema: Schema, key: str) -> dict[str, Any] | None:
-    """Look a property up by name first, then by id (as Notion does)."""
+    """Look a property up in a JSON body: by name first, then by id, as returned
+    (percent-encoded, ``%3E%24Pb``) or decoded (``>$Pb``), as Notion does."""
     for prop in schema.values():
         if prop["name"] == key:
             return prop
-    return schema.get(key)
+    if key in schema:
+        return schema[key]
+    return next((p for pid, p in schema.items() if decode_property_id(pid) == key), None)
+
+
+def find_property_param(schema: Schema, key: str) -> dict[str, Any] | None:
+    """Look a property up by a query parameter (``filter_properties``), ``key`` as the server
+    has it after the one percent-decoding of the query string: it must be the id decoded once.
+    An id encoded twice by the client (``%253E%2524Pb`` on the wire) arrives still encoded
+    (``%3E%24Pb``) and names no property, as on Notion (makenotion/notion-sdk-js#402)."""
+    for prop in schema.values():
+        if prop["name"] == key:
+            return prop
+    return next((p for pid, p in schema.items() if decode_property_id(pid) == key), None)
 
 
 def apply_schema_update(
@@ -459,6 +473,7 @@ __all__ = [
     "apply_schema_update",
     "empty_value",
     "find_property",
+    "find_property_param",
     "page_value",
     "property_config",
     "render_value",

@@ -13,7 +13,7 @@ from bidboard.notion import Notion
 from .codecs import property_schema, rich_text, schema_properties
 from .databases import ALL_DATABASES, JOBS
 from .model import DatabaseSpec, PropertySpec
-from .workspace import DatabaseIds, Workspace
+from .workspace import DatabaseIds, Workspace, property_id
 
 logger = logging.getLogger(__name__)
 BOARD_VIEW_NAME = "Pipeline"
@@ -81,7 +81,8 @@ def _board_view(notion: Notion, ids: DatabaseIds, stage_id: str) -> tuple[str, b
     for partial in listed["results"]:
         view = notion.call("read view", notion.client.views.retrieve, partial["id"], safe=True)
         group = (view.get("configuration") or {}).get("group_by") or {}
-        if view.get("type") == "board" and group.get("property_id") == stage_id:
+        same = property_id(str(group.get("property_id", ""))) == property_id(stage_id)
+        if view.get("type") == "board" and same:
             return str(view["id"]), False
     view = notion.call(
         "create board view",
@@ -93,7 +94,11 @@ def _board_view(notion: Notion, ids: DatabaseIds, stage_id: str) -> tuple[str, b
         type="board",
         configuration={
             "type": "board",
-            "group_by": {"type": "select", "property_id": stage_id, "sort": {"type": "manual"}},
+            "group_by": {
+                "type": "select",
+                "property_id": property_id(stage_id),
+                "sort": {"type": "manual"},
+            },
         },
     )
     return str(view["id"]), True
