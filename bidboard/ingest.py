@@ -79,13 +79,15 @@ def run_ingest(
 
     batch = process_alerts(alerts, gateway, config, held)
     result = IngestResult(batch=batch, read=len(parsed))
+    waiting = set(batch.waiting)
     for source, raw, outcome in parsed:  # every card exists now: the sources may learn
         result.warnings += outcome.warnings
         for item in outcome.quarantined:
             store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
             result.quarantined.append((item.source_ref, item.reason))
         if outcome.alerts:
-            source.done(raw)
+            if not waiting.intersection(a.job_key for a in outcome.alerts):
+                source.done(raw)  # else it stays in its source: a later run writes its cards
         elif outcome.quarantined:
             source.quarantine(raw, outcome.quarantined[0].reason)
         else:

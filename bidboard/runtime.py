@@ -99,6 +99,11 @@ def batch_summary(
         f"- quarantined: {len(quarantined)}",
     ]
     lines += [f"- {stage}: {count}" for stage, count in sorted(stages.items())]
+    if batch.stopped:
+        lines += [
+            "",
+            f"**Stopped, {len(batch.waiting)} jobs wait for a later run:** {batch.stopped}",
+        ]
     flagged = [o for o in created if o.stage == "Needs attention"]
     if flagged:
         lines += ["", "## Drafts flagged by the compliance linter", ""]

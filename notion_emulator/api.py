@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .blocks import MAX_BLOCKS_PER_REQUEST, count_blocks, parse_children
+from .budget import BlockBudget
 from .errors import NotionAPIError, body_invalid, not_found, validation
 from .ids import decode_property_id, new_id, parse_id
 from .properties import apply_schema_update, find_property, find_property_param, page_value
@@ -314,8 +315,12 @@ async def databases_create(ctx: Context) -> dict[str, Any]:
         ),
     )
     parent = body.get("parent")
-    if not isinstance(parent, dict) or "page_id" not in parent:
-        raise body_invalid("body.parent", 'should be a page parent `{"page_id": ...}`', parent)
+    # The description requires `type` in a database's parent (pageIdParentForBlockBasedObject
+    # Request, workspace parents aside); Notion rejects `{"page_id": ...}` alone.
+    if not isinstance(parent, dict) or parent.get("type") != "page_id" or "page_id" not in parent:
+        raise body_invalid(
+            "body.parent", 'should be a page parent `{"type": "page_id", "page_id": ...}`', parent
+        )
     parent_page = _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
     title = _title(ctx, body.get("title"), "body.title")
     description = _title(ctx, body.get("description"), "body.description")
@@ -1087,25 +1092,23 @@ ROUTES: list[tuple[str, str, Handler]] = [
 
 def error_response(error: NotionAPIError) -> Response:
     return JSONResponse(
-        {
-            "object": "error",
-            "status": error.status,
-            "code": error.code,
-            "message": error.message,
-            "request_id": str(uuid.uuid4()),
-        },
-        status_code=error.status,
-        headers=error.headers,
+        error.body(str(uuid.uuid4())), status_code=error.status, headers=error.headers
     )
 
 
 def make_endpoint(
-    handler: Handler, store: Store, clock: Clock, public_url: Callable[[], str | None]
+    handler: Handler,
+    store: Store,
+    clock: Clock,
+    public_url: Callable[[], str | None],
+    budget: BlockBudget | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         ctx = Context(request, store, clock, public_url())
         try:
             result = await handler(ctx, **request.path_params)
+            if budget is not None:  # a request that creates blocks, past the limit and grace
+                budget.check(ctx.now)
         except NotionAPIError as error:
             store.rollback()
             return error_response(error)
@@ -1113,6 +1116,8 @@ def make_endpoint(
             store.rollback()
             raise
         store.commit()
+        if budget is not None:
+            budget.after_commit(ctx.now)
         result["request_id"] = str(uuid.uuid4())
         return JSONResponse(result)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 from .app import EmulatorConfig, create_app
 from .gate import parse_faults
@@ -56,6 +57,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=70.0,
         help="how long a `timeout` fault hangs before dropping (default 70)",
     )
+    parser.add_argument(
+        "--block-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="enforce a Free workspace's lifetime block limit (Notion's is 1000): the write that "
+        "reaches it starts the grace period, after which creating blocks fails (default: none)",
+    )
+    parser.add_argument(
+        "--block-grace-days",
+        type=float,
+        default=3.0,
+        metavar="DAYS",
+        help="grace period after the block limit is reached (default 3, as Notion)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed for fault injection")
     parser.add_argument(
         "--public-url",
@@ -81,6 +97,8 @@ def run(args: argparse.Namespace) -> None:
             hang_seconds=args.hang_seconds,
             seed=args.seed,
             public_url=args.public_url,
+            block_limit=args.block_limit,
+            block_grace=timedelta(days=args.block_grace_days),
         )
     )
     logging.getLogger(__name__).info(
