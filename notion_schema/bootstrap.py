@@ -41,6 +41,9 @@ class InitReport:
     found: list[str]
     drift: list[Drift]
     notes: list[str]
+    #: Blocks of the workspace's lifetime budget this init spent: each database is a block
+    #: (data sources and views are not); a Free workspace with more than one member has 1,000.
+    blocks: int = 0
 
 
 def _child_databases(notion: Notion, page_id: str) -> dict[str, str]:
@@ -160,7 +163,8 @@ def init(
         for spec in ALL_DATABASES
         for d in _drift(spec, sources[spec.key], workspace.data_sources())
     ]
-    return InitReport(workspace, created, found, drift, notes)
+    blocks = sum(1 for spec in ALL_DATABASES if spec.title in created)
+    return InitReport(workspace, created, found, drift, notes, blocks)
 
 
 def _drift(spec: DatabaseSpec, source: dict[str, Any], data_sources: dict[str, str]) -> list[Drift]:
