@@ -192,6 +192,8 @@ def is_workspace_limited(error: NotionError) -> bool:
 
 
 def is_transient(error: NotionError, *, safe: bool) -> bool:
+    if isinstance(error, NotionPaused):  # not for this run: its rest waits for the next
+        return False
     if error.status in RETRY_ALWAYS:
         return True
     if not safe:

@@ -115,7 +115,14 @@ class Emulator:
 
     async def _configure(self, request: Request) -> Response:
         changes = await request.json()
-        allowed = {"rate_limit", "burst", "faults", "hang_seconds", "fault_next"}
+        allowed = {
+            "rate_limit",
+            "burst",
+            "faults",
+            "hang_seconds",
+            "fault_next",
+            "space_retry_after",
+        }
         budget = {"block_limit", "block_grace_seconds"}
         unknown = set(changes) - allowed - budget
         if unknown:

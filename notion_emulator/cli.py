@@ -45,8 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--faults",
         default=None,
         metavar="SPEC",
-        help="fault injection, KIND:PROBABILITY,... with kinds 409 429 500 502 503 504 529 "
-        "timeout drop lost, e.g. 429:0.1,500:0.02,529:0.01,timeout:0.01",
+        help="fault injection, KIND:PROBABILITY,... with kinds 403 (restricted_resource) 409 "
+        "413 (the edge's HTML answer) 429 429space (a workspace-level 429 with a long "
+        "Retry-After) 500 502 503 504 529 timeout drop lost, e.g. "
+        "429:0.1,500:0.02,529:0.01,timeout:0.01",
     )
     parser.add_argument(
         "--token", default=None, help="accept only this bearer token (default: any non-empty token)"
