@@ -313,11 +313,9 @@ def test_a_workspace_rate_limit_past_the_budget_ends_the_batch_cleanly(
 
     waits: list[float] = []
     board.notion._sleep = waits.append
-    board.app.gate.reconfigure(space_retry_after=600, fault_next=["", "", "429space"])
+    board.app.gate.reconfigure(space_retry_after=600, fault_next=["429space"])
     batch = alerts()
     with pytest.raises(RateLimitedUntil) as raised:
-        board.notion.call("x", board.notion.client.users.me, safe=True)
-        board.notion.call("x", board.notion.client.users.me, safe=True)
         board.notion.call("x", board.notion.client.users.me, safe=True)
     assert raised.value.until is not None and waits == []
     board.app.gate.reconfigure(fault_next=["", "", "", "429space"])
