@@ -219,7 +219,8 @@ async def search(ctx: Context) -> dict[str, Any]:
         kinds = (flt["value"],)
     direction = "descending"
     sort = body.get("sort")
-    if sort is not None:
+    by_relevance = sort is None or sort == {"property": "relevance"}
+    if sort is not None and not by_relevance:
         if (
             not isinstance(sort, dict)
             or sort.get("timestamp") != "last_edited_time"
@@ -228,7 +229,7 @@ async def search(ctx: Context) -> dict[str, Any]:
             raise body_invalid(
                 "body.sort",
                 'should be `{"timestamp": "last_edited_time", '
-                '"direction": "ascending" | "descending"}`',
+                '"direction": "ascending" | "descending"}` or `{"property": "relevance"}`',
                 sort,
             )
         direction = sort["direction"]
@@ -244,6 +245,17 @@ async def search(ctx: Context) -> dict[str, Any]:
                 continue
             found.append(doc)
     found.sort(key=lambda d: (d["last_edited_time"], d["seq"]), reverse=direction == "descending")
+    if by_relevance and needle:  # an exact title first, then titles that start with the query
+        titles = {
+            d["id"]: (ctx.render.page_title(d) if d["kind"] == "page" else plain_text(d["title"]))
+            for d in found
+        }
+
+        def rank(doc: dict[str, Any]) -> int:
+            title = titles[doc["id"]].lower().strip()
+            return 0 if title == needle else 1 if title.startswith(needle) else 2
+
+        found.sort(key=rank)
     chosen, cursor = paginate(
         found, [d["id"] for d in found], body.get("start_cursor"), size, "body"
     )
@@ -556,6 +568,28 @@ def _check_unsupported(ctx: Context, body: dict[str, Any], keys: tuple[str, ...]
             raise validation(f"body.{key} is not supported by the bidboard Notion emulator.")
 
 
+def _page_position(raw: Any, parent: dict[str, Any] | None) -> int | None:
+    """Where a new page goes among its parent page's children (``page_start``, ``page_end``,
+    ``after_block``); pages in a data source have no place among blocks."""
+    if raw is None:
+        return None
+    kinds = ("after_block", "page_start", "page_end")
+    if not isinstance(raw, dict) or raw.get("type") not in kinds:
+        raise body_invalid("body.position", f"should have type {', '.join(kinds)}", raw)
+    siblings = list(parent.get("children", [])) if parent is not None else []
+    if raw["type"] == "page_start":
+        return 0
+    if raw["type"] == "page_end":
+        return len(siblings)
+    after = raw.get("after_block")
+    if not isinstance(after, dict):
+        raise body_invalid("body.position.after_block", "should be defined", after)
+    after_id = parse_id(after.get("id"), "body.position.after_block.id")
+    if after_id not in siblings:
+        raise validation(f"Block {after_id} is not a child of the parent page.")
+    return siblings.index(after_id) + 1
+
+
 async def pages_create(ctx: Context) -> dict[str, Any]:
     body = await ctx.body()
     ctx.check_keys(
@@ -573,11 +607,16 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
             "allow_async",
         ),
     )
-    _check_unsupported(ctx, body, ("content", "markdown", "template", "position"))
+    _check_unsupported(ctx, body, ("markdown", "template"))
+    if "content" in body and "children" in body:
+        raise validation("body.content and body.children are the same field: send one of them.")
     parent = body.get("parent")
     if not isinstance(parent, dict):
         raise body_invalid("body.parent", "should be an object", parent)
     source: dict[str, Any] | None = None
+    named = next((k for k in ("data_source_id", "database_id", "page_id") if k in parent), None)
+    if "type" in parent and parent["type"] != named:  # each parent's `type` is a const
+        raise body_invalid("body.parent.type", f"should be `{named}`", parent["type"])
     if "data_source_id" in parent:
         source = get_data_source(ctx, parent["data_source_id"], "body.parent.data_source_id")
     elif "database_id" in parent:
@@ -593,9 +632,11 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
         )
     if source is not None and source["in_trash"]:
         raise validation("Can't add pages to a data source in the trash.")
-    nodes = parse_children(body.get("children", []))
+    field = "content" if "content" in body else "children"
+    nodes = parse_children(body.get(field, []), f"body.{field}")
     if count_blocks(nodes) > MAX_BLOCKS_PER_REQUEST:
-        raise validation(f"body.children holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+        raise validation(f"body.{field} holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+    position = _page_position(body.get("position"), parent_page if source is None else None)
     source = copy.deepcopy(source) if source is not None else None
     page: dict[str, Any] = {
         "kind": "page",
@@ -629,7 +670,8 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
         ctx.store.put(grown)
     if source is None:
         parent_page = copy.deepcopy(parent_page)
-        parent_page.setdefault("children", []).append(page["id"])
+        siblings = parent_page.setdefault("children", [])
+        siblings.insert(len(siblings) if position is None else position, page["id"])
         ctx.store.put(parent_page)
     ctx.store.put(page)
     return ctx.render.page(page)
@@ -713,6 +755,7 @@ _CHILD_BEARING = (
     "heading_1",
     "heading_2",
     "heading_3",
+    "heading_4",
     "table",
 )
 
@@ -809,6 +852,8 @@ async def blocks_retrieve(ctx: Context, block_id: str) -> dict[str, Any]:
 async def blocks_update(ctx: Context, block_id: str) -> dict[str, Any]:
     doc = copy.deepcopy(get_block_like(ctx, block_id))
     body = await ctx.body()
+    if "archived" in body and ctx.version != OLD_VERSION:  # renamed in_trash in 2026-03-11
+        raise body_invalid("body.archived", "should be not present", body["archived"])
     trash = body.get("in_trash", body.get("archived") if ctx.version == OLD_VERSION else None)
     if trash is not None and not isinstance(trash, bool):
         raise body_invalid("body.in_trash", "should be a boolean", trash)
@@ -896,7 +941,7 @@ def _view_configuration(raw: Any, view_type: str, source: dict[str, Any]) -> dic
                 f"group_by type {group_by.get('type')} does not match property "
                 f"{prop['name']} of type {prop['type']}."
             )
-        sort = group_by.get("sort", {"type": "manual"})
+        sort = group_by.get("sort")  # required in every group-by config of the description
         if not isinstance(sort, dict) or sort.get("type") not in (
             "manual",
             "ascending",
@@ -906,6 +951,12 @@ def _view_configuration(raw: Any, view_type: str, source: dict[str, Any]) -> dic
                 "body.configuration.group_by.sort",
                 "should have type `manual`, `ascending` or `descending`",
                 sort,
+            )
+        if prop["type"] == "status" and group_by.get("group_by") not in ("group", "option"):
+            raise body_invalid(
+                "body.configuration.group_by.group_by",
+                "should be `group` or `option`",
+                group_by.get("group_by"),
             )
         config["group_by"] = {
             **group_by,
