@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .properties import empty_value, render_value
+from .properties import empty_value, find_property, render_value
 from .render import NEW_VERSION, Renderer
 from .richtext import plain_text
 from .store import Store
@@ -95,7 +95,7 @@ def _group_property(store: Store, source: dict[str, Any]) -> dict[str, Any] | No
     for view_id in (database or {}).get("views", []):
         view = store.get(view_id)
         if view and view["type"] == "board" and view["data_source_id"] == source["id"]:
-            prop = source["schema"].get(view["configuration"]["group_by"]["property_id"])
+            prop = find_property(source["schema"], view["configuration"]["group_by"]["property_id"])
             if prop:
                 return dict(prop)
     for prop in source["schema"].values():
