@@ -24,7 +24,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import ValidationError, best_match
 
 from tests.contract import Contract, _deepest, _pointer
 
@@ -86,8 +86,6 @@ class Judge:
         errors = list(self.validator.iter_errors(body))
         if not errors:
             return None
-        from jsonschema.exceptions import best_match
-
         best = best_match(errors)
         return _deepest(best) if best is not None else None
 
