@@ -8,6 +8,7 @@ source. Shared by ``bidboard demo`` and the ``ingest_alerts`` flow.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
@@ -65,8 +66,17 @@ def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) ->
     )
 
 
+ConfigOrFactory = PipelineConfig | Callable[[], PipelineConfig]
+
+
+def _config(config: ConfigOrFactory) -> PipelineConfig:
+    """A factory is called only when there is work: building a config reads the portfolio and
+    the snippets from Notion, two requests an idle run need not make."""
+    return config if isinstance(config, PipelineConfig) else config()
+
+
 def run_ingest(
-    sources: list[AlertSource], gateway: BoardGateway, config: PipelineConfig, store: StateStore
+    sources: list[AlertSource], gateway: BoardGateway, config: ConfigOrFactory, store: StateStore
 ) -> IngestResult:
     parsed: list[tuple[AlertSource, RawAlert, ParseOutcome]] = []
     for source in sources:
@@ -77,15 +87,17 @@ def run_ingest(
     def held(job: JobAlert, page_id: str) -> None:
         store.pending_put(job.job_key, page_id, job.model_dump_json())
 
-    batch = process_alerts(alerts, gateway, config, held)
+    batch = process_alerts(alerts, gateway, _config(config), held) if alerts else BatchReport()
     result = IngestResult(batch=batch, read=len(parsed))
+    waiting = set(batch.waiting)
     for source, raw, outcome in parsed:  # every card exists now: the sources may learn
         result.warnings += outcome.warnings
         for item in outcome.quarantined:
             store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
             result.quarantined.append((item.source_ref, item.reason))
         if outcome.alerts:
-            source.done(raw)
+            if not waiting.intersection(a.job_key for a in outcome.alerts):
+                source.done(raw)  # else it stays in its source: a later run writes its cards
         elif outcome.quarantined:
             source.quarantine(raw, outcome.quarantined[0].reason)
         else:
@@ -95,13 +107,16 @@ def run_ingest(
 
 
 def run_draft_pending(
-    gateway: BoardGateway, config: PipelineConfig, store: StateStore
+    gateway: BoardGateway, config: ConfigOrFactory, store: StateStore
 ) -> BatchReport:
-    """Draft what the daily cap held back; forget what needs no more waiting."""
+    """Draft what the daily cap held back; forget what needs no more waiting. Nothing held
+    back: no request at all."""
     pending = [
         (JobAlert.model_validate_json(alert), page_id) for _, page_id, alert in store.pending()
     ]
-    report, finished = draft_held_back(pending, gateway, config)
+    if not pending:
+        return BatchReport()
+    report, finished = draft_held_back(pending, gateway, _config(config))
     for job_key in finished:
         store.pending_drop(job_key)
     return report

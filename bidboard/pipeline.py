@@ -28,6 +28,7 @@ from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.template import TemplateDrafter
 from .gateway import BoardGateway, CardRef, card_ref
 from .models import MACHINE_STAGES, JobCard, Stage
+from .notion import NotionPaused
 from .scoring.portfolio import PortfolioItem
 from .scoring.score import Portfolio, Score, score_job
 from .scoring.searches import SearchConfig
@@ -71,6 +72,10 @@ class JobOutcome:
 class BatchReport:
     outcomes: list[JobOutcome] = field(default_factory=list)
     duplicates: int = 0
+    #: Jobs not written because Notion refused for now (block limit, a long workspace rate
+    #: limit): their alerts stay in their sources and go on the board on a later run.
+    waiting: list[str] = field(default_factory=list)
+    stopped: str = ""  # why, and what to do
 
     def count(self, stage: Stage) -> int:
         return sum(1 for o in self.outcomes if o.created and o.stage == stage.value)
@@ -198,7 +203,12 @@ def draft_held_back(
         if job.job_key not in to_draft:
             continue
         values, content, note = _draft(job, score, config, fingerprints)
-        gateway.replace_content(ref, content)
+        try:
+            gateway.replace_content(ref, content)
+        except NotionPaused as paused:  # the job stays pending for a later run
+            report.stopped = str(paused)
+            logger.error("drafting held-back jobs stopped: %s", paused)
+            break
         gateway.update_card(ref, values)
         finished.append(job.job_key)
         report.outcomes.append(
@@ -243,8 +253,30 @@ def process_alerts(
     held: Callable[[JobAlert, str], None] | None = None,
 ) -> BatchReport:
     """``held(job, page_id)`` is told of each shortlisted job the daily cap held back, so that
-    ``draft_pending`` can draft it later (its post is not on the card)."""
+    ``draft_pending`` can draft it later (its post is not on the card).
+
+    When Notion refuses for now (:class:`NotionPaused`: the block limit, a long workspace rate
+    limit), the batch stops with one error line; the jobs not written are ``waiting``."""
     report = BatchReport()
+    try:
+        _process_alerts(alerts, gateway, config, held, report)
+    except NotionPaused as paused:
+        seen = {o.job_key for o in report.outcomes}
+        report.waiting = list(dict.fromkeys(a.job_key for a in alerts if a.job_key not in seen))
+        report.stopped = str(paused)
+        logger.error(
+            "ingest stopped, %d jobs wait for a later run: %s", len(report.waiting), paused
+        )
+    return report
+
+
+def _process_alerts(
+    alerts: list[JobAlert],
+    gateway: BoardGateway,
+    config: PipelineConfig,
+    held: Callable[[JobAlert, str], None] | None,
+    report: BatchReport,
+) -> None:
     unique: dict[str, JobAlert] = {}
     merged = merge_same_jobs(alerts)  # a key-less alert of a job this batch names by its key
     report.duplicates += len(alerts) - len(merged)
@@ -313,4 +345,3 @@ def process_alerts(
         report.duplicates,
         len(to_draft),
     )
-    return report

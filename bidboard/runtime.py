@@ -43,10 +43,9 @@ class Runtime:
         from .alerts.config import sources_from_settings
         from .ingest import run_ingest
 
-        config = self.pipeline()
         sources = sources_from_settings(self.settings, self.store)
-        try:
-            return run_ingest(sources, self.gateway, config, self.store)
+        try:  # the pipeline config (two reads of Notion) only if an alert arrived
+            return run_ingest(sources, self.gateway, self.pipeline, self.store)
         finally:
             for source in sources:
                 source.close()
@@ -99,6 +98,11 @@ def batch_summary(
         f"- quarantined: {len(quarantined)}",
     ]
     lines += [f"- {stage}: {count}" for stage, count in sorted(stages.items())]
+    if batch.stopped:
+        lines += [
+            "",
+            f"**Stopped, {len(batch.waiting)} jobs wait for a later run:** {batch.stopped}",
+        ]
     flagged = [o for o in created if o.stage == "Needs attention"]
     if flagged:
         lines += ["", "## Drafts flagged by the compliance linter", ""]

@@ -16,8 +16,7 @@ def draft_pending() -> dict[str, int]:
     logger = get_run_logger()
     settings = load_settings()
     with opened(settings) as runtime:
-        config = runtime.pipeline()
-        report = run_draft_pending(runtime.gateway, config, runtime.store)
+        report = run_draft_pending(runtime.gateway, runtime.pipeline, runtime.store)
         waiting = len(runtime.store.pending())
     logger.info("draft_pending drafted=%d still_waiting=%d", len(report.outcomes), waiting)
     if report.outcomes:

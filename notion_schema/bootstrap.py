@@ -13,7 +13,7 @@ from bidboard.notion import Notion
 from .codecs import property_schema, rich_text, schema_properties
 from .databases import ALL_DATABASES, JOBS
 from .model import DatabaseSpec, PropertySpec
-from .workspace import DatabaseIds, Workspace
+from .workspace import DatabaseIds, Workspace, property_id
 
 logger = logging.getLogger(__name__)
 BOARD_VIEW_NAME = "Pipeline"
@@ -41,6 +41,9 @@ class InitReport:
     found: list[str]
     drift: list[Drift]
     notes: list[str]
+    #: Blocks of the workspace's lifetime budget this init spent: each database is a block
+    #: (data sources and views are not); a Free workspace with more than one member has 1,000.
+    blocks: int = 0
 
 
 def _child_databases(notion: Notion, page_id: str) -> dict[str, str]:
@@ -81,7 +84,8 @@ def _board_view(notion: Notion, ids: DatabaseIds, stage_id: str) -> tuple[str, b
     for partial in listed["results"]:
         view = notion.call("read view", notion.client.views.retrieve, partial["id"], safe=True)
         group = (view.get("configuration") or {}).get("group_by") or {}
-        if view.get("type") == "board" and group.get("property_id") == stage_id:
+        same = property_id(str(group.get("property_id", ""))) == property_id(stage_id)
+        if view.get("type") == "board" and same:
             return str(view["id"]), False
     view = notion.call(
         "create board view",
@@ -93,7 +97,11 @@ def _board_view(notion: Notion, ids: DatabaseIds, stage_id: str) -> tuple[str, b
         type="board",
         configuration={
             "type": "board",
-            "group_by": {"type": "select", "property_id": stage_id, "sort": {"type": "manual"}},
+            "group_by": {
+                "type": "select",
+                "property_id": property_id(stage_id),
+                "sort": {"type": "manual"},
+            },
         },
     )
     return str(view["id"]), True
@@ -155,7 +163,8 @@ def init(
         for spec in ALL_DATABASES
         for d in _drift(spec, sources[spec.key], workspace.data_sources())
     ]
-    return InitReport(workspace, created, found, drift, notes)
+    blocks = sum(1 for spec in ALL_DATABASES if spec.title in created)
+    return InitReport(workspace, created, found, drift, notes, blocks)
 
 
 def _drift(spec: DatabaseSpec, source: dict[str, Any], data_sources: dict[str, str]) -> list[Drift]:

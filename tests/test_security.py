@@ -49,7 +49,7 @@ from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.transport import sync_http_client
 from tests.conftest import Board, Recorder, make_board
-from tests.helpers import init_workspace
+from tests.helpers import alert_email, init_workspace
 from tests.lint_corpus import INJECTIONS
 from tests.test_drafting import GOOD
 from tests.test_pipeline import config
@@ -493,7 +493,9 @@ def test_secrets_never_leak(
         result = ingest_alerts()
         assert result["created"] == 1
         add_job(url="https://www.upwork.com/jobs/~01cafe00000000000001", text="FastAPI job")
-        # an error path too: a Notion that refuses the token
+        # an error path too: a Notion that refuses the token (a new alert, so that the run
+        # needs Notion: an idle run makes no request)
+        (inbox / "another.eml").write_bytes(alert_email("~01cafe00000000000002", "API job"))
         app.gate.reconfigure(token="another-token")
         with pytest.raises(Exception, match=r"401|unauthorized|token") as failure:
             ingest_alerts.with_options(retries=0)()
