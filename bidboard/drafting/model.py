@@ -42,7 +42,8 @@ class Draft(BaseModel):
     approach: str
     questions: list[str]
     closing: str
-    answers: list[ScreeningAnswer] = Field(default_factory=list)  # to the post's screening questions
+    # to the post's screening questions, in the order asked
+    answers: list[ScreeningAnswer] = Field(default_factory=list)
     drafted_by: str  # "template" or "openai:<model>"
     note: str = ""  # why the drafter is not the configured one, if it is not
     usage: dict[str, int] = Field(default_factory=dict)

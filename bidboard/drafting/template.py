@@ -1,9 +1,26 @@
 """The template drafter: the default when no OpenAI key is configured.
 
-It composes a draft from the agency's snippet library and the matched portfolio items. It is
-deterministic for a given job (variants are chosen by the job key), specific to the job (its
-title, skills, budget type, and questions drawn from its description), and never the same text
-for two different jobs.
+A draft, as the client reads it:
+
+1. **Opening**: the client's problem in the words of their post, turned to face them ("you
+   need ..."), never the title pasted back; then the hook: the portfolio item that fits, or
+   the first step when none does. Both sit in the first 200 characters, the part Upwork shows
+   beside the freelancer's name.
+2. **Experience**: a portfolio item is cited only when it fits above ``FIT_THRESHOLD`` and
+   shares at least one skill with the post, and the draft says what matches (the shared
+   skills, what it was, its outcome). With no fitting item, an honest line from the snippet
+   library instead of a forced citation.
+3. **Approach**: steps built from what the post itself asks for, then how the work is paid
+   (milestones, or hours).
+4. **Questions**: two, drawn from the post where it gives something to ask about.
+5. **Closing**: one concrete next step in Upwork Messages.
+
+Every slot has several variants in the snippet library (Opening, Bridge, Experience, Approach,
+Closing); the variant is chosen from the job key, so a draft is the same every time for a job,
+and ``draft(request, avoid=...)`` tries other variants until the draft is further than the
+near-duplicate threshold from the fingerprints it is given (the board's recent drafts).
+Screening questions get an answer each (``Draft.answers``), from the portfolio and the
+library's Answer snippets, in the order asked.
 """
 
 from __future__ import annotations
@@ -11,137 +28,449 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from .model import Draft, DraftRequest, Snippet
+from ..scoring.portfolio import PortfolioItem
+from .fingerprint import distance, simhash
+from .lint import NEAR_DUPLICATE_BITS, title_runs, words
+from .model import Draft, DraftRequest, ScreeningAnswer, Snippet
+from .post import (
+    ACTION,
+    GREETING,
+    WORTH_ASKING,
+    cut,
+    deliverables,
+    join,
+    need,
+    second_person,
+    sentences,
+    unescape,
+    usable,
+)
+from .questions import screening_questions
 
 SAMPLE_PATH = Path(__file__).with_name("snippets.sample.json")
-_FIELD = re.compile(r"\{(title|skills|skill|budget|portfolio|outcome|signature|problem)\}")
-_SENTENCE = re.compile(r"[^.!?\n]{12,240}[.!?]")
-_NEEDS = re.compile(
-    r"\b(?:need|needs|want|wants|looking for|require|requires|must|should|"
-    r"integrat\w*|migrat\w*|deadline|existing|current)\b",
-    re.IGNORECASE,
+FIT_THRESHOLD = 0.2  # portfolio similarity (0-1) from which an item may be cited...
+FIT_ONE_SKILL = 0.3  # ...with two shared skills, or one shared skill from this similarity
+VARIANTS = 12  # tries at a draft far enough from the recent ones
+_FIELD = re.compile(r"\{(\w+)\}")
+
+_DOMAINS: dict[str, tuple[str, ...]] = {
+    "video": (
+        "video",
+        "youtube",
+        "reels",
+        "premiere",
+        "after effects",
+        "animation",
+        "animator",
+        "motion graphics",
+        "podcast",
+        "footage",
+        "tiktok",
+        "film",
+    ),
+    "design": (
+        "design",
+        "designer",
+        "logo",
+        "figma",
+        "mockup",
+        "illustration",
+        "ui/ux",
+        "branding",
+        "graphic",
+    ),
+    "writing": (
+        "writer",
+        "writing",
+        "copywriting",
+        "content writing",
+        "article",
+        "blog",
+        "wordsmith",
+        "storyteller",
+        "technical writing",
+        "elearning",
+        "course",
+    ),
+    "sales": ("sales", "lead generation", "cold calling", "marketing", "seo", "social media"),
+    "admin": ("administrative", "assistant", "virtual assistant", "data entry", "coordinator"),
+}
+_ARTIFACTS: dict[str, tuple[str, ...]] = {
+    "video": (
+        "one raw recording and an edit you like",
+        "a sample clip and an example of the style you want",
+        "the footage for the first video and your brand fonts",
+    ),
+    "design": (
+        "your brand assets and one design you admire",
+        "the screens or sketches you have so far",
+    ),
+    "writing": ("a piece whose tone you like", "an outline or a past piece you were happy with"),
+    "sales": ("a short description of your offer and who buys it", "how leads reach you today"),
+    "admin": ("a list of the tasks for the first week", "how the work is tracked today"),
+    "software": (
+        "a short screen recording of where things stand",
+        "read access to the code or a few screenshots of it",
+        "the list of features that matter most to you",
+        "whatever specification or notes you already have",
+    ),
+}
+_STEPS: dict[str, tuple[str, ...]] = {
+    "video": (
+        "edit one short test piece in the style you want",
+        "agree on the cut, captions and music with you before the full batch",
+        "keep a shared list of every revision so nothing gets lost",
+    ),
+    "design": (
+        "sketch two directions for the first screen",
+        "refine the one you pick with your feedback",
+        "hand over the files in the formats your team uses",
+    ),
+    "writing": (
+        "write a short sample in the voice you want",
+        "agree on an outline before the full draft",
+        "revise once with your notes",
+    ),
+    "sales": (
+        "map your offer and your best customers in a one-page brief",
+        "agree on the weekly numbers we both watch",
+        "report what worked and what did not each week",
+    ),
+    "admin": (
+        "take over one routine task and document how I handle it",
+        "agree on the tools and the hours with you",
+        "send a short end-of-day summary",
+    ),
+    "software": (
+        "review what exists today and write down the first milestone",
+        "set up a working copy and confirm the scope in writing",
+        "build the smallest piece that proves the approach",
+        "test each change before it reaches your users",
+    ),
+}
+_ASKS = (
+    "what does done look like for you there?",
+    "how is that handled today?",
+    "could you tell me a little more about that?",
 )
+
+
+_CITING = frozenset({"portfolio", "summary", "outcome", "Outcome", "matched"})
+FIELDS = frozenset(
+    {"need", "Need", "first", "first_ing", "artifact", "skills", "signature", "steps"}
+    | {"portfolio", "summary", "outcome", "Outcome", "matched"}
+)
+
+
+def _usable(snippet: Snippet) -> bool:
+    """A snippet whose fields this drafter fills (older libraries used {title}, which pasted
+    the job title back: such a snippet is left out, and the sample library fills its kind)."""
+    return all(field in FIELDS for field in _FIELD.findall(snippet.text))
+
+
+def _cites(snippet: Snippet) -> bool:
+    """Whether a snippet cites a portfolio item (used only when one fits)."""
+    return bool(set(_FIELD.findall(snippet.text)) & _CITING)
 
 
 def load_snippets(path: Path = SAMPLE_PATH) -> list[Snippet]:
     return [Snippet.model_validate(s) for s in json.loads(path.read_text())]
 
 
-def _pick(options: list[Snippet], seed: str, salt: str) -> Snippet | None:
-    if not options:
-        return None
+def _choose(options: Sequence[str], seed: str, salt: str) -> str:
     digest = hashlib.sha256(f"{seed}:{salt}".encode()).digest()
     return options[int.from_bytes(digest[:4], "big") % len(options)]
 
 
-def _questions(request: DraftRequest) -> list[str]:
-    """Two or three questions about this job: from what its description says it needs."""
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _lower(text: str) -> str:
+    """First letter lowered unless the word is an acronym or a name ("AWS", "iOS")."""
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and (first[1:2].isupper() or any(c.isdigit() for c in first)):
+        return text
+    return text[:1].lower() + text[1:]
+
+
+def _name(item: PortfolioItem) -> str:
+    """A portfolio item's name inside a sentence: "the query tuning for a B2B SaaS", but
+    "the Django marketplace MVP" (a first word that is one of its skills keeps its capital)."""
+    first = item.name.split(" ", 1)[0].lower()
+    if any(first in words(skill) for skill in item.skills):
+        return f"the {item.name}"
+    return f"the {_lower(item.name)}"
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return text if not text or text[-1] in ".!?" else text + "."
+
+
+def _ing(verb: str) -> str:
+    low = verb.lower()
+    if low.endswith("ie"):
+        return low[:-2] + "ying"
+    if low.endswith("e") and not low.endswith(("ee", "ye", "oe")):
+        return low[:-1] + "ing"
+    if re.fullmatch(r"[^aeiou]*[aeiou][bdgmnprt]", low) and len(low) <= 4:
+        return low + low[-1] + "ing"
+    return low + "ing"
+
+
+def gerund(phrase: str) -> str:
+    """ "edit and compile the videos" -> "editing and compiling the videos"."""
+    verb, _, rest = phrase.partition(" ")
+    second = re.match(r"(and|or) (\w+)\b(.*)$", rest)
+    if second and ACTION.match(second.group(2)):
+        rest = f"{second.group(1)} {_ing(second.group(2))}{second.group(3)}"
+    return f"{_ing(verb)} {rest}".strip()
+
+
+_SOFTWARE = re.compile(
+    r"\b(?:dev|development|developer|software|engineering|programming|web|mobile|cms|"
+    r"ecommerce|devops|qa|testing|systems|security|data|automation|scripting|ai|"
+    r"information|desktop|game)\b",
+    re.IGNORECASE,
+)
+
+
+def domain(request: DraftRequest) -> str:
+    """What kind of work the job is, for the wording of first steps and next steps: from its
+    category first (a Java job listing "Architecture Design" is still software), then its
+    title and skills."""
     job = request.job
-    questions: list[str] = []
-    for sentence in _SENTENCE.findall(job.description or ""):
-        sentence = sentence.strip()
-        if sentence.endswith("?"):
-            continue
-        if _NEEDS.search(sentence) and len(questions) < 2:
-            subject = re.sub(
-                r"^(?:we|i|you)\s+(?:need|want|are looking for|require)\s+",
-                "",
-                sentence.rstrip(".!"),
-                flags=re.IGNORECASE,
-            )
-            questions.append(
-                f"You mention \u201c{subject[:120]}\u201d: what does done look like for you there?"
-            )
-    skills = [s for s in job.skills[:3]]
-    if skills and len(questions) < 3:
-        questions.append(
-            f"Is there an existing {skills[0]} codebase or setup I would build on, "
-            "and can I see it once we talk here on Upwork?"
-        )
-    if job.budget_type == "hourly" and len(questions) < 3:
-        questions.append("How many hours a week do you expect, and is there a deadline?")
-    elif job.budget_type == "fixed" and len(questions) < 3:
-        questions.append("Which milestones would you like the fixed price split into?")
-    if len(questions) < 2:
-        questions.append("Who will I work with day to day, and how do you like progress reported?")
-    return questions[:3]
+    category = (job.category or "").lower()
+    for text in (category, " ".join([job.title, *job.skills]).lower()):
+        for name, hints in _DOMAINS.items():
+            if any(h in text for h in hints) and not (text is category and _SOFTWARE.search(text)):
+                return name
+        if text and _SOFTWARE.search(text):
+            return "software"
+    return "software"
+
+
+def _matched_skills(item: PortfolioItem, request: DraftRequest) -> list[str]:
+    job = request.job
+    text = " " + " ".join(words(" ".join([job.title, job.description or "", *job.skills]))) + " "
+    return [s for s in item.skills if f" {' '.join(words(s))} " in text]
+
+
+def fitting_items(request: DraftRequest) -> list[tuple[PortfolioItem, list[str]]]:
+    """The portfolio items worth citing, best first, with the skills they share with the post:
+    similarity at or above ``FIT_THRESHOLD`` and two shared skills, or one shared skill and a
+    similarity at or above ``FIT_ONE_SKILL``."""
+    similarity = {m.page_id: m.similarity for m in request.score.portfolio_matches}
+    fits = []
+    for item in request.portfolio:
+        shared = _matched_skills(item, request)
+        fit = similarity.get(item.page_id, 0.0)
+        if fit >= FIT_THRESHOLD and (len(shared) >= 2 or (shared and fit >= FIT_ONE_SKILL)):
+            fits.append((item, shared))
+    return fits
 
 
 class TemplateDrafter:
     name = "template"
 
     def __init__(self, snippets: list[Snippet]) -> None:
-        self.snippets = [s for s in snippets if s.active]
+        self.snippets = [s for s in snippets if s.active and _usable(s)]
+        self.defaults = load_snippets()
 
-    def _kind(self, kind: str, skills: set[str]) -> list[Snippet]:
-        options = [s for s in self.snippets if s.kind.lower() == kind.lower()]
-        matching = [s for s in options if {k.lower() for k in s.skills} & skills]
-        return matching or [s for s in options if not s.skills] or options
+    def _kind(self, kind: str, fit: bool | None = None) -> list[Snippet]:
+        """The library's snippets of ``kind``; ``fit`` picks those that cite a portfolio item
+        (True) or those that do not (False). The sample library fills a kind the agency's
+        library lacks."""
+        for library in (self.snippets, self.defaults):
+            options = [s for s in library if s.kind.lower() == kind.lower()]
+            if fit is not None:
+                options = [s for s in options if _cites(s) == fit]
+            if options:
+                return options
+        return []
 
-    def draft(self, request: DraftRequest) -> Draft:
+    def _pick(self, kind: str, seed: str, fit: bool | None = None) -> str:
+        options = self._kind(kind, fit)
+        if not options:
+            return ""
+        digest = hashlib.sha256(f"{seed}:{kind}:{fit}".encode()).digest()
+        return options[int.from_bytes(digest[:4], "big") % len(options)].text
+
+    def draft(self, request: DraftRequest, avoid: Sequence[str] = ()) -> Draft:
+        """The draft for ``request``: the first variant that does not paste the job title and,
+        with ``avoid`` (fingerprints of recent drafts), is further than the near-duplicate
+        threshold from all of them; else the best of the variants tried."""
+        best: tuple[tuple[bool, int], Draft] | None = None
+        for variant in range(VARIANTS):
+            draft = self._compose(request, variant)
+            pasted = bool(title_runs(request.job.title, draft.text))
+            fingerprint = simhash(draft.text)
+            nearest = min((distance(fingerprint, old) for old in avoid), default=64)
+            if not pasted and nearest > NEAR_DUPLICATE_BITS:
+                return draft
+            rank = (not pasted, nearest)
+            if best is None or rank > best[0]:
+                best = (rank, draft)
+        assert best is not None
+        return best[1]
+
+    def _compose(self, request: DraftRequest, variant: int) -> Draft:
         job = request.job
-        skills = {s.lower() for s in job.skills}
-        best = request.portfolio[0] if request.portfolio else None
+        seed = f"{job.job_key}:{variant}" if variant else job.job_key
+        kind = domain(request)
+        fits = fitting_items(request)
+        steps_found = deliverables(job)
+        first = steps_found[0] if steps_found else _STEPS[kind][0]
         values = {
-            "title": job.title.strip().rstrip("."),
-            "skills": ", ".join(job.skills[:4]) or "this stack",
-            "skill": job.skills[0] if job.skills else "this",
-            "budget": "hourly"
-            if job.budget_type == "hourly"
-            else "fixed-price"
-            if job.budget_type == "fixed"
-            else "this",
-            "portfolio": best.name if best else "similar projects",
-            "outcome": (
-                best.outcome.rstrip(".")
-                if best and best.outcome
-                else "the result the client needed"
-            ),
+            "need": need(job) or self._need_from_skills(request),
+            "first": first,
+            "first_ing": gerund(first),
+            "artifact": _choose(_ARTIFACTS[kind], seed, "artifact"),
+            "skills": join(job.skills[:3]) or "this",
             "signature": request.signature,
-            "problem": job.title.strip().rstrip(".").lower(),
         }
+        values["Need"] = _capital(values["need"])
+        if fits:
+            item, shared = fits[0]
+            name = _name(item)
+            if title_runs(job.title, name) or variant % 2:
+                name = f"a {join(item.skills[:2])} project of mine" if variant % 2 else name
+            if title_runs(job.title, name):
+                name = f"a {join(item.skills[:2])} project of mine"
+            values.update(
+                portfolio=name,
+                summary=_sentence(item.summary) if item.summary else "",
+                outcome=_sentence(_lower(item.outcome)) if item.outcome else "",
+                Outcome=_sentence(item.outcome) if item.outcome else "",
+                matched=join(shared[:4]),
+            )
 
-        def fill(snippet: Snippet | None, fallback: str) -> str:
-            text = snippet.text if snippet else fallback
-            return _FIELD.sub(lambda m: values[m.group(1)], text)
+        def fill(text: str) -> str:
+            return _FIELD.sub(lambda m: values.get(m.group(1), m.group(0)), text).strip()
 
-        seed = job.job_key
-        opening = fill(
-            _pick(self._kind("Opening", skills), seed, "opening"),
-            "Hi, I read your post about {title} and it is work I do every week.",
+        opening = " ".join(
+            p
+            for p in (
+                fill(self._pick("Opening", seed)),
+                fill(self._pick("Bridge", seed, fit=bool(fits))),
+            )
+            if p
         )
-        experience_parts = []
-        for item in request.portfolio[:2]:
-            line = f"I built \u201c{item.name}\u201d"
-            if item.summary:
-                line += f": {item.summary.rstrip('.')}"
-            if item.outcome:
-                line += f". {item.outcome.rstrip('.')}"
-            experience_parts.append(line + ".")
-        experience = fill(
-            _pick(self._kind("Experience", skills), seed, "experience"),
-            "I have shipped {skills} work like this before.",
-        )
-        if experience_parts:
-            experience = experience + " " + " ".join(experience_parts)
-        approach = fill(
-            _pick(self._kind("Approach", skills), seed, "approach"),
-            "For {title}, I would start with a short call here on Upwork, agree on "
-            "the first milestone, and deliver in small reviewed steps.",
-        )
-        closing = fill(
-            _pick(self._kind("Closing", skills), seed, "closing"),
-            "Happy to talk it through here on Upwork.",
+        experience = fill(self._pick("Experience", seed, fit=bool(fits)))
+        if len(fits) > 1:
+            other, shared = fits[1]
+            experience += f" I also built {_name(other)}, with {join(shared[:3])}."
+        values["steps"] = self._steps(request, steps_found[1:], first, seed, kind)
+        approach = fill(self._pick("Approach", seed))
+        closing = fill(self._pick("Closing", seed)) or (
+            "Happy to talk it through here in Upwork Messages."
         )
         if request.signature:
             closing = f"{closing}\n\n{request.signature}"
-        return Draft(
+        draft = Draft(
             opening=opening,
             experience=experience,
             approach=approach,
-            questions=_questions(request),
+            questions=self._questions(request, seed),
             closing=closing,
             drafted_by=self.name,
         )
+        return draft.model_copy(update={"answers": self.answers(request, draft, values)})
+
+    def _need_from_skills(self, request: DraftRequest) -> str:
+        job = request.job
+        area = (job.category or "").split(">")[-1].strip().lower()
+        known = set(words(area))
+        chosen: list[str] = []
+        for skill in job.skills:
+            said = set(words(skill))
+            if not said & known and usable(skill + " x x x", job) and len(chosen) < 3:
+                chosen.append(skill)
+                known |= said
+        skills = join(chosen)
+        if area and skills:
+            return f"you need someone for {area}, with {skills}"
+        if skills:
+            return f"you need someone who knows {skills}"
+        if area:
+            return f"you need someone for {area}"
+        return "you need someone to take this work off your hands"
+
+    def _steps(
+        self, request: DraftRequest, found: list[str], first: str, seed: str, kind: str
+    ) -> str:
+        job = request.job
+        steps = list(found[:2])
+        generic = [step for step in _STEPS[kind] if step != first]
+        while len(steps) < 2:
+            steps.append(generic.pop(0))
+        if job.budget_type == "fixed":
+            steps.append("split the fixed price into milestones you approve one at a time")
+        elif job.budget_type == "hourly":
+            steps.append(
+                "log every hour in Upwork's work diary with a short note on what it bought"
+            )
+        else:
+            steps.append("show you each piece for review before starting the next")
+        shape = _choose(
+            (
+                "first {0}, then {1}, and finally {2}",
+                "{0}; then {1}; and {2}",
+                "start by {g0}, go on to {1}, and {2}",
+                "{0}, after that {1}, and {2}",
+            ),
+            seed,
+            "shape",
+        )
+        return shape.format(*steps, g0=gerund(steps[0]))
+
+    def _questions(self, request: DraftRequest, seed: str) -> list[str]:
+        """Two questions, from what the post says where it gives something to ask about."""
+        job = request.job
+        questions: list[str] = []
+        opener = set(words(need(job) or ""))
+        for sentence in sentences(job)[:10]:
+            quote = cut(GREETING.sub("", sentence), 80, strict=True)
+            said = set(words(second_person(quote)))
+            if (
+                len(quote.split()) < 4
+                or len(said & opener) > len(said) / 2
+                or not WORTH_ASKING.search(quote)
+                or not usable(quote, job)
+            ):
+                continue
+            ask = _choose(_ASKS, seed, quote)
+            questions.append(f"You mention \u201c{quote}\u201d: {ask}")
+            break
+        if job.budget_type == "hourly":
+            questions.append("How many hours a week do you expect, and is there a deadline?")
+        elif job.budget_type == "fixed":
+            questions.append("Is there a date the first version has to be ready by?")
+        else:
+            questions.append("Is this a one-off job, or do you expect more like it later?")
+        if len(questions) < 2:
+            questions.insert(
+                0, "Who will I work with day to day, and how do you like progress reported?"
+            )
+        return questions[:2]
+
+    def answers(
+        self, request: DraftRequest, draft: Draft, values: dict[str, str]
+    ) -> list[ScreeningAnswer]:
+        from .answers import answer_question
+
+        fits = fitting_items(request)
+        return [
+            ScreeningAnswer(
+                question=q,
+                answer=answer_question(q, request, fits, self._kind("Answer"), draft, values),
+            )
+            for q in screening_questions(request.job)
+        ]
+
+
+__all__ = ["FIT_THRESHOLD", "TemplateDrafter", "load_snippets", "unescape"]
