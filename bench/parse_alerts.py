@@ -30,7 +30,7 @@ def corpus(count: int) -> list[bytes]:
     emails = []
     for i in range(count):
         sample = samples[i % len(samples)]
-        emails.append(sample.replace(b"~01a1b2c3d4e5f600", f"~01{i:013x}".encode()))
+        emails.append(sample.replace(b"~01a1b2c3d4e5f600", f"~01{i:014x}".encode()))
     return emails
 
 

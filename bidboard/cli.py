@@ -7,6 +7,7 @@ import contextlib
 import os
 import sys
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from .errors import BidboardError
@@ -20,6 +21,14 @@ def _iso_week(text: str) -> str:
         return IsoWeek.parse(text).label
     except ValueError as error:
         raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def _aware_datetime(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {error}") from None
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,11 +73,27 @@ def build_parser() -> argparse.ArgumentParser:
     )
     alerts = commands.add_parser("alerts", help="read alert files; list the quarantine")
     alert_commands = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    from .alerts_commands import PARSE_EXIT_CODES
+
     parse = alert_commands.add_parser(
-        "parse", help="parse .eml/.mbox/.xml/.rss/.atom/.json files (no side effects)"
+        "parse",
+        help="parse .eml/.mbox/.xml/.rss/.atom/.json files (no side effects)",
+        epilog=PARSE_EXIT_CODES,
     )
     parse.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    parse.add_argument("--json", action="store_true", help="print the JobAlerts as JSON")
+    parse.add_argument(
+        "--json",
+        action="store_true",
+        help='print one JSON object {"alerts": [...], "quarantined": [...], "skipped": [...]}',
+    )
+    parse.add_argument(
+        "--received-at",
+        type=_aware_datetime,
+        default=None,
+        metavar="ISO-TIME",
+        help="the moment the files were received (default: each file's modification time); "
+        'relative dates such as "Posted 2 hours ago" count from it',
+    )
     quarantine = alert_commands.add_parser(
         "quarantine", help="list alerts that could not be used, and why"
     )
@@ -142,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from . import alerts_commands
 
             if args.alerts_command == "parse":
-                return alerts_commands.run_parse(args.paths, args.json)
+                return alerts_commands.run_parse(args.paths, args.json, args.received_at)
             from .settings import load_settings
 
             return alerts_commands.run_quarantine(load_settings(), args.json)

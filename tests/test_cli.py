@@ -71,8 +71,10 @@ def test_alerts_parse_json_and_exit_0_when_all_parse(capsys: pytest.CaptureFixtu
     import json
 
     code = cli.main(["alerts", "parse", "--json", str(FIXTURES / "04-digest-five-jobs.eml")])
-    jobs = json.loads(capsys.readouterr().out)
+    printed = json.loads(capsys.readouterr().out)
     assert code == 0
+    assert printed["quarantined"] == [] and printed["skipped"] == []
+    jobs = printed["alerts"]
     assert [j["job_key"] for j in jobs][:2] == ["~01a1b2c3d4e5f60001", "~01a1b2c3d4e5f60002"]
     assert set(jobs[0]) >= {
         "job_key",

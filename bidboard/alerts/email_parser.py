@@ -41,13 +41,16 @@ _FOOTER = re.compile(
     re.IGNORECASE,
 )
 _GENERIC_ANCHOR = re.compile(
-    r"^(?:more|read more|see more|view job|view job posting|apply(?: now)?"
+    r"^(?:more|read more|see more|view job|view job posting|view job details|apply(?: now)?"
     r"|details|\.\.\.|…|link|here|view)$",
     re.IGNORECASE,
 )
 _LINK = re.compile(r"<https?://[^>\s]+>|https?://\S+")
 _MORE_SUFFIX = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\bmore\s*$", re.IGNORECASE)
 _UPWORK_SENDER = re.compile(r"(?:^|[.@])upwork\.com$", re.IGNORECASE)
+_VOLLNA_SENDER = re.compile(r"(?:^|[.@])vollna\.com$", re.IGNORECASE)
+_ANCHOR_HREF = re.compile(r"<(https?://[^>\s]+)>")
+_SEARCH_LINK = re.compile(r"https?://(?:[a-z0-9-]+\.)*upwork\.com/nx/search/jobs", re.I)
 
 
 def _header(message: email.message.Message, name: str) -> str:
@@ -122,26 +125,58 @@ def _anchor_text(line: str) -> str:
 
 
 class _Job:
-    def __init__(self, key: str, title: str) -> None:
-        self.key = key
+    def __init__(self, key: str | None, url: str, title: str) -> None:
+        self.key = key  # None: the alert has no real key (derived later)
+        self.url = url
         self.fields = f.JobFields(title=title)
         self.ended = False  # description finished (a "more" link, or the footer)
 
 
-def _segment(lines: list[str], reference: datetime | None) -> list[_Job]:
+def _job_link(line: str, derived: bool) -> tuple[str | None, str] | None:
+    """The job link on ``line``: (its key, its URL). Without real keys in the alert
+    (``derived``), a click-tracked or odd job link stands for the one job."""
+    if not derived:
+        keys = f.job_keys(line)
+        return (keys[0], f.canonical_url(keys[0])) if keys else None
+    found = f.TRACKING_URL.search(line) or f.ODD_JOB_URL.search(line)
+    return (None, found.group(0)) if found else None
+
+
+def _skill_links(line: str) -> list[str] | None:
+    """The skills of a line made only of links to Upwork's job search (the HTML part's
+    skills), else None."""
+    if "/nx/search/jobs" not in line:
+        return None
+    parts = _ANCHOR_HREF.split(line)  # text, href, text, href, …, text
+    labels, hrefs = parts[0:-1:2], parts[1::2]
+    if parts[-1].strip(" ,·•|") or not all(_SEARCH_LINK.match(h) for h in hrefs):
+        return None
+    return [x.strip() for x in labels if x.strip() and not f.MORE.match(x.strip())]
+
+
+def _segment(lines: list[str], reference: datetime | None, derived: bool) -> list[_Job]:
     jobs: list[_Job] = []
     current: _Job | None = None
     previous = ""
     for line in lines:
-        keys = [m.group(1) for m in f.JOB_URL.finditer(line)]
-        if keys:
+        if f.RULE.match(line):
+            continue
+        found_skills = _skill_links(line) if current is not None else None
+        if found_skills is not None and current is not None:
+            current.fields.values["skills"] = found_skills
+            current.fields.collecting_skills = False
+            continue
+        link = _job_link(line, derived)
+        if link is not None:
+            key, url = link
             text = _anchor_text(line)
-            if current is not None and keys[0] == current.key:
-                if text and not _GENERIC_ANCHOR.match(text):
+            generic = not text or bool(_GENERIC_ANCHOR.match(text))
+            if current is not None and (key == current.key if key else True):
+                if not generic and key:
                     current.fields.description_lines.append(re.sub(r"\s*(?:more|…)$", "", text))
                 current.ended = True
                 continue
-            title = text if text and not _GENERIC_ANCHOR.match(text) else ""
+            title = "" if generic else text
             if (
                 not title
                 and previous
@@ -152,7 +187,7 @@ def _segment(lines: list[str], reference: datetime | None) -> list[_Job]:
                 title = previous
             elif not title:
                 title = previous if current is None else ""
-            current = _Job(keys[0], title)
+            current = _Job(key, url, title)
             jobs.append(current)
             previous = ""
             continue
@@ -164,13 +199,16 @@ def _segment(lines: list[str], reference: datetime | None) -> list[_Job]:
             current = None
             continue
         job = current.fields
+        if f.MORE.match(line):
+            continue
         if f.read_line(line, job, reference):
             continue
-        if job.values.get("_collect_skills") and len(line) <= 40 and not line.endswith("."):
-            if not f._MORE.match(line):
-                job.values.setdefault("skills", []).append(line)
+        if f.read_bare(line, job):
             continue
-        job.values.pop("_collect_skills", None)
+        if job.collecting_skills and len(line) <= 60 and not line.endswith((".", "…")):
+            job.values.setdefault("skills", []).append(line)
+            continue
+        job.collecting_skills = False
         if not current.ended and not line.startswith("http"):
             job.description_lines.append(line)
     return jobs
@@ -197,21 +235,31 @@ def _forwarded_headers(lines: list[str]) -> tuple[str, str]:
     return subject, date
 
 
+def _links_in(lines: list[str], derived: bool) -> int:
+    if not derived:
+        return len(f.job_keys("\n".join(lines)))
+    return sum(bool(_job_link(line, True)) for line in lines)
+
+
 def parse_upwork_alert_email(
     content: bytes, source_ref: str, received_fallback: datetime | None = None
 ) -> ParseOutcome:
     outcome = ParseOutcome()
     if not content.strip():
-        outcome.quarantined.append(Quarantined(source_ref, "empty message"))
+        outcome.quarantined.append(Quarantined(source_ref, "empty message", code="empty"))
         return outcome
     try:
         message = email.message_from_bytes(content, policy=compat32)
         plain, markup = _bodies(message, outcome.warnings)
     except RecursionError:
-        outcome.quarantined.append(Quarantined(source_ref, "MIME structure nested too deeply"))
+        outcome.quarantined.append(
+            Quarantined(source_ref, "MIME structure nested too deeply", code="unreadable")
+        )
         return outcome
     except Exception as error:
-        outcome.quarantined.append(Quarantined(source_ref, f"unreadable MIME: {error}"[:300]))
+        outcome.quarantined.append(
+            Quarantined(source_ref, f"unreadable MIME: {error}"[:300], code="unreadable")
+        )
         return outcome
 
     sender = parseaddr(_header(message, "From"))[1]
@@ -219,6 +267,10 @@ def parse_upwork_alert_email(
     received = (
         f.parse_date_header(_header(message, "Date")) or received_fallback or datetime.now(UTC)
     )
+    if _VOLLNA_SENDER.search(sender.rpartition("@")[2]):
+        from .vollna import parse_vollna_email
+
+        return parse_vollna_email(markup, plain, subject, source_ref, received)
     plain_lines = [line for body in plain for line in text_to_lines(body)]
     html_lines = [line for body in markup for line in html_to_lines(body)]
     forwarded_subject, forwarded_date = _forwarded_headers(plain_lines or html_lines)
@@ -228,22 +280,23 @@ def parse_upwork_alert_email(
     )
     effective_subject = forwarded_subject or subject
     alert_subject = bool(_ALERT_SUBJECT.search(effective_subject))
-
-    plain_keys = f.job_keys("\n".join(plain_lines))
-    html_keys = f.job_keys("\n".join(html_lines))
-    lines = plain_lines if len(plain_keys) >= len(html_keys) and plain_keys else html_lines
-    keys = plain_keys if lines is plain_lines else html_keys
-
     if not (upwork or alert_subject):
         outcome.skipped.append(Skipped(source_ref, "not an alert"))
         return outcome
-    if not keys:
+
+    derived = not (_links_in(plain_lines, False) or _links_in(html_lines, False))
+    plain_count, html_count = _links_in(plain_lines, derived), _links_in(html_lines, derived)
+    lines = plain_lines if plain_count >= html_count and plain_count else html_lines
+    subject_title = _SUBJECT_TITLE.match(effective_subject)
+    if not (plain_count or html_count) or (derived and not subject_title):
         if alert_subject:
             outcome.quarantined.append(
                 Quarantined(
                     source_ref,
-                    "no job link with a job key (~01…) found",
+                    "no job link with a job key (~02… or ~01…) found"
+                    + (", and no one job to derive a key for" if plain_count or html_count else ""),
                     excerpt=effective_subject[:200],
+                    code="no_job_key",
                 )
             )
         else:
@@ -252,23 +305,39 @@ def parse_upwork_alert_email(
 
     reference = f.parse_date_header(forwarded_date) or received
     saved = _SAVED_SEARCH.search(effective_subject)
-    subject_title = _SUBJECT_TITLE.match(effective_subject)
-    jobs = _segment(lines, reference)
+    jobs = _segment(lines, reference, derived)
     for job in jobs:
         values = job.fields.alert_values()
         title = job.fields.title or (
             subject_title.group(1).strip() if subject_title and len(jobs) == 1 else ""
         )
+        if derived and subject_title and len(jobs) == 1:
+            title = subject_title.group(1).strip()
         if not title:
             outcome.warnings.append(f"{job.key}: no title found")
             title = "(untitled job)"
         description = _MORE_SUFFIX.sub("", "\n".join(job.fields.description_lines)).strip() or None
-        outcome.warnings += [f"{job.key}: {w}" for w in job.fields.warnings]
+        key = job.key
+        if key is None:
+            posted_at = values.get("posted_at")
+            key = f.derived_key(
+                title,
+                values.get("budget_type"),
+                values.get("budget_min"),
+                values.get("budget_max"),
+                (posted_at or reference).date(),
+            )
+            outcome.warnings.append(
+                f"{key}: the alert carries no job key; derived one from title, budget and "
+                f"posted date (link {job.url[:80]} is shown, never requested)"
+            )
+        outcome.warnings += [f"{key}: {w}" for w in job.fields.warnings]
         build_alert(
             outcome,
             values,
-            job_key=job.key,
-            url=f.canonical_url(job.key),
+            job_key=key,
+            key_derived=job.key is None,
+            url=job.url,
             title=title[:500],
             description=description,
             source="email",
@@ -289,11 +358,15 @@ def split_mbox(content: bytes) -> list[bytes]:
     return [re.sub(rb"(?m)^>(>*From )", rb"\1", m) for m in messages]
 
 
-def parse_mbox(content: bytes, source_ref: str) -> ParseOutcome:
+def parse_mbox(
+    content: bytes, source_ref: str, received_fallback: datetime | None = None
+) -> ParseOutcome:
     outcome = ParseOutcome()
     messages = split_mbox(content)
     if not messages:
-        outcome.quarantined.append(Quarantined(source_ref, "empty mbox"))
+        outcome.quarantined.append(Quarantined(source_ref, "empty mbox", code="empty"))
     for index, message in enumerate(messages):
-        outcome.extend(parse_upwork_alert_email(message, f"{source_ref}#{index}"))
+        outcome.extend(
+            parse_upwork_alert_email(message, f"{source_ref}#{index}", received_fallback)
+        )
     return outcome

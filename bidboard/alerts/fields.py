@@ -1,26 +1,54 @@
 """Reading the fields of a job from labelled lines, the way alerts print them.
 
 Upwork changes its emails without notice, so everything here is label-driven and tolerant:
-a value that cannot be read becomes ``None`` with a warning, never an exception.
+a value that cannot be read becomes ``None`` with a warning, never an exception. A line is a
+label only when it reads as one: ``Label: value`` with a colon, or a value from a closed
+vocabulary (``Expert``, ``Payment verified``, ``4.9 stars``, ``$100 spent``). Free text that
+merely starts with a label word ("Experience designing apps…", "Skills and Qualifications")
+stays description.
+
+Every URL is percent-decoded (repeatedly, a bounded number of rounds) before a job key is
+looked for: Upwork's feeds write the tilde as ``%7E`` and alert services wrap the Upwork URL
+in redirects that encode it two or three times.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import unquote
 
+#: Upwork job keys: ``~02`` + 19 digits today, ``~01`` + 16 hex digits (18 tolerated) before.
+KEY = r"~(?:01[0-9a-fA-F]{16,18}|02[0-9]{19})(?![0-9A-Za-z])"
+#: A key bidboard made itself for an alert that carries no real one (see ``derived_key``).
+DERIVED_PREFIX = "~derived-"
+DERIVED_KEY = r"~derived-[0-9a-f]{16}"
+#: What ``JobAlert.job_key`` accepts.
+JOB_KEY_PATTERN = r"^(?:~01[0-9a-f]{16,18}|~02[0-9]{19}|~derived-[0-9a-f]{16})$"
+_HOST = r"https?://(?:[a-z0-9-]+\.)*upwork\.com/(?:[a-z]{2}/)?"
 JOB_URL = re.compile(
-    r"https?://(?:[a-z0-9-]+\.)*upwork\.com/(?:[a-z]{2}/)?(?:jobs|freelance-jobs/apply|ab/proposals/job"
-    r"|nx/[a-z/-]*?details)/(?:[^\s\"'<>~]*?_)?(~0[0-9a-zA-Z]{8,40})[^\s\"'<>]*",
+    _HOST + r"(?:jobs|freelance-jobs/apply|ab/proposals/job|nx/[a-z/-]*?details)/"
+    r"(?:[^\s\"'<>~]*?_)?(" + KEY + r")[^\s\"'<>]*",
     re.IGNORECASE,
 )
-_MONEY = re.compile(r"\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM])?")
+#: A job link whose key is not a key (a publisher's placeholder, a truncated link).
+ODD_JOB_URL = re.compile(_HOST + r"jobs/[^\s\"'<>~]*~[0-9A-Za-z]+[^\s\"'<>]*", re.IGNORECASE)
+#: Upwork's click-tracking redirect: never followed, only shown to the person.
+TRACKING_URL = re.compile(r"https?://link\.t\.upwork\.com/ls/click\?upn=[^\s\"'<>]+", re.I)
+DECODE_ROUNDS = 4
+
+_NUMBER = r"([0-9][0-9,'\u2019]*(?:\.[0-9]+)?)"
+_MONEY = re.compile(r"\$\s*" + _NUMBER + r"\s*([kKmM])?|" + _NUMBER + r"\s*([kKmM])?\s*USD\b")
 _RANGE = re.compile(
-    r"\$\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*([kKmM])?\s*(?:-|\u2013|\u2014|to)\s*\$?\s*([0-9][0-9,]*(?:\.[0-9]+)?)"
-    r"\s*([kKmM])?"
+    r"\$?\s*"
+    + _NUMBER
+    + r"\s*([kKmM])?\s*(?:USD\s*)?(?:-|\u2013|\u2014|to)\s*\$?\s*"
+    + _NUMBER
+    + r"\s*([kKmM])?"
 )
 _MONTHS = {
     m: i
@@ -28,7 +56,9 @@ _MONTHS = {
         ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
     )
 }
-_MORE = re.compile(r"^\+\s*\d+\s*(more)?$", re.IGNORECASE)
+_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+(?=[A-Za-z])", re.I)
+MORE = re.compile(r"^\+\s*\d+\s*(?:more)?$", re.IGNORECASE)
+RULE = re.compile(r"^[-=_\u2014\u2013*]{3,}$")
 _EXPERIENCE = {
     "entry": "Entry",
     "entry level": "Entry",
@@ -37,34 +67,82 @@ _EXPERIENCE = {
 }
 
 
+def unquote_deep(text: str, rounds: int = DECODE_ROUNDS) -> str:
+    """``text`` percent-decoded until it stops changing, at most ``rounds`` times."""
+    for _ in range(rounds):
+        if "%" not in text:
+            break
+        decoded = unquote(text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
+
+
 def canonical_url(key: str) -> str:
     return f"https://www.upwork.com/jobs/{key}"
 
 
 def job_keys(text: str) -> list[str]:
-    """Job keys of the job links in ``text``, in order, without repeats."""
-    return list(dict.fromkeys(m.group(1) for m in JOB_URL.finditer(text)))
+    """Job keys of the job links in ``text`` (decoded first), in order, without repeats."""
+    decoded = unquote_deep(text)
+    return list(dict.fromkeys(m.group(1).lower() for m in JOB_URL.finditer(decoded)))
+
+
+def is_derived(key: str) -> bool:
+    return key.startswith(DERIVED_PREFIX)
+
+
+def normalised_title(title: str) -> str:
+    return " ".join(re.sub(r"[^\w]+", " ", title.casefold()).split())
+
+
+def derived_key(
+    title: str,
+    budget_type: str | None,
+    budget_min: float | None,
+    budget_max: float | None,
+    posted_on: date,
+) -> str:
+    """A stable key for a job whose alert carries no real one: a hash of its normalised title,
+    its budget and the day it was posted. The prefix marks it as derived wherever it shows."""
+    basis = "|".join(
+        (
+            normalised_title(title),
+            budget_type or "",
+            f"{budget_min or 0:.2f}",
+            f"{budget_max or 0:.2f}",
+            posted_on.isoformat(),
+        )
+    )
+    return DERIVED_PREFIX + hashlib.sha256(basis.encode()).hexdigest()[:16]
 
 
 def money(text: str) -> float | None:
-    """``$1,500.00`` → 1500.0, ``$79K`` → 79000.0, ``$1.2M`` → 1200000.0."""
+    """``$1,500.00`` → 1500.0, ``$79K`` → 79000.0, ``$1.2M`` → 1200000.0, ``38'295 USD`` →
+    38295.0."""
     match = _MONEY.search(text)
-    return _amount(match.group(1), match.group(2)) if match else None
+    if not match:
+        return None
+    if match.group(1) is not None:
+        return _amount(match.group(1), match.group(2))
+    return _amount(match.group(3), match.group(4))
 
 
 def _amount(number: str, suffix: str | None) -> float:
-    value = float(number.replace(",", ""))
+    value = float(re.sub(r"[,'\u2019]", "", number))
     if suffix:
         value *= 1_000 if suffix.lower() == "k" else 1_000_000
     return round(value, 2)
 
 
 def budget(text: str) -> tuple[float | None, float | None]:
-    """A range ``$40.00 - $60.00`` or a single ``$1,500``; ``$0.00`` means not given."""
+    """A range ``$40.00 - $60.00`` or ``25 - 47 USD``, or a single ``$1,500`` / ``500 USD``;
+    ``$0.00`` means not given."""
     match = _RANGE.search(text)
     low: float | None
     high: float | None
-    if match:
+    if match and ("$" in text or "USD" in text):
         low = _amount(match.group(1), match.group(2))
         high = _amount(match.group(3), match.group(4))
     else:
@@ -76,14 +154,17 @@ def budget(text: str) -> tuple[float | None, float | None]:
 
 
 def posted(text: str, reference: datetime | None) -> datetime | None:
-    """``Aug 26`` (the year from ``reference``, the email's date), ``December 18, 2022 12:55
-    UTC``, ``2026-11-24T10:00:00Z``, ``3 hours ago``."""
+    """``Aug 26`` and ``Fri, Sep 04`` (the year from ``reference``, the email's date),
+    ``December 18, 2022 12:55 UTC``, ``Jul 6, 2026 16:12``, ``2026-11-24T10:00:00Z``,
+    ``3 hours ago``."""
     text = text.strip().rstrip(".")
     reference = reference or datetime.now(UTC)
-    ago = re.match(r"^(\d+)\s+(minute|hour|day)s?\s+ago$", text, re.IGNORECASE)
+    ago = re.match(r"^(\d{1,4})\s+(minute|hour|day)s?\s+ago$", text, re.IGNORECASE)
     if ago:
         unit = {"minute": "minutes", "hour": "hours", "day": "days"}[ago.group(2).lower()]
         return reference - timedelta(**{unit: int(ago.group(1))})
+    if re.fullmatch(r"(?:just now|moments? ago|less than a minute ago)", text, re.IGNORECASE):
+        return reference
     try:
         parsed = datetime.fromisoformat(text.replace("Z", "+00:00"))
         return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
@@ -92,14 +173,14 @@ def posted(text: str, reference: datetime | None) -> datetime | None:
     match = re.match(
         r"^([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?(?:,?\s+(\d{4}))?"
         r"(?:,?\s+(\d{1,2}):(\d{2})(?:\s*(AM|PM))?)?(?:\s*(UTC|GMT))?$",
-        text,
+        _WEEKDAY.sub("", text),
         re.IGNORECASE,
     )
     if not match:
         try:
             parsed = parsedate_to_datetime(text)
             return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
     month = _MONTHS.get(match.group(1)[:3].lower())
     if month is None:
@@ -125,7 +206,7 @@ def posted(text: str, reference: datetime | None) -> datetime | None:
 def skills(text: str) -> list[str]:
     """``Python, Django, +3 more`` → ``["Python", "Django"]``."""
     parts = re.split(r"\s*[,;|•·]\s*", text.strip())
-    return [p for p in (part.strip() for part in parts) if p and not _MORE.match(p)]
+    return [p for p in (part.strip() for part in parts) if p and not MORE.match(p)]
 
 
 def experience(text: str) -> str | None:
@@ -135,7 +216,7 @@ def experience(text: str) -> str | None:
 
 
 def rating(text: str) -> float | None:
-    match = re.search(r"([0-5](?:\.\d{1,2})?)", text)
+    match = re.search(r"(?<![\d.])([0-5](?:\.\d{1,2})?)(?![\d])", text)
     if not match:
         return None
     value = float(match.group(1))
@@ -150,6 +231,14 @@ class JobFields:
     description_lines: list[str] = field(default_factory=list)
     values: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    #: a ``Skills:`` line without a value: the skills follow, one a line
+    collecting_skills: bool = False
+    #: an ``Hourly`` / ``Fixed-price`` line without an amount: the next line has it
+    pending_budget: str | None = None
+    #: a client fact was read: bare ratings and a bare country line are the client's now
+    client_zone: bool = False
+    #: what labels gave that a ``JobAlert`` has no field for (kept for the record)
+    notes: dict[str, str] = field(default_factory=dict)
 
     def set(self, name: str, value: Any, raw: str) -> None:
         if value is None or value == []:
@@ -158,48 +247,125 @@ class JobFields:
         self.values.setdefault(name, value)
 
     def alert_values(self) -> dict[str, Any]:
-        """The values for a ``JobAlert``: without the reader's own bookkeeping."""
-        return {
-            k: v
-            for k, v in self.values.items()
-            if k not in ("_collect_skills", "location_requirement")
-        }
+        """The values for a ``JobAlert``."""
+        return dict(self.values)
 
 
+def _label(words: str) -> re.Pattern[str]:
+    """``Words: value`` (the colon is what makes a label of free text)."""
+    return re.compile(rf"^(?:{words})\s*(?P<colon>:)\s*(?P<value>.*)$", re.IGNORECASE)
+
+
+def _amount_label(words: str) -> re.Pattern[str]:
+    """``Words: $1``, ``Words $1`` and a bare ``Words`` line (the amount on the next line)."""
+    return re.compile(
+        rf"^(?:{words})(?:\s*(?P<colon>:)\s*|\s+(?=\$)|\s*$)(?P<value>.*)$", re.IGNORECASE
+    )
+
+
+_RATING = r"(?P<value>[0-5](?:\.\d{1,2})?)"
 _LABELS: list[tuple[re.Pattern[str], str]] = [
-    (re.compile(r"^(?:hourly(?: range| rate)?)\s*:?\s*(.*)$", re.I), "hourly"),
-    (re.compile(r"^(?:fixed[- ]price|fixed|budget)\s*:?\s*(.*)$", re.I), "fixed"),
-    (re.compile(r"^posted(?: on| at)?\s*:?\s*(.+)$", re.I), "posted"),
-    (re.compile(r"^(?:skills?|tags)\s*:?\s*(.*)$", re.I), "skills"),
-    (re.compile(r"^(?:experience(?: level)?|level|expertise)\s*:?\s*(.+)$", re.I), "experience"),
-    (re.compile(r"^((?:entry|intermediate|expert)(?: level)?)$", re.I), "experience"),
+    (_amount_label(r"hourly(?: range| rate)?"), "hourly"),
+    (_amount_label(r"fixed[- ]price|fixed|budget"), "fixed"),
     (
         re.compile(
-            r"^(?:est(?:imated|\.)?\s*(?:time|duration)|duration|project length)\s*:?\s*"
-            r"(.+)$",
-            re.I,
+            r"^(?:posted|published)(?: on| at)?(?:\s*(?P<colon>:)\s*|\s+)(?P<value>.+)$", re.I
         ),
+        "posted",
+    ),
+    (_label(r"skills?|tags"), "skills"),
+    (_label(r"experience(?: level)?|expertise(?: level)?|level"), "experience"),
+    (re.compile(r"^(?P<value>(?:entry|intermediate|expert)(?: level)?)$", re.I), "experience"),
+    (
+        _label(r"est(?:imated|\.)?\s*(?:time|duration)|duration|project length"),
         "duration",
     ),
     (
-        re.compile(r"^payment(?: method)?\s*(?:is\s*)?(verified|unverified|not verified)$", re.I),
+        re.compile(
+            r"^payment(?: method)?\s*(?:is\s*)?(?P<value>verified|unverified|not verified)$", re.I
+        ),
         "payment",
     ),
-    (re.compile(r"^(?:client )?rating\s*:?\s*(.+)$", re.I), "rating"),
-    (re.compile(r"^([0-5]\.\d{1,2})\s*(?:stars?|of 5(?: stars)?)$", re.I), "rating"),
-    (re.compile(r"^(\$[0-9][0-9,.]*\s*[kKmM]?)\+?\s*(?:total\s*)?spent$", re.I), "spent"),
-    (re.compile(r"^(?:total )?spent\s*:?\s*(.+)$", re.I), "spent"),
-    (re.compile(r"^location requirement\s*:?\s*(.+)$", re.I), "location_requirement"),
-    (re.compile(r"^(?:country\s*:?|(?:client )?location\s*:)\s*(.+)$", re.I), "country"),
-    (re.compile(r"^category\s*:?\s*(.+)$", re.I), "category"),
+    (
+        re.compile(
+            r"^(?:client )?rating\s*:?\s*" + _RATING + r"(?:\s*(?:stars?|/\s*5|of 5.*))?$", re.I
+        ),
+        "rating",
+    ),
+    (re.compile(r"^" + _RATING + r"\s*(?:stars?|of 5(?: stars)?)$", re.I), "rating"),
+    (re.compile(r"^(?P<value>\$[0-9][0-9,.]*\s*[kKmM]?)\+?\s*(?:total\s*)?spent$", re.I), "spent"),
+    (_label(r"(?:total )?spent"), "spent"),
+    (_label(r"location requirement"), "location_requirement"),
+    (_label(r"country|(?:client )?location"), "country"),
+    (_label(r"category"), "category"),
+    (_label(r"proposals"), "proposals"),
 ]
-_CLIENT_HINT = re.compile(r"payment|spent|rating|reviews?", re.I)
+_CLIENT_HINT = re.compile(r"payment|spent|rating|reviews?|stars?", re.I)
 _SEPARATORS = re.compile(r"\s+[|•·]\s+|\s*[|•·]\s*(?=\S)")
+_BARE_COUNTRY = re.compile(r"[A-Za-z][A-Za-z .'()-]{1,55}")
+_BARE_RATING = re.compile(r"[0-5]\.\d{1,2}")
+_BARE_AMOUNT = re.compile(
+    r"\$?\s*[0-9][0-9,.'\u2019]*\s*[kKmM]?(?:\s*(?:-|\u2013|to)\s*\S+)?(?:\s*USD)?"
+)
 
 
 def fragments(line: str) -> list[str]:
-    """A line such as ``Payment verified · Rating 4.75 · $79K spent · Germany``, in pieces."""
+    """A line such as ``Payment verified · 4.9 stars · $79K spent · Germany``, in pieces."""
     return [f.strip() for f in _SEPARATORS.split(line) if f.strip()]
+
+
+def _read_labelled(
+    name: str, value: str, colon: bool, fragment: str, job: JobFields, reference: datetime | None
+) -> bool:
+    if name in ("hourly", "fixed"):
+        if not value:  # "Hourly" alone: the amount is on the next line
+            job.values.setdefault("budget_type", name)
+            job.pending_budget = name
+            return True
+        low, high = budget(value)
+        if low is None and high is None and not re.search(r"\$?\s*0(?:\.0+)?\b", value):
+            if not colon:
+                return False
+            job.warnings.append(f"could not read the budget from {fragment[:80]!r}")
+        job.values.setdefault("budget_type", name)
+        job.values.setdefault("budget_min", low)
+        job.values.setdefault("budget_max", high)
+    elif name == "posted":
+        when = posted(value, reference)
+        if when is None and not colon:
+            return False
+        job.set("posted_at", when, fragment)
+    elif name == "skills":
+        found = skills(value)
+        if "skills" not in job.values:
+            job.values["skills"] = found
+            job.collecting_skills = not found
+    elif name == "experience":
+        level = experience(value)
+        if level is None:
+            return False  # "Experience: 5 years of Django" is the client's text
+        job.values.setdefault("experience_level", level)
+    elif name == "duration":
+        job.values.setdefault("duration", value)
+    elif name == "payment":
+        job.values.setdefault("client_payment_verified", value.lower() == "verified")
+        job.client_zone = True
+    elif name == "rating":
+        job.set("client_rating", rating(value), fragment)
+        job.client_zone = True
+    elif name == "spent":
+        amount = money(value)
+        if amount is None and not colon:
+            return False
+        job.set("client_spend_usd", amount, fragment)
+        job.client_zone = True
+    elif name == "country":
+        job.values.setdefault("client_country", value)
+    elif name == "category":
+        job.values.setdefault("category", value)
+    else:  # a label bidboard keeps no field for: not description all the same
+        job.notes.setdefault(name, value)
+    return True
 
 
 def read_label(
@@ -210,41 +376,39 @@ def read_label(
         match = pattern.match(fragment)
         if not match:
             continue
-        value = match.group(1).strip()
-        if name in ("hourly", "fixed"):
-            job.values.setdefault("budget_type", name)
-            low, high = budget(value)
-            if low is None and high is None and not re.search(r"\$\s*0", value):
-                job.warnings.append(f"could not read the budget from {fragment[:80]!r}")
-            job.values.setdefault("budget_min", low)
-            job.values.setdefault("budget_max", high)
-        elif name == "posted":
-            job.set("posted_at", posted(value, reference), fragment)
-        elif name == "skills":
-            if value:
-                job.values.setdefault("skills", skills(value))
-            else:
-                job.values.setdefault("skills", [])
-                job.values["_collect_skills"] = True
-        elif name == "experience":
-            job.set("experience_level", experience(value), fragment)
-        elif name == "duration":
-            job.values.setdefault("duration", value)
-        elif name == "payment":
-            job.values.setdefault("client_payment_verified", value.lower() == "verified")
-        elif name == "rating":
-            job.set("client_rating", rating(value), fragment)
-        elif name == "spent":
-            job.set("client_spend_usd", money(value), fragment)
-        elif name == "country":
-            job.values.setdefault("client_country", value)
-        elif name == "category":
-            job.values.setdefault("category", value)
-        elif name == "location_requirement":
-            job.values.setdefault("location_requirement", value)
-        return True
-    if client_line and re.fullmatch(r"[A-Za-z][A-Za-z .'()-]{1,55}", fragment):
+        pending, collecting = job.pending_budget, job.collecting_skills
+        job.pending_budget, job.collecting_skills = None, False
+        if _read_labelled(
+            name,
+            match.group("value").strip(),
+            bool(match.groupdict().get("colon")),
+            fragment,
+            job,
+            reference,
+        ):
+            return True
+        job.pending_budget, job.collecting_skills = pending, collecting
+    if client_line and _BARE_COUNTRY.fullmatch(fragment):
         job.values.setdefault("client_country", fragment)  # the bare country of a client line
+        return True
+    return False
+
+
+def read_bare(line: str, job: JobFields) -> bool:
+    """A line that is only a value, read from what came before it: the amount after an
+    ``Hourly`` line, and a bare rating or country after a client fact."""
+    if job.pending_budget and _BARE_AMOUNT.fullmatch(line):
+        job.pending_budget = None
+        low, high = budget(line if "$" in line or "USD" in line else f"${line}")
+        job.values.setdefault("budget_min", low)
+        job.values.setdefault("budget_max", high)
+        return True
+    job.pending_budget = None
+    if job.client_zone and _BARE_RATING.fullmatch(line):
+        job.values.setdefault("client_rating", float(line))
+        return True
+    if job.client_zone and "client_country" not in job.values and _BARE_COUNTRY.fullmatch(line):
+        job.values["client_country"] = line
         return True
     return False
 
@@ -264,6 +428,6 @@ def parse_date_header(value: str | None) -> datetime | None:
         return None
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
+    except (TypeError, ValueError, IndexError, OverflowError):
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)

@@ -10,7 +10,7 @@ from pathlib import Path
 from .email_parser import parse_mbox, parse_upwork_alert_email
 from .feed_parser import parse_feed
 from .json_alerts import parse_json_alerts
-from .model import ParseOutcome, Quarantined
+from .model import ParseOutcome, Skipped
 
 EMAIL_SUFFIXES = (".eml",)
 MBOX_SUFFIXES = (".mbox",)
@@ -31,21 +31,26 @@ def parse_content(path: Path, content: bytes, received_at: datetime | None = Non
     if suffix in EMAIL_SUFFIXES:
         return parse_upwork_alert_email(content, ref, received)
     if suffix in MBOX_SUFFIXES:
-        return parse_mbox(content, ref)
+        return parse_mbox(content, ref, received)
     if suffix in FEED_SUFFIXES:
         return parse_feed(content, ref, received_at=received)
     if suffix in JSON_SUFFIXES:
         return parse_json_alerts(content, ref, received)
     outcome = ParseOutcome()
-    outcome.quarantined.append(
-        Quarantined(
-            ref, f"unknown file kind {suffix or '(none)'}: expected one of {', '.join(SUFFIXES)}"
+    outcome.skipped.append(
+        Skipped(
+            ref,
+            f"not an alert file: unknown kind {suffix or '(none)'}, expected one of "
+            f"{', '.join(SUFFIXES)}",
+            code="unknown_file_kind",
         )
     )
     return outcome
 
 
-def parse_file(path: Path) -> ParseOutcome:
+def parse_file(path: Path, received_at: datetime | None = None) -> ParseOutcome:
+    """Parse the file at ``path``; the moment of receipt is ``received_at`` or else the file's
+    modification time (what relative dates such as "Posted 2 hours ago" count from)."""
     content = path.read_bytes()
-    modified = datetime.fromtimestamp(path.stat().st_mtime, UTC)
-    return parse_content(path, content, modified)
+    received = received_at or datetime.fromtimestamp(path.stat().st_mtime, UTC)
+    return parse_content(path, content, received)

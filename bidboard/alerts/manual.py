@@ -23,7 +23,10 @@ def parse_pasted_job(
     if not keys:
         outcome.quarantined.append(
             Quarantined(
-                ref, "the URL is not an Upwork job link with a job key (~01…)", excerpt=url[:200]
+                ref,
+                "the URL is not an Upwork job link with a job key (~02… or ~01…)",
+                excerpt=url[:200],
+                code="no_job_key",
             )
         )
         return outcome

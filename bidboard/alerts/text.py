@@ -1,25 +1,25 @@
-"""Turning alert bodies into lines of text: one linear pass, tolerant of broken HTML.
+"""Turning alert bodies into lines of text.
 
-Links keep their place: an anchor becomes ``text <url>`` so that a job's title and its link
-stay together on one line. The scanner never backtracks over the document: each step looks no
-further than the next ``<``, so hostile markup (thousands of unclosed tags or comments) costs
-linear time.
+HTML is read with selectolax (the Lexbor HTML5 engine): a real parser that copes with the broken
+markup mail clients and feeds produce, in C and in linear time, so hostile markup (thousands of
+unclosed tags or comments) costs little. The document is walked once, without recursion: block
+elements end lines, and a link keeps its place as ``text <url>`` so that a job's title and its
+link stay together on one line. What the walk also keeps is structure the text loses: every
+link (href and text), and the bold labels (``<b>Budget</b>:``) that mark Upwork's own fields.
 """
 
 from __future__ import annotations
 
-import html
 import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 MAX_PART_CHARS = 1_000_000  # an alert is never this long; hostile bodies are cut here
 
-# a tag ends at ">" or, when broken, where the next one starts ("</table<div>")
-_TOKEN = re.compile(r"<!--|<(/?)([a-zA-Z][a-zA-Z0-9:-]{0,30})([^<>]{0,4000})(?:>|(?=<))")
-_HREF = re.compile(r"""href\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.IGNORECASE)
-_DROP = frozenset({"script", "style", "head", "title", "template"})
+_DROP = frozenset({"script", "style", "head", "title", "template", "noscript", "-comment"})
 _BLOCK = frozenset(
     {
-        "br",
         "p",
         "div",
         "tr",
@@ -46,58 +46,85 @@ _BLOCK = frozenset(
         "center",
         "dd",
         "dt",
+        "dl",
+        "pre",
     }
 )
-_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+_BOLD = frozenset({"b", "strong"})
+_SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b\ufeff]+")
+
+
+@dataclass(frozen=True)
+class Link:
+    href: str
+    text: str
+
+
+@dataclass
+class HtmlText:
+    """An HTML body as lines, with the links and bold labels it had."""
+
+    lines: list[str]
+    links: list[Link] = field(default_factory=list)
+    #: the text of bold elements followed by a colon: ``<b>Budget</b>:`` gives ``Budget``
+    bold_labels: set[str] = field(default_factory=set)
+
+
+def _flat(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def read_html(markup: str) -> HtmlText:
+    tree = LexborHTMLParser(markup[:MAX_PART_CHARS])
+    top = tree.body or tree.root
+    if top is None:
+        return HtmlText([])
+    out: list[str] = []
+    links: list[Link] = []
+    bold: set[str] = set()
+    # (node, leaving): a block's "leaving" entry ends its line once its children are out
+    stack: list[tuple[LexborNode, bool]] = [(top, False)]
+    while stack:
+        node, leaving = stack.pop()
+        if leaving:
+            out.append("\n")
+            continue
+        if node.is_text_node:
+            out.append(node.text_content or "")
+            continue
+        tag = node.tag or ""
+        if tag in _DROP:
+            continue
+        if tag == "br":
+            out.append("\n")
+            continue
+        if tag == "a":
+            label = _flat(node.text(deep=True))
+            href = (node.attributes.get("href") or "").strip()
+            links.append(Link(href, label))
+            out.append(f" {label} <{href}> " if href else f" {label} ")
+            continue
+        if tag in _BOLD:
+            following = node.next
+            text = _flat(node.text(deep=True))
+            if text.endswith(":"):
+                bold.add(text[:-1].strip())
+            elif (
+                following is not None
+                and following.is_text_node
+                and (following.text_content or "").lstrip().startswith(":")
+            ):
+                bold.add(text)
+        if tag in _BLOCK:
+            out.append("\n")
+            stack.append((node, True))
+        children = list(node.iter(include_text=True))
+        stack.extend((child, False) for child in reversed(children))
+    return HtmlText(text_to_lines("".join(out)), links, bold)
 
 
 def html_to_lines(markup: str) -> list[str]:
-    markup = markup[:MAX_PART_CHARS]
-    out: list[str] = []
-    anchor: list[str] | None = None  # text of the open <a>, if any
-    href = ""
-    dropping: str | None = None
-    position = 0
-    while True:
-        match = _TOKEN.search(markup, position)
-        text = markup[position : match.start()] if match else markup[position:]
-        if dropping is None:
-            (anchor if anchor is not None else out).append(html.unescape(text))
-        if match is None:
-            break
-        if match.group(0) == "<!--":
-            end = markup.find("-->", match.end())
-            position = len(markup) if end < 0 else end + 3
-            continue
-        position = match.end()
-        closing, name = match.group(1), match.group(2).lower()
-        if dropping is not None:
-            if closing and name == dropping:
-                dropping = None
-            continue
-        if name in _DROP and not closing:
-            dropping = name
-        elif name == "a":
-            if anchor is not None:  # closing it, or a new one opening without a close
-                label = _SPACE.sub(" ", "".join(anchor)).strip()
-                out.append(f" {label} <{href}> " if href else f" {label} ")
-                anchor = None
-            if not closing:
-                found = _HREF.search(match.group(3))
-                href = (
-                    html.unescape(next((g for g in found.groups() if g), "")).strip()
-                    if found
-                    else ""
-                )
-                anchor = []
-        elif name in _BLOCK:
-            (anchor if anchor is not None else out).append("\n")
-        else:
-            (anchor if anchor is not None else out).append(" ")
-    if anchor is not None:
-        label = _SPACE.sub(" ", "".join(anchor)).strip()
-        out.append(f" {label} <{href}> " if href else f" {label} ")
-    return text_to_lines("".join(out))
+    return read_html(markup).lines
 
 
 def text_to_lines(text: str) -> list[str]:

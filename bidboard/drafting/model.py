@@ -42,8 +42,9 @@ class Draft(BaseModel):
     approach: str
     questions: list[str]
     closing: str
-    # to the post's screening questions, in the order asked
-    answers: list[ScreeningAnswer] = Field(default_factory=list)
+    answers: list[ScreeningAnswer] = Field(
+        default_factory=list
+    )  # to the post's screening questions
     drafted_by: str  # "template" or "openai:<model>"
     note: str = ""  # why the drafter is not the configured one, if it is not
     usage: dict[str, int] = Field(default_factory=dict)
