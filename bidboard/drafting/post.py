@@ -23,6 +23,14 @@ GREETING = re.compile(
     re.IGNORECASE,
 )
 
+# a sentence about the freelancer wanted, not the work: nothing to ask the client about
+ABOUT_FREELANCER = re.compile(
+    r"\b(?:ideal candidate|the candidate|candidates?|applicants?|you must|you should|"
+    r"must have|must be|should have|should be able|experience (?:in|with)|years of|"
+    r"fluent|proposal|apply|hire|hiring)\b",
+    re.IGNORECASE,
+)
+
 # a sentence worth asking about: it says what is needed, what exists, or a constraint
 WORTH_ASKING = re.compile(
     r"\b(?:need|needs|want|wants|looking for|require|requires|must|should|integrat\w*|"
@@ -79,6 +87,10 @@ _OBJECT_BEFORE = re.compile(
     re.IGNORECASE,
 )
 
+_COMPANY = re.compile(
+    r"^(?:[A-Z][\w&.'-]*\s){1,3}(?:is|are)\s+(?=(?:currently |now |also )?(?:looking for|"
+    r"seeking|searching for|hiring|in need of)\b)"
+)
 _NEEDS = [
     re.compile(
         r"\b(?:you|your [\w-]+(?: [\w-]+)?)(?:'re| are| is)? ?(?:currently |now |also )?"
@@ -200,6 +212,8 @@ def cut(text: str, limit: int, strict: bool = False) -> str:
             )
     text = re.sub(r"[\s,;:\-\u2013\u2014(]+$", "", text)
     text = text.rstrip(".!?")
+    if strict and _DANGLING.search(text):
+        return ""
     opened = text.count("(") - text.count(")")
     if opened > 0:
         text = text[: text.rindex("(")].rstrip(" ,;:")
@@ -208,6 +222,20 @@ def cut(text: str, limit: int, strict: bool = False) -> str:
 
 def usable(fragment: str, job: JobAlert) -> bool:
     return _usable(fragment, job.title, job.description or "")
+
+
+def cuts(text: str, limit: int) -> list[str]:
+    """Every way to cut ``text`` at a clause boundary within ``limit``, longest first."""
+    text = text.strip()
+    options = [text] if len(text) <= limit else []
+    ends = [m.start() for m in _CLAUSE.finditer(text) if 20 <= m.start() <= limit]
+    options += [text[:end] for end in reversed(ends)]
+    found = []
+    for option in options:
+        done = cut(option, limit, strict=True)
+        if done and done not in found:
+            found.append(done)
+    return found
 
 
 def _lines(job: JobAlert) -> list[str]:
@@ -246,18 +274,69 @@ def _article(noun: str) -> str:
     return ("an " if first[:1] in "aeiou" else "a ") + noun
 
 
+_LEAD = re.compile(
+    r"^you(?:'re| are)? (?:currently |now |also )?(?:looking for|searching for|seeking|"
+    r"in need of|hiring)\s+",
+    re.IGNORECASE,
+)
+_DETERMINER = re.compile(
+    r"^(?:a|an|the|some|someone|somebody|one|two|three|your|my|any|people|help|talented|"
+    r"experienced)?\b",
+    re.IGNORECASE,
+)
+
+
+def _rephrased(clause: str) -> list[str]:
+    """The clause, and the same need said another way (for when the first way repeats the
+    job title): "you're looking for X" -> "you need X", "you're after X"."""
+    lead = _LEAD.match(clause)
+    if not lead:
+        return [clause]
+    rest = clause[lead.end() :]
+    return [clause, f"you need {rest}", f"you're after {rest}"]
+
+
+def _with_article(clause: str) -> str:
+    """ "you're looking for expert MVC developer who" -> "... an expert MVC developer who"."""
+    lead = _LEAD.match(clause) or re.match(r"^you (?:need|want|require)\s+", clause)
+    if not lead:
+        return clause
+    rest = clause[lead.end() :]
+    head = rest.split()[:3]
+    if not head or re.match(
+        r"^(?:a|an|the|some|someone|somebody|one|two|three|your|my|any|"
+        r"people|help|to|more|several|multiple|\d)\b",
+        rest,
+        re.IGNORECASE,
+    ):
+        return clause
+    if any(w.lower().endswith("s") and not w.lower().endswith("ss") for w in head):
+        return clause  # plural: "developers"
+    return clause[: lead.end()] + _article(rest)
+
+
+_NOUN_PHRASE = re.compile(r"^(?:a|an)\s+(?!\w+ing\b)\w+(?:\s+\S+){3,}", re.IGNORECASE)
+_DANGLING = re.compile(
+    r"\b(?:need|needs|will|would|be|is|are|was|to|the|a|an|of|and|or|with|for|specifically|"
+    r"who|that|can|could|must|should|have|has|been|this|as|by|in|on|at|from|\d+)$",
+    re.IGNORECASE,
+)
+
+
 def need(job: JobAlert, limit: int = 130) -> str | None:
     """What the client needs, as a clause facing them ("you need ..."), from the post; None
     when the post says nothing usable that is not the title again."""
+    noun = _NOUN_PHRASE.match(second_person(GREETING.sub("", (sentences(job) or [""])[0])))
     candidates = [GREETING.sub("", s) for s in sentences(job)[:12]]
     for sentence in candidates:
-        swapped = second_person(sentence)
+        swapped = _COMPANY.sub("you are ", second_person(sentence))
         for pattern in _NEEDS:
             match = pattern.search(swapped)
             if match:
-                clause = cut(match.group(0), limit, strict=True)
-                if clause and usable(clause, job):
-                    return clause[0].lower() + clause[1:]
+                for said in _rephrased(match.group(0)):
+                    for clause in cuts(_with_article(said), limit):
+                        if len(clause.split()) >= 5 and usable(clause, job):
+                            return clause[0].lower() + clause[1:]
     for sentence in candidates:
         swapped = second_person(sentence)
         subjectless = _SUBJECTLESS.match(swapped)
@@ -278,6 +357,10 @@ def need(job: JobAlert, limit: int = 130) -> str | None:
             clause = cut(f"you need {_article(needed['who'])}{needed['rest']}", limit, True)
             if clause and usable(clause, job):
                 return clause
+    if noun:
+        clause = cut(f"you want {noun.group(0)[0].lower()}{noun.group(0)[1:]}", limit, True)
+        if clause and usable(clause, job):
+            return clause
     return None
 
 

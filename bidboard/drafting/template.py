@@ -36,6 +36,7 @@ from .fingerprint import distance, simhash
 from .lint import NEAR_DUPLICATE_BITS, title_runs, words
 from .model import Draft, DraftRequest, ScreeningAnswer, Snippet
 from .post import (
+    ABOUT_FREELANCER,
     ACTION,
     GREETING,
     WORTH_ASKING,
@@ -225,9 +226,15 @@ def _ing(verb: str) -> str:
 def gerund(phrase: str) -> str:
     """ "edit and compile the videos" -> "editing and compiling the videos"."""
     verb, _, rest = phrase.partition(" ")
-    second = re.match(r"(and|or) (\w+)\b(.*)$", rest)
-    if second and ACTION.match(second.group(2)):
-        rest = f"{second.group(1)} {_ing(second.group(2))}{second.group(3)}"
+
+    def also(match: re.Match[str]) -> str:
+        return f"{match.group(1)} {_ing(match.group(2))}"
+
+    rest = re.sub(
+        r"\b(and|or|then)\s+(\w+)\b",
+        lambda m: also(m) if ACTION.match(m.group(2)) else m.group(0),
+        rest,
+    )
     return f"{_ing(verb)} {rest}".strip()
 
 
@@ -440,21 +447,45 @@ class TemplateDrafter:
                 len(quote.split()) < 4
                 or len(said & opener) > len(said) / 2
                 or not WORTH_ASKING.search(quote)
+                or ABOUT_FREELANCER.search(quote)
                 or not usable(quote, job)
             ):
                 continue
             ask = _choose(_ASKS, seed, quote)
             questions.append(f"You mention \u201c{quote}\u201d: {ask}")
             break
-        if job.budget_type == "hourly":
-            questions.append("How many hours a week do you expect, and is there a deadline?")
-        elif job.budget_type == "fixed":
-            questions.append("Is there a date the first version has to be ready by?")
-        else:
-            questions.append("Is this a one-off job, or do you expect more like it later?")
+        follow_up = {
+            "hourly": (
+                "How many hours a week do you expect, and is there a deadline?",
+                "Roughly how many hours a week did you have in mind?",
+                "Is there a date this has to be live by, and a weekly budget of hours?",
+            ),
+            "fixed": (
+                "Is there a date the first version has to be ready by?",
+                "When would you like the finished work in your hands?",
+                "Which part would you want delivered first if we split it into milestones?",
+            ),
+        }.get(
+            job.budget_type or "",
+            (
+                "Is this a one-off job, or do you expect more like it later?",
+                "What would make you call this job a success?",
+                "Is there a deadline I should plan around?",
+            ),
+        )
+        questions.append(_choose(follow_up, seed, "follow-up"))
         if len(questions) < 2:
             questions.insert(
-                0, "Who will I work with day to day, and how do you like progress reported?"
+                0,
+                _choose(
+                    (
+                        "Who will I work with day to day, and how do you like progress reported?",
+                        "What have you tried so far, and what did not work?",
+                        "Is there anything already in place that I should build on?",
+                    ),
+                    seed,
+                    "opening question",
+                ),
             )
         return questions[:2]
 
