@@ -298,7 +298,7 @@ def _rephrased(clause: str) -> list[str]:
 
 def _with_article(clause: str) -> str:
     """ "you're looking for expert MVC developer who" -> "... an expert MVC developer who"."""
-    lead = _LEAD.match(clause) or re.match(r"^you (?:need|want|require)\s+", clause)
+    lead = _LEAD.match(clause)
     if not lead:
         return clause
     rest = clause[lead.end() :]
@@ -316,14 +316,19 @@ def _with_article(clause: str) -> str:
 
 
 _NOUN_PHRASE = re.compile(r"^(?:a|an)\s+(?!\w+ing\b)\w+(?:\s+\S+){3,}", re.IGNORECASE)
+# a need that points back at something it does not say: "you want each one to ..."
+_ANAPHORA = re.compile(
+    r"^you(?:'re| are)? \w+(?: \w+)? (?:each one|both|it|this|that|them|these|those)\b",
+    re.IGNORECASE,
+)
 _DANGLING = re.compile(
-    r"\b(?:need|needs|will|would|be|is|are|was|to|the|a|an|of|and|or|with|for|specifically|"
+    r"\b(?:one|need|needs|will|would|be|is|are|was|to|the|a|an|of|and|or|with|for|specifically|"
     r"who|that|can|could|must|should|have|has|been|this|as|by|in|on|at|from|\d+)$",
     re.IGNORECASE,
 )
 
 
-def need(job: JobAlert, limit: int = 130) -> str | None:
+def need(job: JobAlert, limit: int = 150) -> str | None:
     """What the client needs, as a clause facing them ("you need ..."), from the post; None
     when the post says nothing usable that is not the title again."""
     noun = _NOUN_PHRASE.match(second_person(GREETING.sub("", (sentences(job) or [""])[0])))
@@ -333,10 +338,21 @@ def need(job: JobAlert, limit: int = 130) -> str | None:
         for pattern in _NEEDS:
             match = pattern.search(swapped)
             if match:
+                options: list[str] = []
+                whole = swapped.strip()
+                if match.start() > 0 and whole[:1].isupper():
+                    # the sentence from its start: "The menu breaks on phones ...; you need
+                    # both fixed", as long as the cut keeps the need
+                    options += [c for c in cuts(whole, limit) if len(c) > match.start() + 12]
                 for said in _rephrased(match.group(0)):
-                    for clause in cuts(_with_article(said), limit):
-                        if len(clause.split()) >= 5 and usable(clause, job):
-                            return clause[0].lower() + clause[1:]
+                    options += cuts(_with_article(said), limit)
+                for clause in options:
+                    if (
+                        len(clause.split()) >= 5
+                        and usable(clause, job)
+                        and not _ANAPHORA.search(clause)
+                    ):
+                        return clause[0].lower() + clause[1:]
     for sentence in candidates:
         swapped = second_person(sentence)
         subjectless = _SUBJECTLESS.match(swapped)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..scoring.portfolio import PortfolioItem
@@ -55,6 +55,7 @@ SAMPLE_PATH = Path(__file__).with_name("snippets.sample.json")
 FIT_THRESHOLD = 0.2  # portfolio similarity (0-1) from which an item may be cited...
 FIT_ONE_SKILL = 0.3  # ...with two shared skills, or one shared skill from this similarity
 VARIANTS = 12  # tries at a draft far enough from the recent ones
+HOOK_CHARS = 170  # the opening sentence ends by here, so the proof starts within 200
 _FIELD = re.compile(r"\{(\w+)\}")
 
 _DOMAINS: dict[str, tuple[str, ...]] = {
@@ -146,10 +147,13 @@ _STEPS: dict[str, tuple[str, ...]] = {
         "send a short end-of-day summary",
     ),
     "software": (
-        "review what exists today and write down the first milestone",
-        "set up a working copy and confirm the scope in writing",
-        "build the smallest piece that proves the approach",
-        "test each change before it reaches your users",
+        "review your current {skill} setup and write down the first milestone",
+        "set up a working copy and confirm the scope with you in writing",
+        "build the smallest piece that proves the approach, end to end",
+        "write tests around the parts that must not break",
+        "ship each change to a staging copy before it reaches your users",
+        "agree with you which {skill} pieces come first",
+        "document each step so your team can carry it on",
     ),
 }
 _ASKS = (
@@ -196,6 +200,18 @@ def _lower(text: str) -> str:
     if len(first) > 1 and (first[1:2].isupper() or any(c.isdigit() for c in first)):
         return text
     return text[:1].lower() + text[1:]
+
+
+def _order(kind: str, skill: str) -> Callable[[str], int]:
+    """Generic steps in the order the library lists them (review before build)."""
+    pool = [step.replace("{skill}", skill) for step in _STEPS[kind]]
+    return lambda step: pool.index(step) if step in pool else len(pool)
+
+
+def _same(a: str, b: str) -> bool:
+    """Whether two phrases say mostly the same words."""
+    said = set(words(a))
+    return bool(said) and len(said & set(words(b))) > len(said) * 0.6
 
 
 def _name(item: PortfolioItem) -> str:
@@ -331,9 +347,15 @@ class TemplateDrafter:
         kind = domain(request)
         fits = fitting_items(request)
         steps_found = deliverables(job)
-        first = steps_found[0] if steps_found else _STEPS[kind][0]
+        frame = self._pick("Opening", seed)
+        room = HOOK_CHARS - len(_FIELD.sub("", frame))  # the problem, then the proof, by 200
+        opener = need(job, room) or ""
+        if steps_found and _same(steps_found[0], opener):
+            steps_found = steps_found[1:]
+        skill = job.skills[0] if job.skills else "current"
+        first = steps_found[0] if steps_found else _STEPS[kind][0].replace("{skill}", skill)
         values = {
-            "need": need(job) or self._need_from_skills(request),
+            "need": opener or self._need_from_skills(request),
             "first": first,
             "first_ing": gerund(first),
             "artifact": _choose(_ARTIFACTS[kind], seed, "artifact"),
@@ -344,8 +366,6 @@ class TemplateDrafter:
         if fits:
             item, shared = fits[0]
             name = _name(item)
-            if title_runs(job.title, name) or variant % 2:
-                name = f"a {join(item.skills[:2])} project of mine" if variant % 2 else name
             if title_runs(job.title, name):
                 name = f"a {join(item.skills[:2])} project of mine"
             values.update(
@@ -362,7 +382,7 @@ class TemplateDrafter:
         opening = " ".join(
             p
             for p in (
-                fill(self._pick("Opening", seed)),
+                fill(frame),
                 fill(self._pick("Bridge", seed, fit=bool(fits))),
             )
             if p
@@ -382,7 +402,7 @@ class TemplateDrafter:
             opening=opening,
             experience=experience,
             approach=approach,
-            questions=self._questions(request, seed),
+            questions=self._questions(request, seed, opener),
             closing=closing,
             drafted_by=self.name,
         )
@@ -411,15 +431,37 @@ class TemplateDrafter:
         self, request: DraftRequest, found: list[str], first: str, seed: str, kind: str
     ) -> str:
         job = request.job
+        skill = job.skills[0] if job.skills else "current"
         steps = list(found[:2])
-        generic = [step for step in _STEPS[kind] if step != first]
-        while len(steps) < 2:
-            steps.append(generic.pop(0))
+        generic = [step.replace("{skill}", skill) for step in _STEPS[kind]]
+        generic = [step for step in generic if step != first]
+        picked: list[str] = []
+        while len(steps) + len(picked) < 2 and generic:
+            pick = _choose(generic, seed, f"step {len(picked)}")
+            picked.append(pick)
+            generic.remove(pick)
+        steps += sorted(picked, key=_order(kind, skill))
         if job.budget_type == "fixed":
-            steps.append("split the fixed price into milestones you approve one at a time")
+            steps.append(
+                _choose(
+                    (
+                        "split the fixed price into milestones you approve one at a time",
+                        "tie each payment milestone to something you can see working",
+                    ),
+                    seed,
+                    "pay",
+                )
+            )
         elif job.budget_type == "hourly":
             steps.append(
-                "log every hour in Upwork's work diary with a short note on what it bought"
+                _choose(
+                    (
+                        "log every hour in Upwork's work diary with a short note on what it bought",
+                        "keep the hours in Upwork's work diary, with a weekly summary of the work",
+                    ),
+                    seed,
+                    "pay",
+                )
             )
         else:
             steps.append("show you each piece for review before starting the next")
@@ -435,11 +477,11 @@ class TemplateDrafter:
         )
         return shape.format(*steps, g0=gerund(steps[0]))
 
-    def _questions(self, request: DraftRequest, seed: str) -> list[str]:
+    def _questions(self, request: DraftRequest, seed: str, need_said: str) -> list[str]:
         """Two questions, from what the post says where it gives something to ask about."""
         job = request.job
         questions: list[str] = []
-        opener = set(words(need(job) or ""))
+        opener = set(words(need_said))
         for sentence in sentences(job)[:10]:
             quote = cut(GREETING.sub("", sentence), 80, strict=True)
             said = set(words(second_person(quote)))
