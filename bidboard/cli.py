@@ -196,8 +196,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_draft(load_settings(), args.paths, args.json, args.questions)
         if args.command == "lint-draft":
             from .lint_command import run_lint
+            from .settings import load_settings
 
-            return run_lint(args.path, args.json, args.job)
+            return run_lint(args.path, args.json, args.job, load_settings().portfolio_hosts)
         if args.command == "webhook":
             from . import alerts_commands
             from .settings import load_settings

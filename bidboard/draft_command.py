@@ -99,21 +99,21 @@ def run_draft(
                 }
             )
     if as_json:
-        for result in results:
-            result.pop("note")
+        for item in results:
+            item.pop("note")
         print(json.dumps(results, indent=2, ensure_ascii=False))
         return 0
-    for result in results:
-        print(f"== {result['job_key']}  {result['title'][:70]}")
-        print(f"   {result['words']} words, drafted by {result['drafted_by']}")
-        if result["note"]:
-            print(f"   note: {result['note']}")
+    for item in results:
+        print(f"== {item['job_key']}  {item['title'][:70]}")
+        print(f"   {item['words']} words, drafted by {item['drafted_by']}")
+        if item["note"]:
+            print(f"   note: {item['note']}")
         print()
-        print(result["draft"])
-        for n, answer in enumerate(result["answers"], 1):
+        print(item["draft"])
+        for n, answer in enumerate(item["answers"], 1):
             print(f"\nQ{n}. {answer['question']}\nA{n}. {answer['answer']}")
         print()
-        for finding in result["findings"]:
+        for finding in item["findings"]:
             print(f"   {finding['code']}: {finding['message']}")
         print()
     flagged = sum(1 for r in results if r["findings"])
