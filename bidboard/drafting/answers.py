@@ -17,10 +17,13 @@ from .model import Draft, DraftRequest, Snippet
 from .post import cut, join, second_person
 
 _FIELD = re.compile(r"\{(\w+)\}")
+_YES_NO_ASKED = re.compile(
+    r"^(?:do|does|did|have|has|are|is|can|could|will|would)\s+you\b", re.IGNORECASE
+)
 _EXPERIENCE = re.compile(
     r"\b(?:experience|experienced|similar|done this|done before|worked on|worked with|built|"
-    r"examples?|past work|previous work|portfolio|projects?|samples?|case stud|have you ever|"
-    r"track record|background|familiar)\b",
+    r"examples?|past work|previous work|portfolio|past projects?|previous projects?|"
+    r"projects like|samples? of|case stud|have you ever|track record|background|familiar)\b",
     re.IGNORECASE,
 )
 _APPROACH = re.compile(
@@ -66,13 +69,28 @@ def topic(question: str, limit: int = 80) -> str:
         text = asked.group(1)
     else:
         text = re.sub(r"^what all\b", "what", text, flags=re.IGNORECASE)
+        inverted = re.match(
+            r"^((?:what|which|how)(?: \w+)?|when|where|why)\s+(will|would|can|could|should|is|"
+            r"are|does|do)\s+(this|it|that|the \w+|these|they|you)\s+(\w+)(.*)$",
+            text,
+            re.IGNORECASE,
+        )
+        if inverted:  # "how much would this cost" -> "how much this would cost"
+            wh, aux, subject, verb, rest = inverted.groups()
+            if aux.lower() in ("does", "do"):
+                verb = verb + "s" if aux.lower() == "does" and not verb.endswith("s") else verb
+                text = f"{wh} {subject} {verb}{rest}"
+            else:
+                text = f"{wh} {subject} {aux} {verb}{rest}"
         wh = re.match(
             r"^((?:what|which|how)(?: \w+)?|when|where|who)\s+(will|would|can|do|did|"
             r"should|could)\s+I\s+(.+)$",
             text,
             re.IGNORECASE,
         )
-        if wh:
+        if wh and wh.group(2).lower() in ("do", "did"):
+            text = f"{wh.group(1)} I {wh.group(3)}"
+        elif wh:
             text = f"{wh.group(1)} I {wh.group(2)} {wh.group(3)}"
         text = re.sub(r"^what(?:'s| is| are) (my|your)\b", r"\1", text, flags=re.IGNORECASE)
         text = re.sub(r"^what all\b", "what", text, flags=re.IGNORECASE)
@@ -91,28 +109,49 @@ def _fill(text: str, values: dict[str, str]) -> str:
     return _FIELD.sub(lambda m: values.get(m.group(1), ""), text).strip()
 
 
-def _experience(
-    subject: str, fits: list[tuple[PortfolioItem, list[str]]], request: DraftRequest
-) -> str:
-    if fits:
-        item, shared = fits[0]
-        answer = (
-            f"On {subject}: the closest project I can show is {item.name}, with {join(shared)}."
-        )
-        if item.summary:
-            answer += f" {item.summary.rstrip('.')}."
-        if item.outcome:
-            answer += f" The result: {item.outcome[0].lower() + item.outcome[1:]}".rstrip(".") + "."
-        if item.upwork_url:
-            answer += f" It is on my Upwork profile: {item.upwork_url}"
-        return answer
+def _item_name(item: PortfolioItem) -> str:
+    first = item.name.split(" ", 1)[0]
+    if first.lower() in (w for skill in item.skills for w in skill.lower().split()):
+        return f"the {item.name}"
+    return f"the {first[:1].lower()}{item.name[1:]}"
+
+
+def _proof(fits: list[tuple[PortfolioItem, list[str]]]) -> str:
+    """The fitting item, what matches and its outcome, as sentences."""
+    item, shared = fits[0]
+    answer = f"The closest project I can show is {_item_name(item)}, with {join(shared)}."
+    if item.summary:
+        answer += f" What it was: {item.summary.rstrip('.')}."
+    if item.outcome:
+        answer += f" The result: {item.outcome[0].lower() + item.outcome[1:]}".rstrip(".") + "."
+    if item.upwork_url:
+        answer += f" It is on my Upwork profile: {item.upwork_url}"
+    return answer
+
+
+def _no_proof(request: DraftRequest) -> str:
     skills = join(request.job.skills[:2])
     area = f" with {skills}" if skills else ""
     return (
-        f"On {subject}: my portfolio has no project that matches this one closely{area}, and I "
-        "would rather say so than stretch one. I would suggest a small paid first milestone "
-        "so you can judge the work itself."
+        f"My portfolio has no project that matches this one closely{area}, and I would rather "
+        "say so than stretch one. I would suggest a small paid first milestone so you can "
+        "judge the work itself."
     )
+
+
+def _experience(
+    subject: str, fits: list[tuple[PortfolioItem, list[str]]], request: DraftRequest
+) -> str:
+    return f"On {subject}: {_lower_first(_proof(fits) if fits else _no_proof(request))}"
+
+
+def _lower_first(text: str) -> str:
+    return text if re.match(r"I\b", text) else text[:1].lower() + text[1:]
+
+
+def _shown(request: DraftRequest) -> list[str]:
+    """Every skill the matched portfolio items show."""
+    return list(dict.fromkeys(s for item in request.portfolio for s in item.skills))
 
 
 def answer_question(
@@ -125,31 +164,51 @@ def answer_question(
 ) -> str:
     """A drafted answer to one screening question that refers to it."""
     subject = topic(question)
+    experience = _EXPERIENCE.search(question)
     for snippet in answers:
-        if _trigger(question, snippet) and not _EXPERIENCE.search(question):
-            text = _fill(snippet.text, values)
-            return _about(text, subject)
+        if _trigger(question, snippet) and not experience:
+            return _about(_fill(snippet.text, values), subject)
     if _THEIR_QUESTIONS.search(question):
         asked = " ".join(q for q in draft.questions)
         return f"On {subject}: two, mainly. {asked}"
     if _WHY.search(question):
-        return (
-            f"On {subject}: because {values.get('need', 'the work')} and I would start by "
-            f"{values.get('first_ing', 'agreeing the first milestone')}. "
-            + _experience("past work", fits, request).split(": ", 1)[1]
+        reason = (
+            f"you need {values['need'][9:]}"
+            if values.get("need", "").startswith("you need ")
+            else "of what your post asks for"
         )
+        first = values.get("first_ing", "agreeing the first milestone")
+        proof = _proof(fits) if fits else _no_proof(request)
+        return f"On {subject}: because {reason}, and I would start by {first}. {proof}"
     if _TOOLS.search(question):
-        tools = join(request.job.skills[:4]) or "the tools your post names"
-        shown = f" The project I can show for it is {fits[0][0].name}." if fits else ""
-        return f"On {subject}: for this job, {tools}.{shown}"
-    if _EXPERIENCE.search(question):
+        shown = _shown(request)
+        if fits:
+            return f"On {subject}: {join(fits[0][1])}, in the work I can show. {_proof(fits)}"
+        if shown:
+            return (
+                f"On {subject}: the work I can show uses {join(shown[:4])}; I would not claim "
+                "more than that for this job."
+            )
+        return f"On {subject}: {_lower_first(_no_proof(request))}"
+    if experience:
         return _experience(subject, fits, request)
     if _APPROACH.search(question):
         steps = values.get("steps", "agree on the first milestone, then deliver it for review")
         return f"On {subject}: I would {steps}."
+    if _YES_NO_ASKED.match(question):
+        shown = {w.lower() for s in _shown(request) for w in s.split()}
+        named = [w for w in re.findall(r"[A-Z][\w.+#-]+", question[1:]) if w.lower() in shown]
+        if named and fits:
+            return f"On {subject}: yes, it is in the work I can show. {_proof(fits)}"
+        return (
+            f"On {subject}: it is not something my portfolio shows, so I will not claim it; tell "
+            "me in Upwork Messages how your project uses it and I will say plainly what I can "
+            "take on."
+        )
     return (
-        f"On {subject}: I would settle that with you in Upwork Messages before starting, as part "
-        f"of the first milestone, where I would {values.get('first', 'confirm the scope')}."
+        f"On {subject}: I would rather answer that with your details in front of me. As a "
+        f"first step I would {values.get('first', 'confirm the scope')}, and we can settle it "
+        "then in Upwork Messages."
     )
 
 

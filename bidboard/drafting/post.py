@@ -106,7 +106,7 @@ _NEEDS = [
     ),
     re.compile(
         r"\b(?:the|this|your) (?:project|goal|task|job|aim|idea|plan|objective|mission)"
-        r" (?:is|involves|will be|requires|consists of) .{6,}",
+        r" (?:is to|involves|will be to|requires|consists of) .{6,}",
         re.IGNORECASE,
     ),
     re.compile(
@@ -239,7 +239,21 @@ def cuts(text: str, limit: int) -> list[str]:
 
 
 def _lines(job: JobAlert) -> list[str]:
-    return [line.strip() for line in unescape(post_body(job)).splitlines() if line.strip()]
+    """The post's lines, with a sentence wrapped over lines joined again."""
+    lines: list[str] = []
+    for line in (raw.strip() for raw in unescape(post_body(job)).splitlines()):
+        if not line:
+            continue
+        if (
+            lines
+            and line[:1].islower()
+            and lines[-1][-1:] not in ".!?:;"
+            and not _BULLET.match(line)
+        ):
+            lines[-1] = f"{lines[-1]} {line}"
+        else:
+            lines.append(line)
+    return lines
 
 
 def sentences(job: JobAlert) -> list[str]:
@@ -316,6 +330,47 @@ def _with_article(clause: str) -> str:
 
 
 _NOUN_PHRASE = re.compile(r"^(?:a|an)\s+(?!\w+ing\b)\w+(?:\s+\S+){3,}", re.IGNORECASE)
+# what is wrong today, in a client's words
+_PROBLEM = re.compile(
+    r"\b(?:cannot|can't|can\u2019t|doesn't|don't|does not|do not|isn't|broken|breaks|fails?|"
+    r"failing|slow|lost|missing|no longer|manual(?:ly)?|by hand|errors?|bugs?|crash\w*|"
+    r"takes? (?:hours|days|too long))\b",
+    re.IGNORECASE,
+)
+
+
+def _lower_start(text: str) -> str:
+    """A sentence start lowered to go after a frame, unless it is a name ("Stripe", "AWS")."""
+    first = text.split(" ", 1)[0]
+    if first.lower() in (
+        "you",
+        "you're",
+        "your",
+        "the",
+        "a",
+        "an",
+        "every",
+        "new",
+        "each",
+        "this",
+        "there",
+        "it",
+        "in",
+        "as",
+        "since",
+        "for",
+        "after",
+        "currently",
+        "right",
+        "some",
+        "most",
+        "many",
+    ):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+_FACING = re.compile(r"\byou|\byour", re.IGNORECASE)
 # a need that points back at something it does not say: "you want each one to ..."
 _ANAPHORA = re.compile(
     r"^you(?:'re| are)? \w+(?: \w+)? (?:each one|both|it|this|that|them|these|those)\b",
@@ -340,19 +395,28 @@ def need(job: JobAlert, limit: int = 150) -> str | None:
             if match:
                 options: list[str] = []
                 whole = swapped.strip()
+                problems: list[str] = []
                 if match.start() > 0 and whole[:1].isupper():
                     # the sentence from its start: "The menu breaks on phones ...; you need
-                    # both fixed", as long as the cut keeps the need
-                    options += [c for c in cuts(whole, limit) if len(c) > match.start() + 12]
+                    # both fixed", as long as the cut keeps the need, or says the problem
+                    for option in cuts(whole, limit):
+                        if len(option) > match.start() + 12:
+                            options.append(option)
+                        elif _PROBLEM.search(option) and len(option.split()) >= 8:
+                            problems.append(option)
                 for said in _rephrased(match.group(0)):
                     options += cuts(_with_article(said), limit)
                 for clause in options:
                     if (
                         len(clause.split()) >= 5
+                        and _FACING.search(clause)
                         and usable(clause, job)
                         and not _ANAPHORA.search(clause)
                     ):
-                        return clause[0].lower() + clause[1:]
+                        return _lower_start(clause)
+                for clause in problems:
+                    if usable(clause, job):
+                        return _lower_start(clause)
     for sentence in candidates:
         swapped = second_person(sentence)
         subjectless = _SUBJECTLESS.match(swapped)

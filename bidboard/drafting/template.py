@@ -55,7 +55,7 @@ SAMPLE_PATH = Path(__file__).with_name("snippets.sample.json")
 FIT_THRESHOLD = 0.2  # portfolio similarity (0-1) from which an item may be cited...
 FIT_ONE_SKILL = 0.3  # ...with two shared skills, or one shared skill from this similarity
 VARIANTS = 12  # tries at a draft far enough from the recent ones
-HOOK_CHARS = 170  # the opening sentence ends by here, so the proof starts within 200
+HOOK_CHARS = 180  # the opening sentence ends by here, so the proof starts within 200
 _FIELD = re.compile(r"\{(\w+)\}")
 
 _DOMAINS: dict[str, tuple[str, ...]] = {
@@ -163,6 +163,7 @@ _ASKS = (
 )
 
 
+_FACING = re.compile(r"\byou|\byour", re.IGNORECASE)
 _CITING = frozenset({"portfolio", "summary", "outcome", "Outcome", "matched"})
 FIELDS = frozenset(
     {"need", "Need", "first", "first_ing", "artifact", "skills", "signature", "steps"}
@@ -350,6 +351,8 @@ class TemplateDrafter:
         frame = self._pick("Opening", seed)
         room = HOOK_CHARS - len(_FIELD.sub("", frame))  # the problem, then the proof, by 200
         opener = need(job, room) or ""
+        if opener and not _FACING.search(opener) and not _FACING.search(_FIELD.sub("", frame)):
+            frame = "From what you describe, {need}."  # a problem said in the post's words
         if steps_found and _same(steps_found[0], opener):
             steps_found = steps_found[1:]
         skill = job.skills[0] if job.skills else "current"
