@@ -196,8 +196,8 @@ def answer_question(
         steps = values.get("steps", "agree on the first milestone, then deliver it for review")
         return f"On {subject}: I would {steps}."
     if _YES_NO_ASKED.match(question):
-        shown = {w.lower() for s in _shown(request) for w in s.split()}
-        named = [w for w in re.findall(r"[A-Z][\w.+#-]+", question[1:]) if w.lower() in shown]
+        known = {w.lower() for s in _shown(request) for w in s.split()}
+        named = [w for w in re.findall(r"[A-Z][\w.+#-]+", question[1:]) if w.lower() in known]
         if named and fits:
             return f"On {subject}: yes, it is in the work I can show. {_proof(fits)}"
         return (
