@@ -451,7 +451,7 @@ def _generic(
     title = words(context.job_title)
     if greeting and title:
         after = words(clean[greeting.end() : greeting.end() + 200])
-        size = min(len(title), 3)
+        size = min(len(title), 2)
         if after[:size] == title[:size]:
             findings.append(
                 Finding(
