@@ -143,7 +143,7 @@ _CLAUSE = re.compile(
     r"\s*(?:;|:|\s[-\u2013\u2014]\s|\(|,\s*(?=(?:and|but|so|which|who|where|as|because|"
     r"while|since|although|though|with|including|e\.g\.|such as|etc)\b)|,|\s(?=(?:so that|"
     r"because|since|as well as|in order to|which|where|while|although|though|but|so|to|who|"
-    r"that|for|with)\b))"
+    r"that|for|with|and)\b))"
 )
 ACTION = re.compile(
     r"^(?:develop|build|create|design|make|fix|migrate|edit|write|implement|integrate|set up|"

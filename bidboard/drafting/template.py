@@ -28,7 +28,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..scoring.portfolio import PortfolioItem
@@ -120,40 +120,55 @@ _ARTIFACTS: dict[str, tuple[str, ...]] = {
         "whatever specification or notes you already have",
     ),
 }
-_STEPS: dict[str, tuple[str, ...]] = {
+# generic steps per kind of work: ways to start, then ways to go on (for posts that list none)
+_STEPS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "video": (
-        "edit one short test piece in the style you want",
-        "agree on the cut, captions and music with you before the full batch",
-        "keep a shared list of every revision so nothing gets lost",
+        (
+            "edit one short test piece in the style you want",
+            "cut a thirty-second sample from your footage",
+        ),
+        (
+            "agree on the cut, captions and music with you before the full batch",
+            "keep a shared list of every revision so nothing gets lost",
+            "deliver in the formats and sizes each platform needs",
+        ),
     ),
     "design": (
-        "sketch two directions for the first screen",
-        "refine the one you pick with your feedback",
-        "hand over the files in the formats your team uses",
+        ("sketch two directions for the first screen", "collect the references you like"),
+        (
+            "refine the one you pick with your feedback",
+            "hand over the files in the formats your team uses",
+        ),
     ),
     "writing": (
-        "write a short sample in the voice you want",
-        "agree on an outline before the full draft",
-        "revise once with your notes",
+        ("write a short sample in the voice you want", "agree on an outline with you"),
+        ("revise once with your notes", "deliver each piece ready to publish"),
     ),
     "sales": (
-        "map your offer and your best customers in a one-page brief",
-        "agree on the weekly numbers we both watch",
-        "report what worked and what did not each week",
+        ("map your offer and your best customers in a one-page brief",),
+        (
+            "agree on the weekly numbers we both watch",
+            "report what worked and what did not each week",
+        ),
     ),
     "admin": (
-        "take over one routine task and document how I handle it",
-        "agree on the tools and the hours with you",
-        "send a short end-of-day summary",
+        ("take over one routine task and document how I handle it",),
+        ("agree on the tools and the hours with you", "send a short end-of-day summary"),
     ),
     "software": (
-        "review your current {skill} setup and write down the first milestone",
-        "set up a working copy and confirm the scope with you in writing",
-        "build the smallest piece that proves the approach, end to end",
-        "write tests around the parts that must not break",
-        "ship each change to a staging copy before it reaches your users",
-        "agree with you which {skill} pieces come first",
-        "document each step so your team can carry it on",
+        (
+            "review your current {skill} setup and write down the first milestone",
+            "set up a working copy and confirm the scope with you in writing",
+            "read through what exists and list what I would change first",
+            "write down with you what the first release must do",
+        ),
+        (
+            "build the smallest piece that proves the approach, end to end",
+            "write tests around the parts that must not break",
+            "ship each change to a staging copy before it reaches your users",
+            "agree with you which {skill} pieces come first",
+            "document each step so your team can carry it on",
+        ),
     ),
 }
 _ASKS = (
@@ -201,12 +216,6 @@ def _lower(text: str) -> str:
     if len(first) > 1 and (first[1:2].isupper() or any(c.isdigit() for c in first)):
         return text
     return text[:1].lower() + text[1:]
-
-
-def _order(kind: str, skill: str) -> Callable[[str], int]:
-    """Generic steps in the order the library lists them (review before build)."""
-    pool = [step.replace("{skill}", skill) for step in _STEPS[kind]]
-    return lambda step: pool.index(step) if step in pool else len(pool)
 
 
 def _same(a: str, b: str) -> bool:
@@ -356,7 +365,8 @@ class TemplateDrafter:
         if steps_found and _same(steps_found[0], opener):
             steps_found = steps_found[1:]
         skill = job.skills[0] if job.skills else "current"
-        first = steps_found[0] if steps_found else _STEPS[kind][0].replace("{skill}", skill)
+        starts = [step.replace("{skill}", skill) for step in _STEPS[kind][0]]
+        first = steps_found[0] if steps_found else _choose(starts, seed, "first")
         values = {
             "need": opener or self._need_from_skills(request),
             "first": first,
@@ -436,14 +446,15 @@ class TemplateDrafter:
         job = request.job
         skill = job.skills[0] if job.skills else "current"
         steps = list(found[:2])
-        generic = [step.replace("{skill}", skill) for step in _STEPS[kind]]
-        generic = [step for step in generic if step != first]
-        picked: list[str] = []
-        while len(steps) + len(picked) < 2 and generic:
-            pick = _choose(generic, seed, f"step {len(picked)}")
-            picked.append(pick)
-            generic.remove(pick)
-        steps += sorted(picked, key=_order(kind, skill))
+        starts, thens = ([step.replace("{skill}", skill) for step in pool] for pool in _STEPS[kind])
+        if not found:
+            others = [step for step in starts if step != first]
+            steps += [_choose(others, seed, "start")] if others else []
+        thens = [step for step in thens if step not in steps]
+        while len(steps) < 2 and thens:
+            pick = _choose(thens, seed, f"then {len(steps)}")
+            steps.append(pick)
+            thens.remove(pick)
         if job.budget_type == "fixed":
             steps.append(
                 _choose(
