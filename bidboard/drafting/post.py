@@ -14,7 +14,8 @@ from ..alerts.model import JobAlert
 from .lint import LintContext, forbidden, title_runs
 from .questions import post_body
 
-_URLISH = re.compile(r"https?://|www\.|\.(?:com|io|net|org|in|co)\b/?", re.IGNORECASE)
+# a link (a bare domain is the linter's to find: it knows "ASP.NET" and ".NET" are not ones)
+_URLISH = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:com|io|org)\b", re.IGNORECASE)
 _SPLIT = re.compile(r"(?<=[.!?])[\"\u201d)]?\s+(?=[\"\u201c(]?[A-Z0-9*])")
 _BULLET = re.compile(r"^\s*(?:[-*\u2022\u25cf\u25aa\u2013>]+|\d{1,2}\s*[.)\-:]|\(?[a-z]\))\s*")
 _LABEL = re.compile(r"^\W*(?:[\w&()/-]+\s*){1,4}:\s*$")
@@ -25,7 +26,8 @@ GREETING = re.compile(
 
 # a sentence about the freelancer wanted, not the work: nothing to ask the client about
 ABOUT_FREELANCER = re.compile(
-    r"\b(?:ideal candidate|the candidate|candidates?|applicants?|you must|you should|"
+    r"^(?:have|has|be|being)\b|\(must\)|\b(?:ideal candidate|the candidate|candidates?|"
+    r"applicants?|you must|you should|"
     r"must have|must be|should have|should be able|experience (?:in|with)|years of|"
     r"fluent|proposal|apply|hire|hiring)\b",
     re.IGNORECASE,
@@ -83,7 +85,7 @@ _SWAP_RE = re.compile(
 )
 _OBJECT_BEFORE = re.compile(
     r"\b(?:to|for|with|need|needs|want|wants|help|let|ask|give|send|pay|hire|contact|see|"
-    r"tell|show|from|about|by|than|invite|expect|require|allow|assist|guide)\s*$",
+    r"tell|show|from|about|by|than|invite|expect|require|allow|assist|guide|like|as)\s*$",
     re.IGNORECASE,
 )
 
@@ -212,7 +214,7 @@ def cut(text: str, limit: int, strict: bool = False) -> str:
             )
     text = re.sub(r"[\s,;:\-\u2013\u2014(]+$", "", text)
     text = text.rstrip(".!?")
-    if strict and _DANGLING.search(text):
+    if strict and (_DANGLING.search(text) or re.search(r"\bin order$", text)):
         return ""
     opened = text.count("(") - text.count(")")
     if opened > 0:
@@ -256,6 +258,11 @@ def _lines(job: JobAlert) -> list[str]:
     return lines
 
 
+_PREFIX = re.compile(r"^(?:[A-Z][\w-]*(?: \w+)?|\d+[.)]):\s+(?=[A-Za-z])")  # "Context: ..."
+_ASIDE = re.compile(r"\s*\([^()]{0,80}\)")  # "(my thought process)", "(backend-engineering)"
+_ODD = re.compile(r"[{}\[\]<>|]|\u0432\u0402|\u00c3|\u00e2\u20ac")  # braces, mojibake
+
+
 def sentences(job: JobAlert) -> list[str]:
     """The post's sentences, in order (a bullet or a line is a sentence too)."""
     found: list[str] = []
@@ -263,7 +270,11 @@ def sentences(job: JobAlert) -> list[str]:
         if _LABEL.match(line):
             continue
         line = _BULLET.sub("", line)
-        found += [s.strip() for s in _SPLIT.split(line) if s.strip()]
+        for sentence in _SPLIT.split(line):
+            sentence = _PREFIX.sub("", sentence.strip())
+            sentence = _ASIDE.sub("", sentence).strip()
+            if sentence and not _URLISH.search(sentence) and not _ODD.search(sentence):
+                found.append(sentence)
     return found
 
 
@@ -370,6 +381,20 @@ def _lower_start(text: str) -> str:
     return text
 
 
+# a need that describes the person wanted, not the work: "a self-starter with sales experience"
+_TRAITS = re.compile(
+    r"\b(?:who (?:is|has)|who can demonstrate|self-starter|detail-oriented|team player|"
+    r"(?:previous|strong|excellent|proven|solid|extensive) (?:\w+ )?(?:experience|skills|"
+    r"communication)|experience (?:in|with) the following|individuals? only|no agencies|"
+    r"agencies|freelancers only|ideal candidate|candidates?|fluent|native speaker)\b|\bonly$",
+    re.IGNORECASE,
+)
+# "you need in order to ...": the verb without its object
+_NO_OBJECT = re.compile(
+    r"^you(?:'re| are)? (?:\w+ )?(?:need|want|require|looking for)\s+(?:in|on|at|for|from|by|as|so|"
+    r"to be|and|or)\b",
+    re.IGNORECASE,
+)
 _FACING = re.compile(r"\byou|\byour", re.IGNORECASE)
 # a need that points back at something it does not say: "you want each one to ..."
 _ANAPHORA = re.compile(
@@ -381,6 +406,19 @@ _DANGLING = re.compile(
     r"who|that|can|could|must|should|have|has|been|this|as|by|in|on|at|from|\d+)$",
     re.IGNORECASE,
 )
+
+
+def _fits(clause: str, job: JobAlert) -> bool:
+    """A need clause worth opening with: long enough to say something, facing the client,
+    about the work (not the person wanted), saying what it points at, and usable."""
+    return (
+        len(clause.split()) >= 7
+        and bool(_FACING.search(clause))
+        and not _TRAITS.search(clause)
+        and not _ANAPHORA.search(clause)
+        and not _NO_OBJECT.search(clause)
+        and usable(clause, job)
+    )
 
 
 def need(job: JobAlert, limit: int = 150) -> str | None:
@@ -407,40 +445,33 @@ def need(job: JobAlert, limit: int = 150) -> str | None:
                 for said in _rephrased(match.group(0)):
                     options += cuts(_with_article(said), limit)
                 for clause in options:
-                    if (
-                        len(clause.split()) >= 5
-                        and _FACING.search(clause)
-                        and usable(clause, job)
-                        and not _ANAPHORA.search(clause)
-                    ):
+                    if _fits(clause, job):
                         return _lower_start(clause)
                 for clause in problems:
-                    if usable(clause, job):
+                    if usable(clause, job) and not _TRAITS.search(clause):
                         return _lower_start(clause)
     for sentence in candidates:
         swapped = second_person(sentence)
+        found: list[str] = []
         subjectless = _SUBJECTLESS.match(swapped)
         if subjectless:
             verb, rest = subjectless.groups()
             verb = verb.lower()
             lead = "you're looking for" if verb in ("looking for", "seeking") else "you need"
-            clause = cut(f"{lead} {_article(rest) if verb != 'need' else rest}", limit, True)
-            if clause and usable(clause, job):
-                return clause
-        imperative = _IMPERATIVE.match(swapped)
-        if imperative:
-            clause = cut(f"you want someone to {swapped[0].lower()}{swapped[1:]}", limit, True)
-            if clause and usable(clause, job):
-                return clause
+            found.append(f"{lead} {_article(rest) if verb != 'need' else rest}")
+        if _IMPERATIVE.match(swapped):
+            found.append(f"you want someone to {swapped[0].lower()}{swapped[1:]}")
         needed = _NEEDED.match(swapped)
         if needed:
-            clause = cut(f"you need {_article(needed['who'])}{needed['rest']}", limit, True)
-            if clause and usable(clause, job):
-                return clause
+            found.append(f"you need {_article(needed['who'])}{needed['rest']}")
+        for said in found:
+            for clause in cuts(said, limit):
+                if _fits(clause, job):
+                    return clause
     if noun:
-        clause = cut(f"you want {noun.group(0)[0].lower()}{noun.group(0)[1:]}", limit, True)
-        if clause and usable(clause, job):
-            return clause
+        for clause in cuts(f"you want {noun.group(0)[0].lower()}{noun.group(0)[1:]}", limit):
+            if _fits(clause, job):
+                return clause
     return None
 
 

@@ -249,6 +249,15 @@ def _ing(verb: str) -> str:
     return low + "ing"
 
 
+_VERBS = frozenset(
+    re.findall(
+        r"\w+",
+        "list write read agree ship keep cut collect refine hand map take send report revise "
+        "deliver confirm share show tell review build test",
+    )
+)
+
+
 def gerund(phrase: str) -> str:
     """ "edit and compile the videos" -> "editing and compiling the videos"."""
     verb, _, rest = phrase.partition(" ")
@@ -258,7 +267,7 @@ def gerund(phrase: str) -> str:
 
     rest = re.sub(
         r"\b(and|or|then)\s+(\w+)\b",
-        lambda m: also(m) if ACTION.match(m.group(2)) else m.group(0),
+        lambda m: also(m) if ACTION.match(m.group(2)) or m.group(2) in _VERBS else m.group(0),
         rest,
     )
     return f"{_ing(verb)} {rest}".strip()
@@ -272,18 +281,30 @@ _SOFTWARE = re.compile(
 )
 
 
+_CATEGORIES: tuple[tuple[str, str], ...] = (
+    (r"video|animation|audio|cartoon|motion|film|photo", "video"),
+    (r"sales|marketing|lead gen|business development|seo", "sales"),
+    (r"writing|content|translation|copy|editing & proofreading|elearning", "writing"),
+    (r"admin|virtual|assistan|customer service|data entry|project management", "admin"),
+    (r"design(?!.*dev)|ui/ux|graphic|illustration|logo", "design"),
+)
+
+
 def domain(request: DraftRequest) -> str:
     """What kind of work the job is, for the wording of first steps and next steps: from its
-    category first (a Java job listing "Architecture Design" is still software), then its
-    title and skills."""
+    category first ("Sales & Business Development" is sales, "Mobile Design" design, a Java
+    job listing "Architecture Design" software), then its title and skills."""
     job = request.job
     category = (job.category or "").lower()
-    for text in (category, " ".join([job.title, *job.skills]).lower()):
-        for name, hints in _DOMAINS.items():
-            if any(h in text for h in hints) and not (text is category and _SOFTWARE.search(text)):
-                return name
-        if text and _SOFTWARE.search(text):
-            return "software"
+    for pattern, name in _CATEGORIES:
+        if category and re.search(pattern, category):
+            return name
+    if category and _SOFTWARE.search(category):
+        return "software"
+    text = " ".join([job.title, *job.skills]).lower()
+    for name, hints in _DOMAINS.items():
+        if any(h in text for h in hints):
+            return name
     return "software"
 
 
@@ -296,13 +317,21 @@ def _matched_skills(item: PortfolioItem, request: DraftRequest) -> list[str]:
 def fitting_items(request: DraftRequest) -> list[tuple[PortfolioItem, list[str]]]:
     """The portfolio items worth citing, best first, with the skills they share with the post:
     similarity at or above ``FIT_THRESHOLD`` and two shared skills, or one shared skill and a
-    similarity at or above ``FIT_ONE_SKILL``."""
+    similarity at or above ``FIT_ONE_SKILL``; and one of the shared skills named in the post's
+    own words, not only in its skill tags (unless the post says next to nothing)."""
     similarity = {m.page_id: m.similarity for m in request.score.portfolio_matches}
     fits = []
+    job = request.job
+    said = " " + " ".join(words(f"{job.title} {job.description or ''}")) + " "
     for item in request.portfolio:
         shared = _matched_skills(item, request)
         fit = similarity.get(item.page_id, 0.0)
-        if fit >= FIT_THRESHOLD and (len(shared) >= 2 or (shared and fit >= FIT_ONE_SKILL)):
+        named = [s for s in shared if f" {' '.join(words(s))} " in said]  # in the post's text
+        if (
+            fit >= FIT_THRESHOLD
+            and (len(shared) >= 2 or (shared and fit >= FIT_ONE_SKILL))
+            and (named or len(said.split()) < 25)
+        ):
             fits.append((item, shared))
     return fits
 
