@@ -11,7 +11,7 @@ import html
 import re
 
 from ..alerts.model import JobAlert
-from .lint import LintContext, forbidden, title_runs
+from .lint import LintContext, forbidden, title_runs, words
 from .questions import post_body
 
 # a link (a bare domain is the linter's to find: it knows "ASP.NET" and ".NET" are not ones)
@@ -26,8 +26,9 @@ GREETING = re.compile(
 
 # a sentence about the freelancer wanted, not the work: nothing to ask the client about
 ABOUT_FREELANCER = re.compile(
-    r"^(?:have|has|be|being)\b|\(must\)|\b(?:ideal candidate|the candidate|candidates?|"
-    r"applicants?|you must|you should|"
+    r"^(?:have|has|be|being|are you|do you)\b|\(must\)|\b(?:ideal candidate|the candidate|"
+    r"candidates?|applicants?|you must|you should|team player|someone who is|"
+    r"skilled individual|"
     r"must have|must be|should have|should be able|experience (?:in|with)|years of|"
     r"fluent|proposal|apply|hire|hiring)\b",
     re.IGNORECASE,
@@ -386,7 +387,8 @@ _TRAITS = re.compile(
     r"\b(?:who (?:is|has)|who can demonstrate|self-starter|detail-oriented|team player|"
     r"(?:previous|strong|excellent|proven|solid|extensive) (?:\w+ )?(?:experience|skills|"
     r"communication)|experience (?:in|with) the following|individuals? only|no agencies|"
-    r"agencies|freelancers only|ideal candidate|candidates?|fluent|native speaker)\b|\bonly$",
+    r"agencies|freelancers only|ideal candidate|candidates?|individual|fluent|native speaker)\b"
+    r"|\bonly$|^if\b|\bI(?:'m| am| have| will| can)\b",  # about the one applying
     re.IGNORECASE,
 )
 # "you need in order to ...": the verb without its object
@@ -402,7 +404,8 @@ _ANAPHORA = re.compile(
     re.IGNORECASE,
 )
 _DANGLING = re.compile(
-    r"\b(?:one|need|needs|will|would|be|is|are|was|to|the|a|an|of|and|or|with|for|specifically|"
+    r"\b(?:one|someone|somebody|looking|seeking|want|wants|need|needs|will|would|be|is|are|"
+    r"was|to|the|a|an|of|and|or|with|for|specifically|"
     r"who|that|can|could|must|should|have|has|been|this|as|by|in|on|at|from|\d+)$",
     re.IGNORECASE,
 )
@@ -491,7 +494,8 @@ def deliverables(job: JobAlert, limit: int = 90, most: int = 3) -> list[str]:
         if len(phrase.split()) < 3 or not usable(phrase + " x x x", job):
             continue
         phrase = phrase[0].lower() + phrase[1:]
-        if phrase.lower() not in (f.lower() for f in found):
+        said = set(words(phrase))
+        if not any(len(said & set(words(f))) > len(said) * 0.6 for f in found):
             found.append(phrase)
         if len(found) >= most:
             break

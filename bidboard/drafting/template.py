@@ -31,6 +31,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+from ..alerts.model import JobAlert
 from ..scoring.portfolio import PortfolioItem
 from .fingerprint import distance, simhash
 from .lint import NEAR_DUPLICATE_BITS, title_runs, words
@@ -197,6 +198,25 @@ def _cites(snippet: Snippet) -> bool:
     return bool(set(_FIELD.findall(snippet.text)) & _CITING)
 
 
+_DEADLINE = re.compile(
+    r"\b(?:\d+ (?:hours?|days?)|deadline|asap|urgent|by (?:monday|tuesday|"
+    r"wednesday|thursday|friday|tomorrow|the end))\b",
+    re.IGNORECASE,
+)
+_WANTS = re.compile(
+    r"\b(?:need|needs|want|wants|must|should|require|requires|goal|looking)\b", re.IGNORECASE
+)
+
+
+def _ask(quote: str, seed: str) -> str:
+    """The follow-up that suits what the quoted sentence says."""
+    if _DEADLINE.search(quote):
+        return "is that a firm date, and is there room for one round of changes?"
+    if _WANTS.search(quote):
+        return _choose(_ASKS[:1] + _ASKS[2:], seed, quote)
+    return _choose(_ASKS[1:], seed, quote)
+
+
 def load_snippets(path: Path = SAMPLE_PATH) -> list[Snippet]:
     return [Snippet.model_validate(s) for s in json.loads(path.read_text())]
 
@@ -216,6 +236,16 @@ def _lower(text: str) -> str:
     if len(first) > 1 and (first[1:2].isupper() or any(c.isdigit() for c in first)):
         return text
     return text[:1].lower() + text[1:]
+
+
+def _with_skill(step: str, job: JobAlert) -> str:
+    """A generic step naming the first of the job's skills that its post names too
+    ("review your current Laravel setup"), or none ("review your current setup")."""
+    said = " " + " ".join(words(f"{job.title} {job.description or ''}")) + " "
+    named = [s for s in job.skills if f" {' '.join(words(s))} " in said]
+    if named:
+        return step.replace("{skill}", named[0])
+    return step.replace("{skill} ", "").replace("which  pieces", "which pieces")
 
 
 def _same(a: str, b: str) -> bool:
@@ -282,10 +312,10 @@ _SOFTWARE = re.compile(
 
 
 _CATEGORIES: tuple[tuple[str, str], ...] = (
-    (r"video|animation|audio|cartoon|motion|film|photo", "video"),
+    (r"video(?! game)|animation|audio|cartoon|motion graphics|film|photo", "video"),
     (r"sales|marketing|lead gen|business development|seo", "sales"),
     (r"writing|content|translation|copy|editing & proofreading|elearning", "writing"),
-    (r"admin|virtual|assistan|customer service|data entry|project management", "admin"),
+    (r"administrative|virtual assist|customer service|data entry|project management", "admin"),
     (r"design(?!.*dev)|ui/ux|graphic|illustration|logo", "design"),
 )
 
@@ -318,7 +348,7 @@ def fitting_items(request: DraftRequest) -> list[tuple[PortfolioItem, list[str]]
     """The portfolio items worth citing, best first, with the skills they share with the post:
     similarity at or above ``FIT_THRESHOLD`` and two shared skills, or one shared skill and a
     similarity at or above ``FIT_ONE_SKILL``; and one of the shared skills named in the post's
-    own words, not only in its skill tags (unless the post says next to nothing)."""
+    own words, not only in its skill tags."""
     similarity = {m.page_id: m.similarity for m in request.score.portfolio_matches}
     fits = []
     job = request.job
@@ -330,7 +360,7 @@ def fitting_items(request: DraftRequest) -> list[tuple[PortfolioItem, list[str]]
         if (
             fit >= FIT_THRESHOLD
             and (len(shared) >= 2 or (shared and fit >= FIT_ONE_SKILL))
-            and (named or len(said.split()) < 25)
+            and named
         ):
             fits.append((item, shared))
     return fits
@@ -393,8 +423,7 @@ class TemplateDrafter:
             frame = "From what you describe, {need}."  # a problem said in the post's words
         if steps_found and _same(steps_found[0], opener):
             steps_found = steps_found[1:]
-        skill = job.skills[0] if job.skills else "current"
-        starts = [step.replace("{skill}", skill) for step in _STEPS[kind][0]]
+        starts = [_with_skill(step, job) for step in _STEPS[kind][0]]
         first = steps_found[0] if steps_found else _choose(starts, seed, "first")
         values = {
             "need": opener or self._need_from_skills(request),
@@ -473,9 +502,8 @@ class TemplateDrafter:
         self, request: DraftRequest, found: list[str], first: str, seed: str, kind: str
     ) -> str:
         job = request.job
-        skill = job.skills[0] if job.skills else "current"
         steps = list(found[:2])
-        starts, thens = ([step.replace("{skill}", skill) for step in pool] for pool in _STEPS[kind])
+        starts, thens = ([_with_skill(step, job) for step in pool] for pool in _STEPS[kind])
         if not found:
             others = [step for step in starts if step != first]
             steps += [_choose(others, seed, "start")] if others else []
@@ -526,6 +554,8 @@ class TemplateDrafter:
         questions: list[str] = []
         opener = set(words(need_said))
         for sentence in sentences(job)[:10]:
+            if sentence.rstrip().endswith("?"):
+                continue  # the client's own question: answered, not asked back
             quote = cut(GREETING.sub("", sentence), 80, strict=True)
             said = set(words(second_person(quote)))
             if (
@@ -536,7 +566,7 @@ class TemplateDrafter:
                 or not usable(quote, job)
             ):
                 continue
-            ask = _choose(_ASKS, seed, quote)
+            ask = _ask(quote, seed)
             questions.append(f"You mention \u201c{quote}\u201d: {ask}")
             break
         follow_up = {
