@@ -265,3 +265,23 @@ def test_daily_cap_drafts_the_highest_scores_first() -> None:
         [],
         ["b", "d", "c", "a", "e"],
     )
+
+
+def test_the_agency_library_is_used_and_old_title_snippets_are_left_out() -> None:
+    from bidboard.drafting.model import Snippet
+
+    library = [
+        Snippet(name="old", kind="Opening", text="Hello, {title} caught my eye because I code."),
+        Snippet(name="old", kind="Experience", text="I have delivered {skills} projects."),
+        Snippet(
+            name="ours",
+            kind="Closing",
+            text="Tell me in Upwork Messages which report hurts most and I will start there.",
+        ),
+    ]
+    job = all_jobs()[0]
+    draft = TemplateDrafter(library).draft(request_for(job))
+    assert "caught my eye" not in draft.text and "I have delivered" not in draft.text
+    assert draft.closing.startswith("Tell me in Upwork Messages which report hurts most")
+    report = lint_draft(draft.text, LintContext(job_title=job.title))
+    assert report.findings == [], report.summary(draft.text)

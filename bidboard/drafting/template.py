@@ -182,14 +182,16 @@ _ASKS = (
 _FACING = re.compile(r"\byou|\byour", re.IGNORECASE)
 _CITING = frozenset({"portfolio", "summary", "outcome", "Outcome", "matched"})
 FIELDS = frozenset(
-    {"need", "Need", "first", "first_ing", "artifact", "skills", "signature", "steps"}
+    {"need", "Need", "first", "first_ing", "artifact", "signature", "steps"}
     | {"portfolio", "summary", "outcome", "Outcome", "matched"}
 )
 
 
 def _usable(snippet: Snippet) -> bool:
-    """A snippet whose fields this drafter fills (older libraries used {title}, which pasted
-    the job title back: such a snippet is left out, and the sample library fills its kind)."""
+    """A snippet whose fields this drafter fills. Older libraries used {title} (the job title
+    pasted back) and {skills} ("I have delivered Django, React, Stripe projects", a claim made
+    whether or not the portfolio shows it): such a snippet is left out, and the sample library
+    fills its kind."""
     return all(field in FIELDS for field in _FIELD.findall(snippet.text))
 
 
@@ -430,7 +432,6 @@ class TemplateDrafter:
             "first": first,
             "first_ing": gerund(first),
             "artifact": _choose(_ARTIFACTS[kind], seed, "artifact"),
-            "skills": join(job.skills[:3]) or "this",
             "signature": request.signature,
         }
         values["Need"] = _capital(values["need"])
