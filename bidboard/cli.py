@@ -91,8 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
         type=_aware_datetime,
         default=None,
         metavar="ISO-TIME",
-        help="the moment the files were received (default: each file's modification time); "
-        'relative dates such as "Posted 2 hours ago" count from it',
+        help="the moment of receipt of files that carry no date of their own (feeds, JSON, "
+        "an email without a Date header; default: the file's modification time); relative "
+        'dates such as "Posted 2 hours ago" count from it',
     )
     quarantine = alert_commands.add_parser(
         "quarantine", help="list alerts that could not be used, and why"

@@ -18,7 +18,8 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from notion_schema.codecs import decode_card, encode_card, encode_properties, plain_text
@@ -26,6 +27,7 @@ from notion_schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
 from notion_schema.workspace import Workspace
 
 from . import blocks as b
+from .alerts.fields import DERIVED_PREFIX
 from .errors import HumanStageError, NotionError
 from .models import MACHINE_STAGES, JobCard, Stage, StoredCard
 from .notion import Notion, is_transient
@@ -38,6 +40,19 @@ MAX_BYTES = 450 * 1024  # Notion's limit is 500 KB a request; keep a margin
 DEDUPE_BATCH = 100
 _DEDUPE_PROPERTIES = ("Job key", "Stage", "Draft fingerprint")
 _STAGES = {stage.value for stage in Stage}
+#: What tells one job from another when keys differ (see ``cards_near``).
+_IDENTITY_PROPERTIES = (
+    "Name",
+    "Job key",
+    "Job URL",
+    "Stage",
+    "Draft fingerprint",
+    "Budget type",
+    "Budget min",
+    "Budget max",
+    "Posted at",
+    "Received at",
+)
 
 
 @dataclass(frozen=True)
@@ -278,3 +293,44 @@ class BoardGateway:
             values.pop("stage")
         self.update_card(existing, values)
         return existing, False
+
+    # --- jobs seen under another key (derived keys) ------------------------------------------
+
+    def cards_near(self, since: datetime, titles: Iterable[str]) -> list[StoredCard]:
+        """Cards posted (or received) since ``since`` that are under a derived key or are named
+        one of ``titles``: where a job seen before under another key can be. One query per 99
+        titles, with only the properties that tell jobs apart."""
+        names = list(dict.fromkeys(t for t in titles if t))
+        when = since.isoformat()
+        recent = {
+            "or": [
+                {"property": "Posted at", "date": {"on_or_after": when}},
+                {"property": "Received at", "date": {"on_or_after": when}},
+            ]
+        }
+        found: dict[str, StoredCard] = {}
+        for start in range(0, max(len(names), 1), 99):
+            either = [{"property": "Job key", "rich_text": {"starts_with": DERIVED_PREFIX}}] + [
+                {"property": "Name", "title": {"equals": name}}
+                for name in names[start : start + 99]
+            ]
+            flt = {"and": [recent, {"or": either}]}
+            for stored in self.iter_cards(filter=flt, properties=_IDENTITY_PROPERTIES):
+                found[stored.page_id] = stored
+        return list(found.values())
+
+    def adopt_key(self, stored: StoredCard, job_key: str, job_url: str) -> CardRef:
+        """Give a card under a derived key the job's real key and URL, and nothing else."""
+        self.notion.call(
+            "adopt job key",
+            self.notion.client.pages.update,
+            stored.page_id,
+            safe=True,
+            properties=encode_properties(JOBS, {"job_key": job_key, "job_url": job_url}),
+        )
+        return replace(card_ref(stored), job_key=job_key)
+
+
+def card_ref(stored: StoredCard) -> CardRef:
+    card = stored.card
+    return CardRef(stored.page_id, card.job_key, card.stage, card.draft_fingerprint, stored.url)

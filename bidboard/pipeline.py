@@ -17,7 +17,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .alerts.model import JobAlert
+from .alerts.identity import SAME_JOB_WINDOW, merge_same_jobs, same_job_cards, when_posted
+from .alerts.model import JobAlert, source_label
 from .blocks import Block
 from .drafting.compose import draft_job
 from .drafting.content import card_content, select_for_drafting
@@ -25,8 +26,8 @@ from .drafting.lint import LintContext, RecentDraft
 from .drafting.model import DraftRequest
 from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.template import TemplateDrafter
-from .gateway import BoardGateway
-from .models import JobCard, Stage
+from .gateway import BoardGateway, CardRef, card_ref
+from .models import MACHINE_STAGES, JobCard, Stage
 from .scoring.portfolio import PortfolioItem
 from .scoring.score import Portfolio, Score, score_job
 from .scoring.searches import SearchConfig
@@ -105,7 +106,7 @@ def card_for(job: JobAlert, score: Score) -> JobCard:
         job_key=job.job_key,
         name=job.title,
         job_url=job.url,
-        source=job.source,
+        source=source_label(job),
         saved_search=job.saved_search or score.saved_search,
         posted_at=job.posted_at,
         received_at=job.received_at,
@@ -224,6 +225,26 @@ def draft_held_back(
     return report, finished
 
 
+def same_jobs_on_board(unique: dict[str, JobAlert], gateway: BoardGateway) -> dict[str, CardRef]:
+    """Cards that are these jobs under another key: a card under a derived key of a job whose
+    real key came now adopts the real key and URL (unless a person has it; then it is only
+    recognised); a job whose alert has no key now is recognised on its real-key card."""
+    if not unique:
+        return {}
+    since = min(when_posted(a) for a in unique.values()) - SAME_JOB_WINDOW
+    derived_titles = [a.title for a in unique.values() if a.key_derived]
+    matches = same_job_cards(unique, gateway.cards_near(since, derived_titles))
+    found: dict[str, CardRef] = {}
+    for key, (stored, adopt) in matches.items():
+        movable = stored.card.stage is None or stored.card.stage in MACHINE_STAGES
+        if adopt and movable:
+            found[key] = gateway.adopt_key(stored, key, unique[key].url)
+            logger.info("card adopted a real job key job_key=%s from=%s", key, stored.card.job_key)
+        else:
+            found[key] = card_ref(stored)
+    return found
+
+
 def process_alerts(
     alerts: list[JobAlert],
     gateway: BoardGateway,
@@ -234,11 +255,16 @@ def process_alerts(
     ``draft_pending`` can draft it later (its post is not on the card)."""
     report = BatchReport()
     unique: dict[str, JobAlert] = {}
-    for alert in alerts:
+    merged = merge_same_jobs(alerts)  # a key-less alert of a job this batch names by its key
+    report.duplicates += len(alerts) - len(merged)
+    for alert in merged:
         if alert.job_key in unique:
             report.duplicates += 1
         unique.setdefault(alert.job_key, alert)
     existing = gateway.find_cards(unique)
+    existing.update(
+        same_jobs_on_board({k: unique[k] for k in unique if k not in existing}, gateway)
+    )
     for key in existing:
         report.duplicates += 1
         job = unique.pop(key)

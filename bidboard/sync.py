@@ -5,7 +5,9 @@ edited since the last run (a ``last_edited_time`` filter, with only the properti
 for a card now in Submitted, Viewed, Replied, Interview, Won or Lost whose ``<Stage> at`` is
 empty, writes that one stamp. Nothing else is ever written: not the stage, not a field a person
 owns, not a stamp that is already set (a card moved backwards keeps its stamps; a card that
-skipped stages gets only the stamps of the stages it was seen in).
+skipped stages gets only the stamps of the stages it was seen in). The one other write: a card
+under a derived key (``~derived-…``) whose Job URL a person replaced with the job's real Upwork
+link takes that link's job key (``adopt_pasted_key``).
 
 The stamp is the card's ``last_edited_time``: the edit that moved it, or a later one, and never
 earlier than the move. Notion rounds ``last_edited_time`` down to the minute, so the next run
@@ -22,6 +24,7 @@ from datetime import datetime, timedelta
 
 from notion_schema.databases import JOBS
 
+from .alerts.fields import canonical_url, is_derived, job_keys
 from .alerts.store import StateStore
 from .gateway import BoardGateway
 from .models import Stage, StoredCard
@@ -42,6 +45,7 @@ STAMPS: dict[Stage, str] = {
 SYNC_PROPERTIES = (
     "Name",
     "Job key",
+    "Job URL",
     "Stage",
     *(JOBS.by_field()[name].name for name in STAMPS.values()),
 )
@@ -64,6 +68,19 @@ class SyncReport:
     read: int = 0
     moves: list[Move] = field(default_factory=list)
     stamped: int = 0
+    adopted: int = 0
+
+
+def adopt_pasted_key(gateway: BoardGateway, stored: StoredCard) -> bool:
+    """A card under a derived key whose Job URL a person replaced with the job's real Upwork
+    link takes that link's key (unless another card has it already). The link is only read."""
+    card = stored.card
+    keys = job_keys(card.job_url or "") if is_derived(card.job_key) else []
+    if not keys or gateway.find_cards(keys[:1]):
+        return False
+    gateway.adopt_key(stored, keys[0], canonical_url(keys[0]))
+    logger.info("board sync adopted a pasted job key job_key=%s from=%s", keys[0], card.job_key)
+    return True
 
 
 def sync_board(gateway: BoardGateway, store: StateStore, *, now: datetime) -> SyncReport:
@@ -83,6 +100,7 @@ def sync_board(gateway: BoardGateway, store: StateStore, *, now: datetime) -> Sy
     def settle() -> None:
         known = store.card_stages([stored.page_id for stored in batch])
         for stored in batch:
+            report.adopted += adopt_pasted_key(gateway, stored)
             page_id, card = stored.page_id, stored.card
             stage = card.stage
             before = known.get(page_id)

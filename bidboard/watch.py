@@ -31,7 +31,13 @@ logger = logging.getLogger(__name__)
 
 
 class Idler:
-    """An IMAP connection that waits for new mail with IDLE."""
+    """An IMAP connection that waits for new mail with IDLE.
+
+    Written over imaplib on purpose: IMAPClient's ``idle_check`` rests on the same imaplib
+    internals (``_get_line`` on a socket it makes non-blocking) and has open reports of exactly
+    the cases handled here (lines already buffered, incomplete lines: mjs/imapclient#519, #565).
+    Python 3.14's ``imaplib.IMAP4.idle()`` (gh-55454) is the replacement once the project
+    requires it."""
 
     def __init__(self, config: ImapConfig, source: ImapSource) -> None:
         self.config = config

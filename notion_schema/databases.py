@@ -81,11 +81,13 @@ JOBS = DatabaseSpec(
             "source",
             options=tuple(
                 Option(n, c)
-                for n, c in (
-                    ("email", "blue"),
-                    ("rss", "orange"),
-                    ("json", "purple"),
-                    ("manual", "gray"),
+                for n, c in (  # a feed shows as "Feed: <its title>", an option made on write
+                    ("Upwork email", "blue"),
+                    ("Upwork email (derived key)", "yellow"),
+                    ("Vollna", "green"),
+                    ("Webhook", "purple"),
+                    ("JSON file", "pink"),
+                    ("Manual", "gray"),
                 )
             ),
         ),

@@ -280,3 +280,13 @@ def test_slow_headers_are_cut_off(store: StateStore) -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+def test_a_value_notion_cannot_store_is_rejected_with_the_reason(client: httpx.Client) -> None:
+    raw = json.dumps(dict(ALERT, client_spend_usd=1)).replace(
+        '"client_spend_usd": 1', '"client_spend_usd": 1e999'
+    )
+    answer = post(client, raw.encode(), **bearer())
+    assert answer.status_code == 422
+    (rejected,) = answer.json()["rejected"]
+    assert rejected["code"] == "not_storable" and "client_spend_usd" in rejected["reason"]

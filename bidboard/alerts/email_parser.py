@@ -16,7 +16,7 @@ from email.utils import parseaddr
 
 from . import fields as f
 from .model import ParseOutcome, Quarantined, Skipped, build_alert
-from .text import html_to_lines, text_to_lines
+from .text import html_to_lines, text_to_lines, without_links
 
 MAX_DEPTH = 30
 _ALERT_SUBJECT = re.compile(
@@ -45,12 +45,14 @@ _GENERIC_ANCHOR = re.compile(
     r"|details|\.\.\.|…|link|here|view)$",
     re.IGNORECASE,
 )
-_LINK = re.compile(r"<https?://[^>\s]+>|https?://\S+")
 _MORE_SUFFIX = re.compile(r"\s*(?:\u2026|\.\.\.)?\s*\bmore\s*$", re.IGNORECASE)
 _UPWORK_SENDER = re.compile(r"(?:^|[.@])upwork\.com$", re.IGNORECASE)
 _VOLLNA_SENDER = re.compile(r"(?:^|[.@])vollna\.com$", re.IGNORECASE)
 _ANCHOR_HREF = re.compile(r"<(https?://[^>\s]+)>")
-_SEARCH_LINK = re.compile(r"https?://(?:[a-z0-9-]+\.)*upwork\.com/nx/search/jobs", re.I)
+_SEARCH_LINK = re.compile(
+    r"https?://(?:[a-z0-9-]+\.)*upwork\.com/(?:[a-z]+/)*nx/search/jobs", re.IGNORECASE
+)
+_TEXT_SKILL = re.compile(r"^(.{1,60}?):?\s+(https?://\S+)$")
 
 
 def _header(message: email.message.Message, name: str) -> str:
@@ -121,7 +123,7 @@ def _bodies(message: email.message.Message, warnings: list[str]) -> tuple[list[s
 
 
 def _anchor_text(line: str) -> str:
-    return _LINK.sub("", line).strip(" -\u2013:|")
+    return without_links(line).strip(" -\u2013:|")
 
 
 class _Job:
@@ -147,11 +149,16 @@ def _skill_links(line: str) -> list[str] | None:
     skills), else None."""
     if "/nx/search/jobs" not in line:
         return None
+    text = _TEXT_SKILL.match(line)  # a text part's "Quality Assurance: <search link>"
+    if text and "<" not in line:
+        return [text.group(1).strip()] if _SEARCH_LINK.match(text.group(2)) else None
     parts = _ANCHOR_HREF.split(line)  # text, href, text, href, …, text
-    labels, hrefs = parts[0:-1:2], parts[1::2]
-    if parts[-1].strip(" ,·•|") or not all(_SEARCH_LINK.match(h) for h in hrefs):
-        return None
-    return [x.strip() for x in labels if x.strip() and not f.MORE.match(x.strip())]
+    pairs = [(label.strip(), href) for label, href in zip(parts[0:-1:2], parts[1::2], strict=True)]
+    if parts[-1].strip(" ,·•|") or not all(
+        _SEARCH_LINK.match(href) or f.MORE.match(label) for label, href in pairs
+    ):
+        return None  # not only skill links (and a "+2 more" link to the job)
+    return [label for label, _ in pairs if label and not f.MORE.match(label)]
 
 
 def _segment(lines: list[str], reference: datetime | None, derived: bool) -> list[_Job]:
@@ -163,8 +170,8 @@ def _segment(lines: list[str], reference: datetime | None, derived: bool) -> lis
             continue
         found_skills = _skill_links(line) if current is not None else None
         if found_skills is not None and current is not None:
-            current.fields.values["skills"] = found_skills
-            current.fields.collecting_skills = False
+            job_skills = current.fields.values.setdefault("skills", [])
+            job_skills += [s for s in found_skills if s not in job_skills]
             continue
         link = _job_link(line, derived)
         if link is not None:
@@ -172,7 +179,7 @@ def _segment(lines: list[str], reference: datetime | None, derived: bool) -> lis
             text = _anchor_text(line)
             generic = not text or bool(_GENERIC_ANCHOR.match(text))
             if current is not None and (key == current.key if key else True):
-                if not generic and key:
+                if not generic:
                     current.fields.description_lines.append(re.sub(r"\s*(?:more|…)$", "", text))
                 current.ended = True
                 continue

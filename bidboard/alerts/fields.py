@@ -337,9 +337,11 @@ def _read_labelled(
         job.set("posted_at", when, fragment)
     elif name == "skills":
         found = skills(value)
-        if "skills" not in job.values:
-            job.values["skills"] = found
-            job.collecting_skills = not found
+        if not found:  # "Skills:" then one a line: Upwork's own block, over any list before it
+            job.values["skills"] = []
+            job.collecting_skills = True
+        else:
+            job.values.setdefault("skills", found)
     elif name == "experience":
         level = experience(value)
         if level is None:
@@ -389,7 +391,7 @@ def read_label(
             return True
         job.pending_budget, job.collecting_skills = pending, collecting
     if client_line and _BARE_COUNTRY.fullmatch(fragment):
-        job.values.setdefault("client_country", fragment)  # the bare country of a client line
+        job.values["client_country"] = fragment  # the client line is Upwork's, and wins
         return True
     return False
 

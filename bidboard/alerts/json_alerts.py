@@ -57,10 +57,6 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def _explain(error: ValidationError) -> str:
-    return explain(error)
-
-
 SCRAPER_REFUSAL = (
     "refused: this is a payload of the 'Upwork Job Scraper' browser extension, which scrapes "
     "Upwork in your logged-in browser; Upwork bans accounts for that. bidboard makes no job "
@@ -167,7 +163,7 @@ def alerts_from_json(
             alert = JsonAlertIn.model_validate(item)
         except ValidationError as error:
             outcome.quarantined.append(
-                Quarantined(ref, f"invalid alert: {_explain(error)}"[:500], code="invalid_value")
+                Quarantined(ref, f"invalid alert: {explain(error)}"[:500], code="invalid_value")
             )
             continue
         keys = f.job_keys(alert.url)

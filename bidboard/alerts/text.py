@@ -127,6 +127,14 @@ def html_to_lines(markup: str) -> list[str]:
     return read_html(markup).lines
 
 
+_LINK = re.compile(r"<https?://[^>\s]+>|https?://\S+")
+
+
+def without_links(line: str) -> str:
+    """A line with its links (``<url>`` as ``read_html`` writes them, or bare) taken out."""
+    return _LINK.sub("", line)
+
+
 def text_to_lines(text: str) -> list[str]:
     text = text[:MAX_PART_CHARS]
     lines = (_SPACE.sub(" ", line).strip() for line in text.splitlines())

@@ -22,14 +22,13 @@ from typing import Any
 
 from . import fields as f
 from .model import ParseOutcome, Quarantined, Skipped, build_alert
-from .text import read_html, text_to_lines
+from .text import read_html, text_to_lines, without_links
 
 _SUBJECT_TITLE = re.compile(r"^(?:(?:fwd?|fw|re)\s*:\s*)*new job\s*:\s*(.+)$", re.IGNORECASE)
 _DIGEST = re.compile(r"here are \d+ new (?:freelance )?jobs", re.IGNORECASE)
 _VOLLNA_LABEL = re.compile(
     r"^(filter|client rank|ai qualification|reason|rank|client)\s*:\s*(.*)$", re.IGNORECASE
 )
-_LINK = re.compile(r"<https?://[^>\s]+>|https?://\S+")
 
 
 def parse_vollna_email(
@@ -62,14 +61,14 @@ def parse_vollna_email(
     for line in lines:
         keys = f.job_keys(line)
         if keys and (current is None or keys[0] != jobs[-1][0]):
-            current = f.JobFields(title=_LINK.sub("", line).strip(" -:|"))
+            current = f.JobFields(title=without_links(line).strip(" -:|"))
             jobs.append((keys[0], current))
             continue
         if current is None or keys:
             continue
         label = _VOLLNA_LABEL.match(line)
         if label:
-            name, value = label.group(1).lower(), _LINK.sub("", label.group(2)).strip()
+            name, value = label.group(1).lower(), without_links(label.group(2)).strip()
             if name == "filter" and value:
                 current.values.setdefault("saved_search", value)
             else:
