@@ -267,6 +267,15 @@ def _name(item: PortfolioItem) -> str:
     return f"the {_lower(item.name)}"
 
 
+def _after_colon(text: str, item: PortfolioItem) -> str:
+    """An item's summary after "The work:": "moved four legacy PHP sites", but "Laravel and
+    Vue.js SaaS" and "FastAPI backend" keep their capitals."""
+    first = text.split(" ", 1)[0]
+    if any(first.lower() in words(skill) for skill in item.skills):
+        return text
+    return _lower(text)
+
+
 def _sentence(text: str) -> str:
     text = text.strip()
     return text if not text or text[-1] in ".!?" else text + "."
@@ -445,7 +454,7 @@ class TemplateDrafter:
                 name = f"a {join(item.skills[:2])} project of mine"
             values.update(
                 portfolio=name,
-                summary=_sentence(item.summary) if item.summary else "",
+                summary=_sentence(_after_colon(item.summary, item)) if item.summary else "",
                 outcome=_sentence(_lower(item.outcome)) if item.outcome else "",
                 Outcome=_sentence(item.outcome) if item.outcome else "",
                 matched=join(shared[:4]),
