@@ -25,6 +25,7 @@ from .drafting.lint import LintContext
 from .drafting.model import DraftRequest
 from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.template import TemplateDrafter
+from .errors import HumanStageError
 from .gateway import BoardGateway
 from .models import JobCard, Stage
 from .scoring.portfolio import PortfolioItem
@@ -183,7 +184,12 @@ def draft_held_back(
     candidates = []
     for job, page_id in pending:
         ref = refs.get(job.job_key)
-        if ref is None or ref.page_id != page_id or ref.stage not in (None, Stage.NEW):
+        if (
+            ref is None
+            or ref.page_id != page_id
+            or not ref.machine_owned
+            or ref.stage_name not in (None, Stage.NEW.value)
+        ):
             finished.append(job.job_key)  # gone, or a person has it now: nothing to draft
             continue
         candidates.append((job, ref, score_job(job, config.searches, config.portfolio)))
@@ -197,8 +203,13 @@ def draft_held_back(
         if job.job_key not in to_draft:
             continue
         values, content, note = _draft(job, score, config, fingerprints)
-        gateway.replace_content(ref, content)
-        gateway.update_card(ref, values)
+        try:  # drafting takes time: the gateway reads the stage again before each write
+            gateway.replace_content(ref, content)
+            gateway.update_card(ref, values)
+        except HumanStageError as moved:  # a person has the card now: theirs, as it is
+            logger.info("held-back card not drafted job_key=%s reason=%s", job.job_key, moved)
+            finished.append(job.job_key)
+            continue
         finished.append(job.job_key)
         report.outcomes.append(
             JobOutcome(
