@@ -6,6 +6,7 @@ BidboardError
  │    ├── EgressRefused   an HTTP request to upwork.com or a host not allowed
  │    └── HumanStageError a write would set a stage that only people set
  ├── NotionError          Notion answered an error or could not be reached
+ ├── LeaseBusy            another process holds the workspace's write lease (see lease.py)
  └── AlertError           an alert could not be read (it is quarantined, never dropped)
 """
 
@@ -52,6 +53,10 @@ class NotionError(BidboardError):
         self.code = code
         self.request_id = request_id
         self.retry_after: float | None = None
+
+
+class LeaseBusy(BidboardError):
+    """Another bidboard process is writing to the workspace; this one did not write."""
 
 
 class AlertError(BidboardError):

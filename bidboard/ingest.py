@@ -36,6 +36,8 @@ class IngestResult:
     quarantined: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: why the run did not read anything: another process held the write lease
+    busy: str = ""
 
 
 def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) -> PipelineConfig:

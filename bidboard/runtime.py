@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -10,14 +11,18 @@ from typing import TYPE_CHECKING
 from notion_schema.workspace import Workspace
 
 from .alerts.store import StateStore
+from .errors import LeaseBusy
 from .factory import notion_from_settings, workspace_from_settings
 from .gateway import BoardGateway
+from .lease import write_lease
 from .notion import Notion
 from .pipeline import BatchReport, PipelineConfig
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .ingest import IngestResult
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,15 +43,21 @@ class Runtime:
         return config
 
     def ingest(self) -> IngestResult:
-        """One ingest run over every configured source; the sources are closed after it (IMAP
-        logs out, feeds close their clients)."""
+        """One ingest run over every configured source, holding the workspace's write lease;
+        the sources are closed after it (IMAP logs out, feeds close their clients). When another
+        process holds the lease past ``BIDBOARD_WRITE_LEASE_WAIT``, the run reads nothing and
+        says so (``result.busy``): the next run reads what is waiting."""
         from .alerts.config import sources_from_settings
-        from .ingest import run_ingest
+        from .ingest import IngestResult, run_ingest
 
         config = self.pipeline()
         sources = sources_from_settings(self.settings, self.store)
         try:
-            return run_ingest(sources, self.gateway, config, self.store)
+            with write_lease(self.settings, "ingest"):
+                return run_ingest(sources, self.gateway, config, self.store)
+        except LeaseBusy as busy:
+            logger.warning("ingest skipped, nothing read or written reason=%s", busy)
+            return IngestResult(batch=BatchReport(), busy=str(busy))
         finally:
             for source in sources:
                 source.close()

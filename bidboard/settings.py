@@ -46,6 +46,17 @@ class Settings(BaseSettings):
         description="Name of a Prefect global concurrency limit that paces Notion calls across "
         "workers (scale-out); unset: each process paces itself to notion_rate_limit.",
     )
+    write_lease_wait: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds a writer waits for the workspace's write lease (another ingest, "
+        "init or metrics run holds it) before it skips, with a log line.",
+    )
+    write_lease_limit: str | None = Field(
+        default=None,
+        description="Prefect global concurrency limit (limit 1) used as the write lease across "
+        "machines; default `<notion_global_limit>-writes` when that is set.",
+    )
     data_dir: Path = Field(
         default=Path(".bidboard"),
         description="Local state: config, caches, quarantine, emulator data.",

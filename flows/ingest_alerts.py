@@ -23,6 +23,8 @@ def ingest_alerts() -> dict[str, int]:
     with opened(settings) as runtime:
         result = runtime.ingest()
     created = sum(1 for o in result.batch.outcomes if o.created)
+    if result.busy:
+        logger.warning("ingest skipped: %s", result.busy)
     notified = notify_strong_matches(result.batch.outcomes, settings)
     logger.info(
         "ingest read=%d created=%d duplicates=%d quarantined=%d",

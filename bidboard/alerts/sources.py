@@ -270,7 +270,11 @@ class ImapSource:
                     if status == "OK":
                         conn.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Deleted)")
                         conn.expunge()
-                if status != "OK":
+                if status != "OK" and b"EXPUNGEISSUED" in repr(data).encode():
+                    # another client moved or deleted it meanwhile: it has left the folder,
+                    # which is all "done" asks
+                    logger.info("IMAP message already gone uid=%s folder=%s", uid, folder)
+                elif status != "OK":
                     raise imaplib.IMAP4.error(f"move to {folder} refused: {data!r}")
 
             self._call(f"move to {folder}", move)
