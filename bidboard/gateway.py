@@ -29,7 +29,7 @@ from notion_schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
 from notion_schema.workspace import Workspace
 
 from . import blocks as b
-from .errors import HumanStageError, NotionError
+from .errors import CardError, HumanStageError, NotionError
 from .models import MACHINE_STAGES, JobCard, Stage, StoredCard
 from .notion import Notion, is_transient
 
@@ -198,10 +198,13 @@ class BoardGateway:
         """A new card with its content, in one request when it fits (see the module doc)."""
         guard_stage(card.stage)
         content = content or []
-        properties = encode_card(card)
-        first, rest = self._split_content(properties, content)
-        if rest:  # the fingerprint marks complete content: write it last
-            properties = encode_card(card, set(JOBS.by_field()) - {"draft_fingerprint"})
+        try:  # CodecError (inf), UnicodeEncodeError (a lone surrogate): this card alone fails
+            properties = encode_card(card)
+            first, rest = self._split_content(properties, content)
+            if rest:  # the fingerprint marks complete content: write it last
+                properties = encode_card(card, set(JOBS.by_field()) - {"draft_fingerprint"})
+        except ValueError as error:
+            raise CardError(f"card {card.job_key} cannot be written: {error}") from error
         page = self._create_once(card.job_key, properties, first)
         if rest:
             self._append(page.page_id, rest)

@@ -86,7 +86,18 @@ def run_ingest(
         for item in outcome.quarantined:
             store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
             result.quarantined.append((item.source_ref, item.reason))
-        if outcome.alerts:
+        failed = [
+            (a.job_key, batch.failed[a.job_key])
+            for a in outcome.alerts
+            if a.job_key in batch.failed
+        ]
+        if failed:  # its other jobs have cards; this one cannot have one: keep the reason
+            key, why = failed[0]
+            reason = f"the card of job {key} cannot be written: {why}"
+            store.quarantine(source.name, raw.source_ref, reason, key)
+            result.quarantined.append((raw.source_ref, reason))
+            source.quarantine(raw, reason)
+        elif outcome.alerts:
             source.done(raw)
         elif outcome.quarantined:
             source.quarantine(raw, outcome.quarantined[0].reason)

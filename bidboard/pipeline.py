@@ -25,7 +25,7 @@ from .drafting.lint import LintContext
 from .drafting.model import DraftRequest
 from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.template import TemplateDrafter
-from .errors import HumanStageError
+from .errors import BidboardError, CardError, HumanStageError, NotionError
 from .gateway import BoardGateway
 from .models import JobCard, Stage
 from .scoring.portfolio import PortfolioItem
@@ -71,6 +71,8 @@ class JobOutcome:
 class BatchReport:
     outcomes: list[JobOutcome] = field(default_factory=list)
     duplicates: int = 0
+    #: job key -> why its card could not be written (the other cards were)
+    failed: dict[str, str] = field(default_factory=dict)
 
     def count(self, stage: Stage) -> int:
         return sum(1 for o in self.outcomes if o.created and o.stage == stage.value)
@@ -210,6 +212,14 @@ def draft_held_back(
             logger.info("held-back card not drafted job_key=%s reason=%s", job.job_key, moved)
             finished.append(job.job_key)
             continue
+        except (BidboardError, ValueError) as error:  # this card alone: the others go on
+            reason = card_failure(error)
+            if reason is None:
+                raise
+            logger.warning("held-back card not drafted job_key=%s reason=%s", job.job_key, reason)
+            report.failed[job.job_key] = reason
+            finished.append(job.job_key)
+            continue
         finished.append(job.job_key)
         report.outcomes.append(
             JobOutcome(
@@ -224,6 +234,19 @@ def draft_held_back(
             )
         )
     return report, finished
+
+
+def card_failure(error: Exception) -> str | None:
+    """Why one card failed, when the failure is that card's alone; None when it would fail
+    every card alike (Notion down, the token refused, rate limited past the retries): then the
+    run stops and the sources keep every alert for the next run."""
+    if isinstance(error, CardError | ValueError):  # ValueError: CodecError, UnicodeEncodeError
+        return str(error)
+    if isinstance(error, NotionError):
+        if error.status in (400, 404, 409, 413, 422):  # this request, not Notion, is wrong
+            return str(error)
+        return None
+    return None
 
 
 def process_alerts(
@@ -263,20 +286,29 @@ def process_alerts(
     to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
     for key in sorted(unique, key=lambda k: -scored[k].score):
         job, score = unique[key], scored[key]
-        card = card_for(job, score)
-        content: list[Block] = []
-        note = ""
-        if key in to_draft:
-            values, content, note = _draft(job, score, config, fingerprints)
-            card = card.model_copy(update=values)
-        elif key in held_back:
-            note = f"held back: the daily cap of {config.daily_cap} drafts is reached"
-            card = card.model_copy(
-                update={
-                    "score_reasons": f"{card.score_reasons}\n{note}; draft it with draft_pending"
-                }
-            )
-        ref = gateway.create_card(card, content)
+        try:  # one card's bad value never stops the others
+            card = card_for(job, score)
+            content: list[Block] = []
+            note = ""
+            if key in to_draft:
+                values, content, note = _draft(job, score, config, fingerprints)
+                card = card.model_copy(update=values)
+            elif key in held_back:
+                note = f"held back: the daily cap of {config.daily_cap} drafts is reached"
+                card = card.model_copy(
+                    update={
+                        "score_reasons": f"{card.score_reasons}\n{note}; "
+                        "draft it with draft_pending"
+                    }
+                )
+            ref = gateway.create_card(card, content)
+        except (BidboardError, ValueError) as error:
+            reason = card_failure(error)
+            if reason is None:
+                raise
+            logger.warning("card not written job_key=%s reason=%s", key, reason)
+            report.failed[key] = reason
+            continue
         if key in held_back and held is not None:
             held(job, ref.page_id)
         report.outcomes.append(
@@ -292,10 +324,11 @@ def process_alerts(
             )
         )
     logger.info(
-        "batch processed alerts=%d created=%d duplicates=%d drafted=%d",
+        "batch processed alerts=%d created=%d duplicates=%d drafted=%d failed=%d",
         len(alerts),
         sum(o.created for o in report.outcomes),
         report.duplicates,
         len(to_draft),
+        len(report.failed),
     )
     return report
