@@ -102,6 +102,42 @@ class Guarded2Transport(httpx2.BaseTransport):
         self.inner.close()
 
 
+class Redacting2Transport(httpx2.BaseTransport):
+    """Blanks ``secrets`` in every response body before anything reads it: a server that echoes
+    the API key in an error ("Incorrect API key provided: sk-…") never gets it into an exception
+    text, a log, a card or the Prefect database (see :mod:`bidboard.redact`)."""
+
+    def __init__(self, secrets: Iterable[str], inner: httpx2.BaseTransport) -> None:
+        self.secrets = [s.encode() for s in secrets if s]
+        self.inner = inner
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = self.inner.handle_request(request)
+        if not self.secrets:
+            return response
+        try:
+            body = response.read()
+        finally:
+            response.close()
+        for secret in self.secrets:
+            body = body.replace(secret, b"***")
+        headers = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx2.Response(
+            response.status_code,
+            headers=headers,
+            content=body,
+            request=request,
+            extensions=response.extensions,
+        )
+
+    def close(self) -> None:
+        self.inner.close()
+
+
 class Pacer:
     """Spaces calls ``1/rate`` seconds apart across threads: a healthy run meets few 429s.
 
@@ -189,9 +225,15 @@ def guarded_async_client(
 
 
 def guarded_client2(
-    policy: EgressPolicy, *, transport: httpx2.BaseTransport | None = None, timeout: float = 60.0
+    policy: EgressPolicy,
+    *,
+    transport: httpx2.BaseTransport | None = None,
+    timeout: float = 60.0,
+    secrets: Iterable[str] = (),
 ) -> httpx2.Client:
-    """An ``httpx2.Client`` (for the openai SDK) that checks every request against ``policy``."""
-    return httpx2.Client(
-        transport=Guarded2Transport(policy, transport), timeout=timeout, follow_redirects=False
-    )
+    """An ``httpx2.Client`` (for the openai SDK) that checks every request against ``policy``
+    and blanks ``secrets`` in every response body."""
+    guarded: httpx2.BaseTransport = Guarded2Transport(policy, transport)
+    if secrets:
+        guarded = Redacting2Transport(secrets, guarded)
+    return httpx2.Client(transport=guarded, timeout=timeout, follow_redirects=False)
