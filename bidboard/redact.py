@@ -41,9 +41,11 @@ def remember(*secrets: SecretStr | str | None) -> list[str]:
 
 def settings_secrets(settings: Settings) -> list[str]:
     """Every secret of ``settings`` (remembered too)."""
-    urls = settings.notify_urls.get_secret_value().replace(",", " ").split() if (
-        settings.notify_urls
-    ) else []
+    urls = (
+        settings.notify_urls.get_secret_value().replace(",", " ").split()
+        if (settings.notify_urls)
+        else []
+    )
     return remember(
         settings.notion_token,
         settings.openai_api_key,

@@ -94,7 +94,11 @@ def batch_table(batch: BatchReport) -> list[dict[str, object]]:
 
 
 def batch_summary(
-    title: str, batch: BatchReport, quarantined: list[tuple[str, str]], read: int
+    title: str,
+    batch: BatchReport,
+    quarantined: list[tuple[str, str]],
+    read: int,
+    source_errors: list[tuple[str, str]] | None = None,
 ) -> str:
     """A markdown summary of a run, for a Prefect markdown artifact."""
     created = [o for o in batch.outcomes if o.created]
@@ -109,11 +113,16 @@ def batch_summary(
         f"- already on the board: {batch.duplicates}",
         f"- quarantined: {len(quarantined)}",
     ]
+    if source_errors:
+        lines.append(f"- sources that failed (the others were read): {len(source_errors)}")
     lines += [f"- {stage}: {count}" for stage, count in sorted(stages.items())]
     flagged = [o for o in created if o.stage == "Needs attention"]
     if flagged:
         lines += ["", "## Drafts flagged by the compliance linter", ""]
         lines += [f"- [{o.title}]({o.url})" for o in flagged]
+    if source_errors:
+        lines += ["", "## Sources that failed", "", "| source | error |", "| --- | --- |"]
+        lines += [f"| `{name}` | {error[:300]} |" for name, error in source_errors]
     if quarantined:
         lines += ["", "## Quarantined", "", "| source | reason |", "| --- | --- |"]
         lines += [f"| `{ref}` | {reason} |" for ref, reason in quarantined]
