@@ -20,9 +20,11 @@ Requests are the scarce resource (about 3 a second per integration), so:
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import unquote
 
 from notion_schema.codecs import decode_card, encode_card, encode_properties, plain_text
 from notion_schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
@@ -41,6 +43,7 @@ MAX_BYTES = 450 * 1024  # Notion's limit is 500 KB a request; keep a margin
 DEDUPE_BATCH = 100
 _DEDUPE_PROPERTIES = ("Job key", "Stage", "Draft fingerprint")
 _STAGES = {stage.value for stage in Stage}
+WORKSPACE_FILE = "notion.json"
 _MACHINE_NAMES = frozenset(stage.value for stage in MACHINE_STAGES)
 
 
@@ -131,10 +134,33 @@ class BoardGateway:
             )
 
     def _query(self, what: str, **query: Any) -> Iterator[dict[str, Any]]:
-        """Stream the pages of a query, 100 at a time, following cursors."""
-        return self.notion.paginate(
-            what, self.notion.client.data_sources.query, self.ids.data_source_id, **query
-        )
+        """Stream the pages of a query, 100 at a time, following cursors. An error that names
+        a property by its id (one the workspace file knows) names it by its name too."""
+        try:
+            yield from self.notion.paginate(
+                what, self.notion.client.data_sources.query, self.ids.data_source_id, **query
+            )
+        except NotionError as error:
+            named = self._name_properties(str(error))
+            if named == str(error):
+                raise
+            raise NotionError(
+                named, status=error.status, code=error.code, request_id=error.request_id
+            ) from error
+
+    def _name_properties(self, message: str) -> str:
+        for name, pid in self.ids.property_ids.items():
+            for form in dict.fromkeys((pid, unquote(pid))):
+                pattern = rf"(?<![\w%]){re.escape(form)}(?![\w%])"
+                if form != name and re.search(rf"property\b.*{pattern}", message):
+                    return re.sub(
+                        pattern,
+                        f"{form} (property '{name}' in {WORKSPACE_FILE}: renamed or deleted in "
+                        "Notion? run `bidboard verify`)",
+                        message,
+                        count=1,
+                    )
+        return message
 
     def _property_ids(self, names: Iterable[str]) -> list[str]:
         return [self.ids.property_ids.get(name, name) for name in names]

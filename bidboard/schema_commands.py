@@ -44,7 +44,12 @@ def run_init(settings: Settings, parent_page: str | None, notion: Notion | None 
         )
     with _notion(settings, notion) as adapter, write_lease(settings, "init"):
         # under the lease, so that a second init finds what the first made
-        report = bootstrap.init(adapter, parent, settings.notion_base_url, _previous(settings))
+        previous = _previous(settings)
+        report = bootstrap.init(adapter, parent, settings.notion_base_url, previous)
+        for key, ids in report.workspace.databases.items():  # a rename stays a rename
+            before = previous.databases.get(key) if previous is not None else None
+            if before is not None and before.database_id == ids.database_id:
+                bootstrap.carry_renames(before, ids.property_ids, ids.option_ids)
         path = save_workspace(settings.data_dir, report.workspace)
     for key, ids in report.workspace.databases.items():
         title = next(d.title for d in ALL_DATABASES if d.key == key)
