@@ -13,7 +13,7 @@ from .errors import ConfigError
 from .factory import notion_from_settings
 from .lease import write_lease
 from .notion import Notion
-from .settings import Settings
+from .settings import Settings, notion_page_id
 
 
 def _previous(settings: Settings) -> Workspace | None:
@@ -42,6 +42,10 @@ def run_init(settings: Settings, parent_page: str | None, notion: Notion | None 
         raise ConfigError(
             "no parent page: pass --parent-page ID or set BIDBOARD_NOTION_PARENT_PAGE_ID"
         )
+    try:  # the page's URL, as copied from Notion, is fine too
+        parent = notion_page_id(parent)
+    except ValueError as error:
+        raise ConfigError(f"--parent-page: {error}") from None
     with _notion(settings, notion) as adapter, write_lease(settings, "init"):
         # under the lease, so that a second init finds what the first made
         previous = _previous(settings)
