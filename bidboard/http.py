@@ -9,6 +9,7 @@ neither Notion, OpenAI, loopback, nor listed in ``BIDBOARD_ALLOWED_HOSTS``.
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -59,6 +60,84 @@ class EgressPolicy:
         if _is_loopback(host) or any(_matches(host, h) for h in self.allowed):
             return
         raise EgressRefused(host, "host not allowed (add it to BIDBOARD_ALLOWED_HOSTS)")
+
+
+#: names of cloud metadata services (their addresses are link-local or private anyway)
+METADATA_HOSTS = (
+    "metadata.google.internal",
+    "metadata.goog",
+    "metadata",
+    "instance-data",
+    "metadata.azure.com",
+)
+
+
+def _internal(address: str) -> str | None:
+    """What kind of non-public address ``address`` is, or None for a public one."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local (cloud metadata)"
+    if ip.is_private:
+        return "private"
+    if not ip.is_global:
+        return "reserved"
+    return None
+
+
+def internal_host(host: str) -> str | None:
+    """Why ``host`` is not a public internet host (a metadata name, or a name or address on
+    loopback, a private or link-local network), or None. Names are resolved."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    if any(_matches(host, m) for m in METADATA_HOSTS):
+        return "cloud metadata"
+    kind = _internal(host)
+    if kind is not None or _is_ip(host):
+        return kind
+    try:
+        resolved = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return None  # unknown name: the request fails on its own
+    kinds = [k for k in (_internal(str(a)) for a in resolved) if k]
+    return kinds[0] if kinds else None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+class FeedPolicy(EgressPolicy):
+    """A feed URL is configured, not trusted: any public host may serve one, but a feed on a
+    loopback, private or link-local address (the cloud metadata service at 169.254.169.254,
+    the local Prefect API) is refused unless its host is listed in BIDBOARD_ALLOWED_HOSTS.
+    Redirects are never followed (the guarded clients do not), so a public feed cannot bounce
+    the request inward."""
+
+    def check(self, url: httpx.URL | httpx2.URL) -> None:
+        host = (url.host or "").lower().rstrip(".")
+        if is_forbidden(host):
+            raise EgressRefused(host, "bidboard never contacts Upwork; a person does")
+        if any(_matches(host, h) for h in self.allowed):
+            return
+        kind = internal_host(host)
+        if kind is not None:
+            raise EgressRefused(
+                host,
+                f"a feed on a {kind} address is refused unless its host is listed in "
+                "BIDBOARD_ALLOWED_HOSTS",
+            )
 
 
 class GuardedTransport(httpx.BaseTransport):
