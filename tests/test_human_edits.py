@@ -109,6 +109,10 @@ def test_a_card_moved_to_submitted_while_it_is_drafted_is_left_as_the_person_set
     after = cards(board)
     overwritten = [k for k in moved if after[k].card.stage is not Stage.SUBMITTED]
     rewritten = [k for k in moved if content(board, after[k].page_id) != before[k]]
+    print(
+        f"\nhuman_stage_moves={len(moved)} human_stage_overwrites={len(overwritten)} "
+        f"human_content_rewrites={len(rewritten)}"
+    )
     assert overwritten == [] and rewritten == []
     assert report.outcomes == []  # nothing drafted: every card was taken meanwhile
     assert store.pending() == []  # and nothing waits for them any more
