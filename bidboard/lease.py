@@ -9,8 +9,9 @@ the whole of its find-then-write:
   frees it when its holder dies, even by SIGKILL). ``write.lock.holder`` names the holder;
 * across machines that share a Prefect server, also a Prefect global concurrency limit of 1
   used as a lease (``BIDBOARD_WRITE_LEASE_LIMIT``, or ``<BIDBOARD_NOTION_GLOBAL_LIMIT>-writes``
-  when only the rate limit is set): create it once with ``prefect gcl create NAME --limit 1``.
-  A slot a dead worker held is freed when its lease expires (5 minutes without renewal).
+  when only the rate limit is set). The first writer that finds it missing creates it with a
+  limit of 1 (``prefect gcl create NAME --limit 1`` does the same). A slot a dead worker held
+  is freed when its lease expires (5 minutes without renewal).
 
 The second writer waits up to ``BIDBOARD_WRITE_LEASE_WAIT`` seconds, then gives up with
 :class:`~bidboard.errors.LeaseBusy` (an ingest run logs it and skips: the next run reads
@@ -111,18 +112,43 @@ def _global_lease(settings: Settings, what: str, seconds: float) -> Iterator[Non
     from prefect.concurrency.sync import concurrency
 
     with ExitStack() as stack:
-        try:
-            stack.enter_context(
-                concurrency(name, occupy=1, timeout_seconds=max(seconds, 0.1), strict=True)
-            )
-        except TimeoutError:
-            raise LeaseBusy(
-                f"{what}: another bidboard worker holds the write lease {name!r} "
-                f"(Prefect global concurrency limit); waited {seconds:.0f}s"
-            ) from None
-        except ConcurrencySlotAcquisitionError as error:
-            raise ConfigError(
-                f"the write lease {name!r} is not a Prefect global concurrency limit: create "
-                f"it with `prefect gcl create {name} --limit 1` ({error})"
-            ) from None
+        for attempt in (1, 2):
+            try:
+                stack.enter_context(
+                    concurrency(name, occupy=1, timeout_seconds=max(seconds, 0.1), strict=True)
+                )
+                break
+            except TimeoutError:
+                raise LeaseBusy(
+                    f"{what}: another bidboard worker holds the write lease {name!r} "
+                    f"(Prefect global concurrency limit); waited {seconds:.0f}s"
+                ) from None
+            except ConcurrencySlotAcquisitionError as error:
+                if attempt == 2 or not _create_limit(name):
+                    raise ConfigError(
+                        f"the write lease {name!r} is not a Prefect global concurrency limit "
+                        f"and cannot be created: create it with `prefect gcl create {name} "
+                        f"--limit 1` ({error})"
+                    ) from None
         yield
+
+
+def _create_limit(name: str) -> bool:
+    """Create the lease's global concurrency limit (limit 1); True if it exists now."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists, PrefectHTTPStatusError
+
+    with get_client(sync_client=True) as client:
+        try:
+            client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=name, limit=1))
+            logger.info("write lease created name=%s limit=1", name)
+        except ObjectAlreadyExists:
+            pass  # another writer created it first
+        except PrefectHTTPStatusError as error:
+            if error.response.status_code != 409:
+                return False
+        limit = client.read_global_concurrency_limit_by_name(name)
+    if limit.limit != 1:
+        raise ConfigError(f"the write lease {name!r} must have a limit of 1, not {limit.limit}")
+    return True

@@ -198,6 +198,7 @@ def draft_held_back(
     if not candidates:  # nothing left to draft: no need to read today's drafts
         return report, finished
     fingerprints, drafted_today = _stage_context(gateway, config)
+    failures = CardFailures()
     to_draft, _ = select_for_drafting(
         [(j.job_key, s.score) for j, _, s in candidates], config.daily_cap, drafted_today
     )
@@ -213,13 +214,14 @@ def draft_held_back(
             finished.append(job.job_key)
             continue
         except (BidboardError, ValueError) as error:  # this card alone: the others go on
-            reason = card_failure(error)
+            reason = failures.reason(error)
             if reason is None:
                 raise
             logger.warning("held-back card not drafted job_key=%s reason=%s", job.job_key, reason)
             report.failed[job.job_key] = reason
             finished.append(job.job_key)
             continue
+        failures.landed()
         finished.append(job.job_key)
         report.outcomes.append(
             JobOutcome(
@@ -236,17 +238,29 @@ def draft_held_back(
     return report, finished
 
 
-def card_failure(error: Exception) -> str | None:
-    """Why one card failed, when the failure is that card's alone; None when it would fail
-    every card alike (Notion down, the token refused, rate limited past the retries): then the
-    run stops and the sources keep every alert for the next run."""
-    if isinstance(error, CardError | ValueError):  # ValueError: CodecError, UnicodeEncodeError
-        return str(error)
-    if isinstance(error, NotionError):
-        if error.status in (400, 404, 409, 413, 422):  # this request, not Notion, is wrong
+class CardFailures:
+    """Which errors are one card's alone. A value Notion cannot store (:class:`CardError`, a
+    ``ValueError`` from encoding) always is. Notion refusing one request (400 validation, 413 too
+    large) is, unless it happens again to the next card too: then it is the board (a renamed or
+    deleted property) and would fail every card, so the run stops and the sources keep every
+    alert for the next run, as they do when Notion is down or the token is refused."""
+
+    REPEATS = 2
+
+    def __init__(self) -> None:
+        self.notion_in_a_row = 0
+
+    def reason(self, error: Exception) -> str | None:
+        """Why this card failed, or None when the run must stop (re-raise)."""
+        if isinstance(error, CardError | ValueError):  # ValueError: CodecError, UnicodeError
             return str(error)
+        if isinstance(error, NotionError) and error.status in (400, 413):
+            self.notion_in_a_row += 1
+            return str(error) if self.notion_in_a_row < self.REPEATS else None
         return None
-    return None
+
+    def landed(self) -> None:
+        self.notion_in_a_row = 0
 
 
 def process_alerts(
@@ -284,6 +298,7 @@ def process_alerts(
     shortlist = [(k, s.score) for k, s in scored.items() if s.verdict == "shortlist"]
     fingerprints, drafted_today = _stage_context(gateway, config) if shortlist else ([], 0)
     to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
+    failures = CardFailures()
     for key in sorted(unique, key=lambda k: -scored[k].score):
         job, score = unique[key], scored[key]
         try:  # one card's bad value never stops the others
@@ -303,12 +318,13 @@ def process_alerts(
                 )
             ref = gateway.create_card(card, content)
         except (BidboardError, ValueError) as error:
-            reason = card_failure(error)
+            reason = failures.reason(error)
             if reason is None:
                 raise
             logger.warning("card not written job_key=%s reason=%s", key, reason)
             report.failed[key] = reason
             continue
+        failures.landed()
         if key in held_back and held is not None:
             held(job, ref.page_id)
         report.outcomes.append(

@@ -17,6 +17,7 @@ from .gateway import BoardGateway
 from .lease import write_lease
 from .notion import Notion
 from .pipeline import BatchReport, PipelineConfig
+from .redact import settings_secrets
 from .settings import Settings
 
 if TYPE_CHECKING:
@@ -65,6 +66,7 @@ class Runtime:
 
 @contextmanager
 def opened(settings: Settings) -> Iterator[Runtime]:
+    settings_secrets(settings)  # known to the log filter from now on (bidboard.redact)
     workspace = workspace_from_settings(settings)
     notion = notion_from_settings(settings)
     store = StateStore.in_data_dir(settings.data_dir)

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bidboard.errors import ConfigError, LeaseBusy
+from bidboard.errors import LeaseBusy
 from bidboard.factory import notion_from_settings
 from bidboard.lease import write_lease
 from bidboard.localserver import BackgroundServer
@@ -302,45 +302,15 @@ def test_a_prefect_global_concurrency_limit_is_the_lease_across_machines(
         pytest.fail("two machines held the lease")
     with write_lease(two, "ingest"):
         pass
-    missing = Settings(data_dir=tmp_path / "three", notion_global_limit="no-such-limit")
+    # a lease named after the rate limit, missing: the first writer creates it (limit 1)
+    made = f"pace-{uuid.uuid4().hex[:6]}"
+    three = Settings(data_dir=tmp_path / "three", notion_global_limit=made, write_lease_wait=1)
+    four = Settings(data_dir=tmp_path / "four", notion_global_limit=made, write_lease_wait=1)
     with (
-        pytest.raises(ConfigError, match="prefect gcl create no-such-limit-writes --limit 1"),
-        write_lease(missing, "ingest"),
+        write_lease(three, "ingest"),
+        pytest.raises(LeaseBusy, match=f"{made}-writes"),
+        write_lease(four, "ingest"),
     ):
-        pass
-
-
-def test_a_message_another_client_moved_first_counts_as_done(dovecot: Any, tmp_path: Path) -> None:
-    from bidboard.alerts.config import imap_config
-    from bidboard.alerts.sources import ImapSource
-    from bidboard.alerts.store import StateStore
-
-    folder, processed = f"gone-{uuid.uuid4().hex[:6]}", f"gone-done-{uuid.uuid4().hex[:6]}"
-    dovecot.deliver(folder, alert_email("~01ace5ffff00000001", "FastAPI backend gone"))
-    settings = Settings(
-        data_dir=tmp_path,
-        imap_host="127.0.0.1",
-        imap_port=dovecot.imap_port,
-        imap_security="starttls",
-        imap_user=USER,
-        imap_password=SecretStr(PASSWORD),
-        imap_folder=folder,
-        imap_processed_folder=processed,
-        imap_ca_file=dovecot.ca_file,
-    )
-    config = imap_config(settings)
-    assert config is not None
-    stores = [StateStore(tmp_path / "a.sqlite3"), StateStore(tmp_path / "b.sqlite3")]
-    first, second = (ImapSource(config, store) for store in stores)
-    try:
-        [raw] = list(first.fetch())
-        [again] = list(second.fetch())
-        second.done(again)  # the other client moves it first
-        first.done(raw)  # the message has left the folder: done, not an error
-        assert dovecot.subjects(folder) == []
-        assert dovecot.subjects(processed) == ["New job alert: FastAPI backend gone"]
-    finally:
-        for source in (first, second):
-            source.close()
-        for store in stores:
-            store.close()
+        pytest.fail("two machines held the created lease")
+    with get_client(sync_client=True) as client:
+        assert client.read_global_concurrency_limit_by_name(f"{made}-writes").limit == 1

@@ -121,3 +121,45 @@ def test_poison_alerts_are_quarantined_and_every_other_job_lands_run_after_run(
     assert dovecot.subjects(quarantine) == ["New job alert: FastAPI backend poison"] * rounds
     assert len(quarantined) == poison  # each poison with its reason
     assert ingest_once(settings).read == 0  # and nothing is read again
+
+
+def test_a_refusal_that_hits_every_card_stops_the_run_and_keeps_every_alert(
+    emulator_server: tuple[Emulator, BackgroundServer], tmp_path: Path
+) -> None:
+    import pytest
+
+    from bidboard.errors import NotionError
+    from bidboard.factory import notion_from_settings
+    from notion_schema.databases import JOBS
+    from notion_schema.workspace import load_workspace
+
+    _app, server = emulator_server
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / "jobs.json").write_text(json.dumps([job(3000 + i) for i in range(4)]))
+    settings = settings_for(server, tmp_path / "data", alerts_dir=inbox)
+    init_workspace(settings)
+    notion = notion_from_settings(settings)
+    source = load_workspace(settings.data_dir, settings.notion_base_url).ids(JOBS.key)
+
+    def rename(old: str, new: str) -> None:
+        notion.call(
+            "person renames a column",
+            notion.client.data_sources.update,
+            source.data_source_id,
+            safe=True,
+            properties={old: {"name": new}},
+        )
+
+    try:
+        rename("Score", "Fit")  # every card bidboard writes now names a missing property
+        with pytest.raises(NotionError):
+            ingest_once(settings)
+        store = StateStore.in_data_dir(settings.data_dir)
+        assert store.quarantined() == []  # not one alert given up on
+        store.close()
+        rename("Fit", "Score")
+        assert ingest_once(settings).read == 1  # the file is read again, all its jobs land
+    finally:
+        notion.close()
+    assert set(board_keys(settings)) == {key_of(job(3000 + i)) for i in range(4)}
