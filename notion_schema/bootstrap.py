@@ -226,9 +226,8 @@ def _drift(
                         spec.title,
                         prop.name,
                         "renamed",
-                        f"property '{prop.name}' was renamed to '{now}' in Notion: rename it "
-                        f"back (or run `bidboard migrate --force`); bidboard never adds a "
-                        "second one",
+                        f"property '{prop.name}' was renamed to '{now}' in Notion "
+                        "(followed by its id; never added a second time)",
                     )
                 )
                 followed.add(now)
@@ -265,9 +264,8 @@ def _drift(
                             prop.name,
                             "renamed_option",
                             f"{prop.type} '{prop.name}' option '{option.name}' was renamed to "
-                            f"'{renamed[option.name]['name']}' in Notion: bidboard knows only "
-                            f"'{option.name}' (board sync stamps nothing for the renamed one); "
-                            "rename it back (or run `bidboard migrate --force`)",
+                            f"'{renamed[option.name]['name']}' in Notion (board sync and "
+                            f"metrics know only '{option.name}')",
                         )
                     )
                 elif option.name not in names:
@@ -426,8 +424,10 @@ def migrate(notion: Notion, workspace: Workspace, *, force: bool = False) -> Mig
                 ]:
                     target = source["properties"][key]["id"] if key != prop.name else prop.name
                     update.setdefault(target, {})[prop.type] = {"options": options}
-                if drift.kind == "missing_option" or force:
+                if drift.kind == "missing_option":
                     changed.append(str(drift))
+                elif force:
+                    changed.append(f"{drift} (renamed back)")
             else:
                 skipped.append(f"{drift} (not changed: use --force to replace it)")
         if update:
