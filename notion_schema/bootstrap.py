@@ -349,6 +349,7 @@ def _ordered_options(
     renamed: dict[str, dict[str, Any]] | None = None,
     *,
     restore: bool = False,
+    add_missing: bool = True,
 ) -> list[dict[str, Any]]:
     """The declared options in board order (existing ones keep their id and colour), then the
     options a user added, as they were. A declared option a user renamed (``renamed``) is kept
@@ -365,7 +366,7 @@ def _ordered_options(
             ordered.append(
                 {"id": have[o.name]["id"], "name": o.name, "color": have[o.name]["color"]}
             )
-        else:
+        elif add_missing:
             ordered.append({"name": o.name, "color": o.color})
     declared = {o.name for o in prop.options}
     taken = {str(o["id"]) for o in renamed.values()}
@@ -388,6 +389,7 @@ def migrate(notion: Notion, workspace: Workspace, *, force: bool = False) -> Mig
         ids = workspace.ids(spec.key)
         source = _read_source(notion, spec, ids)
         update: dict[str, Any] = {}
+        options_written: set[str] = set()
         drifts = _drift(spec, source, data_sources, ids)
         renamed_to = {
             d.name: _renamed_name(source, ids, d.name) for d in drifts if d.kind == "renamed"
@@ -412,22 +414,35 @@ def migrate(notion: Notion, workspace: Workspace, *, force: bool = False) -> Mig
                 update[prop.name] = property_schema(prop, data_sources)
                 changed.append(str(drift))
             elif drift.kind in ("missing_option", "renamed_option"):
-                if drift.kind == "renamed_option" and not force:
-                    skipped.append(f"{drift} (not changed: use --force to rename it back)")
-                if prop.name in update and "name" not in update[prop.name]:
-                    continue  # this property's options are written once, below
                 current = source["properties"][key][prop.type].get("options", [])
+                declared = {o.name for o in prop.options}
+                strangers = [o["name"] for o in current if o["name"] not in declared]
+                # a notion.json from before option ids: a missing option may be a renamed one
+                unsure = prop.name not in ids.option_ids and bool(strangers) and not force
+                if drift.kind == "renamed_option":
+                    if force:
+                        changed.append(f"{drift} (renamed back)")
+                    else:
+                        skipped.append(f"{drift} (not changed: use --force to rename it back)")
+                elif unsure:
+                    skipped.append(
+                        f"{drift} (not added: if one of {', '.join(map(repr, strangers))} is it "
+                        "renamed, rename it back; else use --force to add it)"
+                    )
+                else:
+                    changed.append(str(drift))
+                if prop.name in options_written:
+                    continue  # one options list per property, for all its drift
+                options_written.add(prop.name)
                 renamed = _renamed_options(prop, current, ids.option_ids.get(prop.name, {}))
-                options = _ordered_options(prop, current, renamed, restore=force)
+                options = _ordered_options(
+                    prop, current, renamed, restore=force, add_missing=not unsure
+                )
                 if options != [
                     {"id": o["id"], "name": o["name"], "color": o["color"]} for o in current
                 ]:
                     target = source["properties"][key]["id"] if key != prop.name else prop.name
                     update.setdefault(target, {})[prop.type] = {"options": options}
-                if drift.kind == "missing_option":
-                    changed.append(str(drift))
-                elif force:
-                    changed.append(f"{drift} (renamed back)")
             else:
                 skipped.append(f"{drift} (not changed: use --force to replace it)")
         if update:
