@@ -51,11 +51,10 @@ class Runtime:
         from .alerts.config import sources_from_settings
         from .ingest import IngestResult, run_ingest
 
-        config = self.pipeline()
         sources = sources_from_settings(self.settings, self.store)
         try:
-            with write_lease(self.settings, "ingest"):
-                return run_ingest(sources, self.gateway, config, self.store)
+            with write_lease(self.settings, "ingest"):  # a skipped run reads nothing at all
+                return run_ingest(sources, self.gateway, self.pipeline(), self.store)
         except LeaseBusy as busy:
             logger.warning("ingest skipped, nothing read or written reason=%s", busy)
             return IngestResult(batch=BatchReport(), busy=str(busy))
