@@ -33,6 +33,7 @@ from .errors import ConfigError
 from .factory import notion_from_settings
 from .gateway import BoardGateway
 from .ingest import pipeline_config, run_ingest
+from .lease import write_lease
 from .localserver import BackgroundServer
 from .metrics import IsoWeek, show
 from .notion import Notion
@@ -126,15 +127,16 @@ def seed_library(notion: Notion, workspace: Workspace) -> int:
 
 def prepare(settings: Settings, notion: Notion) -> Workspace:
     """``init`` (and ``migrate`` of a workspace an older bidboard made), then the sample
-    portfolio and snippets where those databases are empty."""
-    parent = settings.notion_parent_page_id or _root_page(notion)
-    previous = _previous(settings)
-    report = bootstrap.init(notion, parent, settings.notion_base_url, previous)
-    save_workspace(settings.data_dir, report.workspace)
-    workspace = report.workspace
-    if previous is not None:  # a workspace from an older bidboard may lack new properties
-        bootstrap.migrate(notion, workspace)
-    seed_library(notion, workspace)
+    portfolio and snippets where those databases are empty (under the write lease)."""
+    with write_lease(settings, "demo setup"):
+        parent = settings.notion_parent_page_id or _root_page(notion)
+        previous = _previous(settings)
+        report = bootstrap.init(notion, parent, settings.notion_base_url, previous)
+        save_workspace(settings.data_dir, report.workspace)
+        workspace = report.workspace
+        if previous is not None:  # a workspace from an older bidboard may lack new properties
+            bootstrap.migrate(notion, workspace)
+        seed_library(notion, workspace)
     return workspace
 
 
@@ -161,6 +163,12 @@ def start_emulator(settings: Settings, port: int) -> tuple[BackgroundServer, Set
 
 
 def run(settings: Settings, notion: Notion) -> DemoSummary:
+    """The demo's writes, holding the write lease: two demos on one folder take turns."""
+    with write_lease(settings, "demo"):
+        return _run(settings, notion)
+
+
+def _run(settings: Settings, notion: Notion) -> DemoSummary:
     workspace = prepare(settings, notion)
     gateway = BoardGateway(notion, workspace)
     config = pipeline_config(settings, notion, workspace)

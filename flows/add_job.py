@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 
 from bidboard.alerts.manual import parse_pasted_job
+from bidboard.lease import write_lease
 from bidboard.notify import notify_strong_matches
 from bidboard.pipeline import process_alerts
 from bidboard.runtime import batch_summary, opened
@@ -26,7 +27,8 @@ def add_job(url: str, text: str, saved_search: str | None = None) -> dict[str, s
             logger.warning("job not added reason=%s", reason)
             return {"status": "quarantined", "reason": reason}
         config = runtime.pipeline()
-        batch = process_alerts(outcome.alerts, runtime.gateway, config)
+        with write_lease(settings, "add_job"):
+            batch = process_alerts(outcome.alerts, runtime.gateway, config)
     job = batch.outcomes[0]
     notified = notify_strong_matches(batch.outcomes, settings)
     create_markdown_artifact(

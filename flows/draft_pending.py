@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 from bidboard.ingest import run_draft_pending
+from bidboard.lease import write_lease
 from bidboard.runtime import batch_table, opened
 from bidboard.settings import load_settings
 
@@ -17,7 +18,8 @@ def draft_pending() -> dict[str, int]:
     settings = load_settings()
     with opened(settings) as runtime:
         config = runtime.pipeline()
-        report = run_draft_pending(runtime.gateway, config, runtime.store)
+        with write_lease(settings, "draft_pending"):
+            report = run_draft_pending(runtime.gateway, config, runtime.store)
         waiting = len(runtime.store.pending())
     logger.info("draft_pending drafted=%d still_waiting=%d", len(report.outcomes), waiting)
     if report.outcomes:

@@ -15,6 +15,8 @@ class DatabaseIds(BaseModel):
     database_id: str
     data_source_id: str
     property_ids: dict[str, str] = Field(default_factory=dict)  # property name -> id
+    #: select-like property name -> option name -> option id (a renamed option is known by it)
+    option_ids: dict[str, dict[str, str]] = Field(default_factory=dict)
     board_view_id: str | None = None
 
 
