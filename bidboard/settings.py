@@ -182,6 +182,11 @@ class Settings(BaseSettings):
         description="Extra hosts bidboard's HTTP clients may reach, besides Notion and OpenAI "
         "(comma separated or a JSON list).",
     )
+    portfolio_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Hosts a draft may link to for portfolio work (e.g. github.com, "
+        "behance.net); contact channels stay forbidden.",
+    )
 
     @field_validator("feeds", "allowed_hosts", mode="before")
     @classmethod
