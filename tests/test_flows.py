@@ -134,3 +134,55 @@ def test_sync_board_and_weekly_metrics_flows(deployment_env: Any) -> None:
     in_week = [r for r in received if r and IsoWeek.of(r, deployment_env.tz).label == label]
     assert props["Alerts"]["number"] == len(in_week)
     assert props["Connects spent"]["number"] == 12
+
+
+INGEST_STEPS = ["read sources", "parse", "dedupe", "score", "draft", "write cards", "tell sources"]
+
+
+def task_runs(flow_run_id: Any) -> dict[str, Any]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return {run.name.rsplit("-", 1)[0]: run for run in runs}
+
+
+def test_ingest_steps_are_tasks_in_the_run_graph(deployment_env: Any) -> None:
+    """Each step is a task run of its own, with its state; none is persisted or cached."""
+    from prefect.settings import get_current_settings
+
+    from flows.ingest_alerts import ingest_alerts
+
+    state = ingest_alerts(return_state=True)
+    assert state.is_completed()
+    runs = task_runs(state.state_details.flow_run_id)
+    assert set(runs) == {*INGEST_STEPS, "notify"}
+    assert {name: run.state_type.value for name, run in runs.items()} == dict.fromkeys(
+        runs, "COMPLETED"
+    )
+    ordered = sorted(runs.values(), key=lambda r: r.start_time)
+    assert [r.name.rsplit("-", 1)[0] for r in ordered][: len(INGEST_STEPS)] == INGEST_STEPS
+    assert runs["dedupe"].empirical_policy.retries == 2  # a read of the board
+    assert runs["write cards"].empirical_policy.retries == 0  # a create is not idempotent
+    assert runs["notify"].empirical_policy.retries == 0
+    from prefect.cache_policies import NO_CACHE
+
+    import flows.ingest_alerts as module
+
+    for step in (module.read_sources, module.parse, module.dedupe, module.draft, module.notify):
+        assert step.persist_result is False and step.cache_policy is NO_CACHE, step.name
+    storage = get_current_settings().results.local_storage_path
+    written = [p for p in storage.rglob("*") if p.is_file()] if storage.exists() else []
+    assert written == []  # no job post, no draft under PREFECT_HOME/storage
+
+
+def test_an_idle_ingest_reads_and_stops_before_the_board(deployment_env: Any) -> None:
+    from flows.ingest_alerts import ingest_alerts
+
+    ingest_alerts()
+    state = ingest_alerts(return_state=True)  # nothing waiting now
+    runs = task_runs(state.state_details.flow_run_id)
+    assert set(runs) == {"read sources", "parse", "tell sources", "notify"}
