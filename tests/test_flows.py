@@ -74,16 +74,89 @@ def test_add_job_flow(deployment_env: Any) -> None:
 
     text = (
         "FastAPI backend for a logistics dashboard\nHourly: $40.00 - $60.00\n"
-        "Skills: Python, FastAPI, PostgreSQL\nPayment verified · Rating 4.9 · $79K spent\n"
+        "Skills: Python | FastAPI | PostgreSQL\n"
+        "Client: Payment method verified, 4.9 rating, $79K spent, United Kingdom\n"
         "We need a FastAPI and PostgreSQL backend for our dispatch dashboard."
     )
-    result = add_job(url="https://www.upwork.com/jobs/~01f0f0f0f0f0f0f0f0", text=text)
+    url = "https://www.upwork.com/jobs/~01f0f0f0f0f0f0f0f0"
+    result = add_job(url=url, text=text)
     assert result["status"] == "created" and result["stage"] == "Drafted"
+    assert result["verdict"] == "shortlist" and result["score"] >= 60
     assert result["card"].startswith("http://127.0.0.1:")
-    again = add_job(url="https://www.upwork.com/jobs/~01f0f0f0f0f0f0f0f0", text=text)
-    assert again["status"] == "already on the board"
-    refused = add_job(url="https://www.upwork.com/nx/find-work/", text="Some job")
-    assert refused["status"] == "quarantined" and "job key" in refused["reason"]
+    (card,) = board_cards(deployment_env)
+    assert card.card.skills == ["Python", "FastAPI", "PostgreSQL"]
+    assert card.card.payment_verified is True and card.card.client_rating == 4.9
+    assert card.card.client_spend == 79000 and card.card.client_country == "United Kingdom"
+
+    again = add_job(url=url, text=text, return_state=True)  # a second submit: not Completed
+    assert again.is_failed() and again.name == "Already on the board"
+    assert result["card"] in (again.message or "") and "Drafted" in (again.message or "")
+    refused = add_job(
+        url="https://www.upwork.com/nx/find-work/", text="Some job", return_state=True
+    )
+    assert refused.is_failed() and refused.name == "Not added"
+    assert "not an Upwork job link" in (refused.message or "")
+    assert len(board_cards(deployment_env)) == 1
+
+
+def test_add_job_artifacts_tell_score_reasons_stage_and_card(deployment_env: Any) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.add_job import add_job
+
+    text = "Django REST API for a clinic\nSkills: Python, Django\nWe need a Django REST API."
+    state = add_job(
+        url="https://www.upwork.com/jobs/~01e0e0e0e0e0e0e0e0", text=text, return_state=True
+    )
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    by_key = {a.key: a for a in artifacts}
+    assert set(by_key) == {"add-job", "add-job-card"}  # the summary, the card's link
+    assert all(a.description for a in artifacts)
+    summary = str(by_key["add-job"].data)
+    (card,) = board_cards(deployment_env)
+    assert f"- score: **{int(card.card.score or 0)}**" in summary
+    assert f"- stage: {card.card.stage.value if card.card.stage else ''}" in summary
+    assert "## Why this score" in summary and "Django" in summary
+    assert "](http://127.0.0.1:" in summary  # the card's link
+    assert set(task_runs(flow_run_id)) == {
+        "parse pasted job",
+        "score, draft and write the card",
+        "notify",
+    }
+
+
+def test_the_ingest_table_has_every_job_with_its_score_duplicates_included(
+    deployment_env: Any,
+) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.ingest_alerts import ingest_alerts
+
+    ingest_alerts()
+    inbox = Path(deployment_env.alerts_dir)
+    for path in sorted(inbox.glob("*.eml"))[:3]:  # the same emails again (a new header)
+        (inbox / f"resent-{path.name}").write_bytes(b"X-Resent: yes\r\n" + path.read_bytes())
+    state = ingest_alerts(return_state=True)
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+            )
+        )
+    assert all(a.description for a in artifacts)
+    (table,) = [a for a in artifacts if a.type == "table"]
+    rows = table.data if isinstance(table.data, list) else __import__("json").loads(table.data)
+    assert len(rows) >= 3 and all(row["new card"] == "no" for row in rows)
+    assert all(row["verdict"] in ("shortlist", "review", "skip") for row in rows)
+    assert any(row["score"] > 0 for row in rows) and all(row["reasons"] for row in rows)
+    assert all(row["card"].startswith("http://127.0.0.1:") for row in rows)
+    assert all(row["note"].startswith("already on the board (") for row in rows)
 
 
 def test_sync_board_and_weekly_metrics_flows(deployment_env: Any) -> None:
