@@ -83,7 +83,11 @@ def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
             concurrency_limit=spec.get("concurrency_limit"),
             enforce_parameter_schema=spec.get("enforce_parameter_schema", True),
         )
-        choices = deployment._parameter_openapi_schema.properties.get("saved_search")
+        properties = deployment._parameter_openapi_schema.properties
+        for spec_of in properties.values():  # the docstring's wrapping is not the form's
+            if isinstance(spec_of.get("description"), str):
+                spec_of["description"] = " ".join(spec_of["description"].split())
+        choices = properties.get("saved_search")
         if choices is not None:
             choices["enum"] = saved_search_choices(settings, choices.get("default"))
         made.append(deployment)

@@ -1,19 +1,19 @@
 """``add_job``: a job pasted by hand in the Prefect UI (its URL and the text of the post).
 
-The Custom run form is built from the parameters below: their ``Field`` descriptions are its
-help texts. A run that puts no job on the board ends ``Failed`` (named "Not added" or "Already on
-the board") with the reason, and the card's link when the job is already there, in its message.
+The Custom run form is built from the parameters below: the ``Args:`` of the flow's docstring
+are its help texts (Prefect reads those, not ``Field`` descriptions). A run that puts no job on
+the board ends ``Failed`` (named "Not added" or "Already on the board") with the reason, and the
+card's link when the job is already there, in its message.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
-from pydantic import Field
 
 from bidboard.alerts.manual import parse_pasted_job
 from bidboard.alerts.model import JobAlert, ParseOutcome
@@ -26,24 +26,6 @@ from bidboard.settings import Settings, load_settings
 
 #: ``saved_search``'s value for "score against every saved search" (the form's default)
 EVERY_SEARCH = "(every saved search: the best match)"
-
-URL_HELP = (
-    "The job's Upwork link, e.g. https://www.upwork.com/jobs/~01abc… (bidboard reads the job "
-    "key from it and never opens it)."
-)
-TEXT_HELP = (
-    "The job post as you copied it: the title on the first line, then what Upwork shows "
-    "(Hourly: $40-$60, Skills: Python | FastAPI, a client line such as 'Client: Payment method "
-    "verified, 4.9 rating, $12K spent, United Kingdom') and the description."
-)
-SEARCH_HELP = (
-    "The saved search the job came from, written on the card; left as it is, the best "
-    "matching search is. The job is scored against every saved search either way."
-)
-QUESTIONS_HELP = (
-    "The client's screening questions, one a line; each gets a drafted answer on the card "
-    "(questions found in the pasted post are added)."
-)
 
 
 @task(name="parse pasted job", persist_result=False, cache_policy=NO_CACHE)
@@ -73,13 +55,24 @@ def notify(outcomes: list[JobOutcome], settings: Settings) -> NotifyReport:
 
 @flow(name="add_job")
 def add_job(
-    url: Annotated[str, Field(description=URL_HELP)],
-    text: Annotated[str, Field(description=TEXT_HELP)],
-    saved_search: Annotated[str, Field(description=SEARCH_HELP)] = EVERY_SEARCH,
-    screening_questions: Annotated[str, Field(description=QUESTIONS_HELP)] = "",
+    url: str, text: str, saved_search: str = EVERY_SEARCH, screening_questions: str = ""
 ) -> Any:
     """Put one job pasted from Upwork on the board: scored against the saved searches and the
-    portfolio, drafted when it is shortlisted, with an answer to each screening question."""
+    portfolio, drafted when it is shortlisted, with an answer to each screening question.
+
+    Args:
+        url: The job's Upwork link, e.g. https://www.upwork.com/jobs/~01abc… (bidboard reads
+            the job key from it and never opens it).
+        text: The job post as you copied it, several lines: the title on the first line, then
+            what Upwork shows (Hourly: $40-$60, Skills: Python | FastAPI, a client line such as
+            "Client: Payment method verified, 4.9 rating, $12K spent, United Kingdom") and the
+            description. Drag the box's corner to see more of it.
+        saved_search: The saved search the job came from, written on the card; left as it is,
+            the best matching search is. The job is scored against every saved search either
+            way.
+        screening_questions: The client's screening questions, one a line; each gets a drafted
+            answer on the card (questions found in the pasted post are added).
+    """
     logger = get_run_logger()
     settings = load_settings()
     search = None if saved_search in ("", EVERY_SEARCH) else saved_search
