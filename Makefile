@@ -74,6 +74,7 @@ bench: $(STAMP) sysdeps
 	$(VENV)/bin/python -m bench.scoring
 	$(VENV)/bin/python -m bench.drafting
 	$(VENV)/bin/python -m bench.notion_gateway
+	$(VENV)/bin/python -m bench.idle
 	$(VENV)/bin/python -m bench.baseline
 	$(VENV)/bin/python -m bench.throughput
 	$(VENV)/bin/python -m bench.latency

@@ -1,76 +1,102 @@
-"""Building page content as Notion blocks, within the API's limits."""
+"""Building page content as Notion blocks, within the API's limits.
+
+Blocks are a budget: a Free workspace with more than one member has 1,000 lifetime blocks, the
+pages included, and deleting gives nothing back. So a section is not a heading block plus list
+blocks but styled runs of one block's rich text: a rich text array holds up to 100 items of
+2,000 characters each, line breaks kept, so a whole draft with its headings fits in one
+paragraph (:func:`styled_text`).
+"""
 
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 Block = dict[str, Any]
 MAX_TEXT = 2000
+MAX_ITEMS = 100  # rich text items in one array
 
 
-def _rich(text: str, *, bold: bool = False) -> list[dict[str, Any]]:
-    items = []
-    for i in range(0, len(text), MAX_TEXT):
-        item: dict[str, Any] = {"type": "text", "text": {"content": text[i : i + MAX_TEXT]}}
-        if bold:
-            item["annotations"] = {"bold": True}
-        items.append(item)
-    return items[:100]
+class Run:
+    """A run of text in one style: ``Run("Draft", bold=True)``."""
+
+    __slots__ = ("bold", "italic", "text")
+
+    def __init__(self, text: str, *, bold: bool = False, italic: bool = False) -> None:
+        self.text, self.bold, self.italic = text, bold, italic
+
+    @property
+    def style(self) -> tuple[bool, bool]:
+        return self.bold, self.italic
+
+
+def _items(runs: list[Run]) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    for run in runs:
+        for i in range(0, len(run.text), MAX_TEXT):
+            item: dict[str, Any] = {"type": "text", "text": {"content": run.text[i : i + MAX_TEXT]}}
+            styles = {k: True for k, on in (("bold", run.bold), ("italic", run.italic)) if on}
+            if styles:
+                item["annotations"] = styles
+            items.append(item)
+    return items
+
+
+def _merged(runs: Iterable[Run]) -> list[Run]:
+    merged: list[Run] = []
+    for run in runs:
+        if not run.text:
+            continue
+        if merged and merged[-1].style == run.style:
+            merged[-1] = Run(merged[-1].text + run.text, bold=run.bold, italic=run.italic)
+        else:
+            merged.append(run)
+    return merged
+
+
+def styled_text(runs: Iterable[Run]) -> list[dict[str, Any]]:
+    """A rich text array for these runs: neighbours of one style merged, each item at most
+    2,000 characters, at most 100 items. Should the styles need more items than that, the
+    styles go (the text stays); only text beyond 200,000 characters is cut."""
+    merged = _merged(runs)
+    items = _items(merged)
+    if len(items) > MAX_ITEMS:
+        plain = Run("".join(r.text for r in merged))
+        items = _items([plain])
+    return items[:MAX_ITEMS]
+
+
+def styled_paragraph(runs: Iterable[Run]) -> Block:
+    return {"type": "paragraph", "paragraph": {"rich_text": styled_text(runs)}}
+
+
+def styled_callout(runs: Iterable[Run], emoji: str = "\u270d\ufe0f") -> Block:
+    return {
+        "type": "callout",
+        "callout": {"rich_text": styled_text(runs), "icon": {"type": "emoji", "emoji": emoji}},
+    }
+
+
+def section(title: str, lines: Iterable[str | list[Run]], *, first: bool = False) -> list[Run]:
+    """A titled section as runs: the title in bold on its own line, then one line each."""
+    runs = ([] if first else [Run("\n\n")]) + [Run(title, bold=True)]
+    for line in lines:
+        runs.append(Run("\n"))
+        runs += [Run(line)] if isinstance(line, str) else line
+    return runs
 
 
 def paragraph(text: str) -> Block:
-    return {"type": "paragraph", "paragraph": {"rich_text": _rich(text)}}
-
-
-def heading(text: str, level: int = 2) -> Block:
-    kind = f"heading_{level}"
-    return {"type": kind, kind: {"rich_text": _rich(text)}}
-
-
-def bullet(text: str) -> Block:
-    return {"type": "bulleted_list_item", "bulleted_list_item": {"rich_text": _rich(text)}}
+    return styled_paragraph([Run(text)])
 
 
 def to_do(text: str, checked: bool = False) -> Block:
-    return {"type": "to_do", "to_do": {"rich_text": _rich(text), "checked": checked}}
+    return {"type": "to_do", "to_do": {"rich_text": styled_text([Run(text)]), "checked": checked}}
 
 
-def callout(text: str, emoji: str = "✍️") -> Block:
-    return {
-        "type": "callout",
-        "callout": {"rich_text": _rich(text), "icon": {"type": "emoji", "emoji": emoji}},
-    }
-
-
-def divider() -> Block:
-    return {"type": "divider", "divider": {}}
-
-
-def table(rows: list[list[str]], *, header: bool = True) -> Block:
-    width = max((len(r) for r in rows), default=1)
-    return {
-        "type": "table",
-        "table": {
-            "table_width": width,
-            "has_column_header": header,
-            "has_row_header": False,
-            "children": [
-                {
-                    "type": "table_row",
-                    "table_row": {
-                        "cells": [_rich(cell) for cell in row + [""] * (width - len(row))]
-                    },
-                }
-                for row in rows[:100]
-            ],
-        },
-    }
-
-
-def paragraphs(text: str) -> list[Block]:
-    """Text with blank-line separated paragraphs as paragraph blocks."""
-    return [paragraph(part.strip()) for part in text.split("\n\n") if part.strip()]
+def callout(text: str, emoji: str = "\u270d\ufe0f") -> Block:
+    return styled_callout([Run(text)], emoji)
 
 
 def count(blocks: list[Block]) -> int:

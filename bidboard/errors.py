@@ -54,6 +54,7 @@ class NotionError(BidboardError):
         self.code = code
         self.request_id = request_id
         self.retry_after: float | None = None
+        self.rate_limit_reason: str | None = None  # additional_data.rate_limit_reason of a 429
 
 
 class CardError(BidboardError):

@@ -29,7 +29,7 @@ from urllib.parse import unquote
 
 from notion_schema.codecs import decode_card, encode_card, encode_properties, plain_text
 from notion_schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
-from notion_schema.workspace import Workspace
+from notion_schema.workspace import Workspace, property_id
 
 from . import blocks as b
 from .alerts.fields import DERIVED_PREFIX
@@ -178,7 +178,10 @@ class BoardGateway:
         return message
 
     def _property_ids(self, names: Iterable[str]) -> list[str]:
-        return [self.ids.property_ids.get(name, name) for name in names]
+        """Ids for ``filter_properties``, decoded once: notion-client puts them in httpx
+        ``params``, which percent-encodes them again on the wire (see :func:`property_id`)."""
+        return [property_id(self.ids.property_ids[n]) if n in self.ids.property_ids else n
+                for n in names]  # fmt: skip
 
     def find_cards(self, keys: Iterable[str]) -> dict[str, CardRef]:
         """Cards already on the board for these job keys, in one query per 100 keys."""

@@ -76,6 +76,15 @@ def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) ->
     )
 
 
+ConfigOrFactory = PipelineConfig | Callable[[], PipelineConfig]
+
+
+def _config(config: ConfigOrFactory) -> PipelineConfig:
+    """A factory is called only when there is work: building a config reads the portfolio and
+    the snippets from Notion, two requests an idle run need not make."""
+    return config if isinstance(config, PipelineConfig) else config()
+
+
 Parsed = list[tuple[AlertSource, RawAlert, ParseOutcome]]
 
 
@@ -121,25 +130,31 @@ def settle_sources(
     """Every card exists now: tell each source what became of each alert (done, quarantined,
     skipped). A failure to tell one keeps that alert for the next run (deduped then)."""
     result = IngestResult(batch=batch, read=len(parsed), source_errors=list(source_errors))
+    waiting = set(batch.waiting)  # Notion refused them for now: they stay in their source
     for source, raw, outcome in parsed:
         try:
-            _tell(source, raw, outcome, batch, store, result)
+            _tell(source, raw, outcome, batch, waiting, store, result)
         except (BidboardError, OSError) as error:
             result.source_errors.append(_failure(source, error))
     return result
 
 
 def run_ingest(
-    sources: list[AlertSource], gateway: BoardGateway, config: PipelineConfig, store: StateStore
+    sources: list[AlertSource], gateway: BoardGateway, config: ConfigOrFactory, store: StateStore
 ) -> IngestResult:
     """Read, parse, write the cards, then tell the sources (the ``ingest_alerts`` flow calls the
     same steps one by one, as tasks). Each source fails alone: a feed that is down (or refused,
     or a mailbox that cannot be read) is reported in ``source_errors`` and the others are read
-    and written as usual."""
+    and written as usual. With no alert, no Notion request: ``config`` may be a factory, called
+    only when there is work."""
     fetched, source_errors = read_sources(sources)
     parsed = parse_alerts(fetched)
     alerts = [a for _, _, outcome in parsed for a in outcome.alerts]
-    batch = process_alerts(alerts, gateway, config, held_by(store))
+    batch = (
+        process_alerts(alerts, gateway, _config(config), held_by(store))
+        if alerts
+        else BatchReport()
+    )
     return settle_sources(parsed, batch, store, source_errors)
 
 
@@ -148,6 +163,7 @@ def _tell(
     raw: RawAlert,
     outcome: ParseOutcome,
     batch: BatchReport,
+    waiting: set[str],
     store: StateStore,
     result: IngestResult,
 ) -> None:
@@ -166,7 +182,8 @@ def _tell(
         result.quarantined.append((raw.source_ref, reason))
         source.quarantine(raw, reason)
     elif outcome.alerts:
-        source.done(raw)
+        if not waiting.intersection(a.job_key for a in outcome.alerts):
+            source.done(raw)  # else it stays in its source: a later run writes its cards
     elif outcome.quarantined:
         source.quarantine(raw, outcome.quarantined[0].reason)
     else:
@@ -175,13 +192,16 @@ def _tell(
 
 
 def run_draft_pending(
-    gateway: BoardGateway, config: PipelineConfig, store: StateStore
+    gateway: BoardGateway, config: ConfigOrFactory, store: StateStore
 ) -> BatchReport:
-    """Draft what the daily cap held back; forget what needs no more waiting."""
+    """Draft what the daily cap held back; forget what needs no more waiting. Nothing held
+    back: no request at all."""
     pending = [
         (JobAlert.model_validate_json(alert), page_id) for _, page_id, alert in store.pending()
     ]
-    report, finished = draft_held_back(pending, gateway, config)
+    if not pending:
+        return BatchReport()
+    report, finished = draft_held_back(pending, gateway, _config(config))
     for job_key in finished:
         store.pending_drop(job_key)
     return report

@@ -29,6 +29,7 @@ from .drafting.template import TemplateDrafter
 from .errors import BidboardError, CardError, HumanStageError, NotionError
 from .gateway import BoardGateway, CardRef, card_ref
 from .models import MACHINE_STAGES, JobCard, Stage
+from .notion import NotionPaused
 from .scoring.portfolio import PortfolioItem
 from .scoring.score import Portfolio, Score, score_job
 from .scoring.searches import SearchConfig
@@ -74,6 +75,10 @@ class JobOutcome:
 class BatchReport:
     outcomes: list[JobOutcome] = field(default_factory=list)
     duplicates: int = 0
+    #: Jobs not written because Notion refused for now (block limit, a long workspace rate
+    #: limit): their alerts stay in their sources and go on the board on a later run.
+    waiting: list[str] = field(default_factory=list)
+    stopped: str = ""  # why, and what to do
     #: job key -> why its card could not be written (the other cards were)
     failed: dict[str, str] = field(default_factory=dict)
 
@@ -220,6 +225,10 @@ def draft_held_back(
         try:  # drafting takes time: the gateway reads the stage again before each write
             gateway.replace_content(ref, content)
             gateway.update_card(ref, values)
+        except NotionPaused as paused:  # the job stays pending for a later run
+            report.stopped = str(paused)
+            logger.error("drafting held-back jobs stopped: %s", paused)
+            break
         except HumanStageError as moved:  # a person has the card now: theirs, as it is
             logger.info("held-back card not drafted job_key=%s reason=%s", job.job_key, moved)
             finished.append(job.job_key)
@@ -384,10 +393,13 @@ def write_cards(
     gateway: BoardGateway,
     config: PipelineConfig,
     held: Callable[[JobAlert, str], None] | None = None,
+    report: BatchReport | None = None,
 ) -> BatchReport:
-    """One card per new job (its draft as page content); the report also has a row for each
-    job already on the board, with its score and its card."""
-    report = BatchReport(duplicates=deduped.duplicates)
+    """One card per new job (its draft as page content), into ``report`` (filled as cards land,
+    so that a stop midway keeps what landed); it also gets a row for each job already on the
+    board, with its score and its card."""
+    report = report if report is not None else BatchReport()
+    report.duplicates += deduped.duplicates
     for job, known in deduped.known:
         score = scored.get(job.job_key)
         stage = known.stage.value if known.stage else known.stage_name or ""
@@ -459,6 +471,19 @@ def write_cards(
     return report
 
 
+def stopped_for_now(
+    alerts: list[JobAlert], report: BatchReport, paused: NotionPaused
+) -> BatchReport:
+    """Notion refused for now (:class:`NotionPaused`: the block limit, a long workspace rate
+    limit): the batch stops with one error line; the jobs not written are ``waiting`` (their
+    alerts stay in their sources for a later run)."""
+    seen = {o.job_key for o in report.outcomes}
+    report.waiting = list(dict.fromkeys(a.job_key for a in alerts if a.job_key not in seen))
+    report.stopped = str(paused)
+    logger.error("ingest stopped, %d jobs wait for a later run: %s", len(report.waiting), paused)
+    return report
+
+
 def process_alerts(
     alerts: list[JobAlert],
     gateway: BoardGateway,
@@ -467,9 +492,14 @@ def process_alerts(
 ) -> BatchReport:
     """``held(job, page_id)`` is told of each shortlisted job the daily cap held back, so that
     ``draft_pending`` can draft it later (its post is not on the card). The steps (dedupe, score,
-    plan and draft, write) are also called one by one, as tasks, by the ``ingest_alerts`` flow."""
-    deduped = dedupe_alerts(alerts, gateway)
-    scored = score_jobs(deduped.jobs(), config)
-    plan = plan_drafts(deduped.new, scored, gateway, config)
-    drafts = draft_jobs(deduped.new, scored, plan, config)
-    return write_cards(deduped, scored, plan, drafts, gateway, config, held)
+    plan and draft, write) are also called one by one, as tasks, by the ``ingest_alerts`` flow.
+    When Notion refuses for now, see :func:`stopped_for_now`."""
+    report = BatchReport()
+    try:
+        deduped = dedupe_alerts(alerts, gateway)
+        scored = score_jobs(deduped.jobs(), config)
+        plan = plan_drafts(deduped.new, scored, gateway, config)
+        drafts = draft_jobs(deduped.new, scored, plan, config)
+        return write_cards(deduped, scored, plan, drafts, gateway, config, held, report)
+    except NotionPaused as paused:
+        return stopped_for_now(alerts, report, paused)

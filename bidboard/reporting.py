@@ -20,6 +20,7 @@ from notion_schema.databases import JOBS, WEEKLY_METRICS
 from notion_schema.workspace import Workspace
 
 from . import blocks as b
+from .blocks import Run
 from .errors import NotionError
 from .gateway import BoardGateway
 from .metrics import (
@@ -33,7 +34,7 @@ from .metrics import (
     weekly_rollups,
 )
 from .models import JobCard
-from .notion import Notion, is_transient
+from .notion import BlockLimitReached, Notion, is_transient
 from .portfolio_store import cache_path, read_portfolio
 from .scoring.portfolio import load_portfolio_file
 from .sync import STAMPS
@@ -105,18 +106,65 @@ def row_properties(rollup: WeeklyRollup) -> dict[str, Any]:
     return encode_properties(WEEKLY_METRICS, values)
 
 
+def _table_lines(rows: list[list[str]]) -> list[list[Run]]:
+    """A table's rows as lines: the row's name in bold, then ``column value`` pairs."""
+    header, lines = rows[0], []
+    for row in rows[1:]:
+        pairs = " \u00b7 ".join(f"{h} {v}" for h, v in zip(header[1:], row[1:], strict=False))
+        lines.append([Run(row[0], bold=True), Run(f": {pairs}" if pairs else "")])
+    return lines
+
+
+def _figure_lines(rollup: WeeklyRollup) -> list[list[Run]]:
+    lines = []
+    for name, now, before, change in figures_rows(rollup)[1:]:
+        tail = f" (previous week {before}{', ' + change if change else ''})"
+        lines.append([Run(name, bold=True), Run(f": {now}{tail}")])
+    return lines
+
+
 def page_content(rollup: WeeklyRollup) -> list[b.Block]:
-    content: list[b.Block] = [
-        b.paragraph(summary_sentence(rollup)),
-        b.heading("Figures", 2),
-        b.table(figures_rows(rollup)),
+    """The week's page: a summary, the figures, one paragraph per breakdown — six blocks
+    (seven with the page; at most 15), the rows as lines of rich text, not table rows, each of
+    which would cost a block of a Free workspace's 1,000."""
+    content = [
+        b.styled_paragraph([Run(summary_sentence(rollup))]),
+        b.styled_paragraph(b.section("Figures", _figure_lines(rollup), first=True)),
     ]
     for key, title in BREAKDOWNS:
-        content += [
-            b.heading(f"By {title.lower()}", 3),
-            b.table(breakdown_rows(rollup, key, title)),
-        ]
+        rows = breakdown_rows(rollup, key, title)
+        lines = _table_lines(rows) if len(rows) > 1 else ["(none this week)"]
+        content.append(b.styled_paragraph(b.section(f"By {title.lower()}", lines, first=True)))
     return content
+
+
+def _same_figures(page: dict[str, Any], properties: dict[str, Any]) -> bool:
+    """Whether the row already holds these values (as Notion answers them)."""
+    held = page.get("properties", {})
+    for name, value in properties.items():
+        kind = next(k for k in value if k != "type")
+        now, before = value[kind], (held.get(name) or {}).get(kind)
+        if kind in ("title", "rich_text"):
+            same = _text(now) == _text(before)
+        elif kind == "date":
+            same = (now or {}).get("start") == (before or {}).get("start")
+        else:
+            same = now == before
+        if not same:
+            return False
+    return True
+
+
+def _text(items: list[dict[str, Any]] | None) -> str:
+    """The text of rich text, as sent (``text.content``) or as answered (``plain_text``)."""
+    return "".join(
+        str(i["plain_text"] if "plain_text" in i else (i.get("text") or {}).get("content", ""))
+        for i in items or []
+    )
+
+
+def _blocks_text(blocks: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    return [(bl["type"], _text(bl[bl["type"]].get("rich_text"))) for bl in blocks]
 
 
 @dataclass
@@ -125,6 +173,8 @@ class Published:
     page_id: str
     url: str | None
     created: bool
+    rewritten: bool = True  # False: the week's figures and page were already up to date
+    note: str = ""  # why the page was not written, when it was not
 
 
 class MetricsPages:
@@ -150,7 +200,16 @@ class MetricsPages:
         return None
 
     def publish(self, rollup: WeeklyRollup) -> Published:
-        """Create the week's row with its page, or rewrite the row and page a rerun finds."""
+        """Create the week's row with its page, or rewrite the row and page a rerun finds when
+        a figure changed. Past the workspace's block limit, the row's figures are still kept
+        up to date where the row exists; the page waits for a later run."""
+        try:
+            return self._publish(rollup)
+        except BlockLimitReached as refused:
+            logger.error("week page not written week=%s: %s", rollup.week.label, refused)
+            return Published(rollup.week.label, "", None, False, rewritten=False, note=str(refused))
+
+    def _publish(self, rollup: WeeklyRollup) -> Published:
         properties, content = row_properties(rollup), page_content(rollup)
         page = self.find(rollup.week.label)
         if page is None:
@@ -171,6 +230,9 @@ class MetricsPages:
                 if page is None:
                     raise
         page_id = str(page["id"])
+        if _same_figures(page, properties) and self._same_content(page_id, content):
+            logger.info("week unchanged, not rewritten week=%s", rollup.week.label)
+            return Published(rollup.week.label, page_id, page.get("url"), False, rewritten=False)
         self.notion.call(
             "update week row",
             self.notion.client.pages.update,
@@ -187,3 +249,15 @@ class MetricsPages:
             children=content,
         )
         return Published(rollup.week.label, page_id, page.get("url"), False)
+
+    def _same_content(self, page_id: str, content: list[b.Block]) -> bool:
+        """Whether the page already shows this content (one read; rewriting would spend
+        blocks of the workspace's budget for nothing)."""
+        held = self.notion.call(
+            "read week page",
+            self.notion.client.blocks.children.list,
+            page_id,
+            safe=True,
+            page_size=100,
+        )
+        return _blocks_text(list(held["results"])) == _blocks_text(content)

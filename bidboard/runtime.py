@@ -51,11 +51,10 @@ class Runtime:
         from .alerts.config import sources_from_settings
         from .ingest import IngestResult, run_ingest
 
-        config = self.pipeline()
         sources = sources_from_settings(self.settings, self.store)
-        try:
-            with write_lease(self.settings, "ingest"):
-                return run_ingest(sources, self.gateway, config, self.store)
+        try:  # the pipeline config (two reads of Notion) only if an alert arrived
+            with write_lease(self.settings, "ingest"):  # a skipped run reads nothing at all
+                return run_ingest(sources, self.gateway, self.pipeline, self.store)
         except LeaseBusy as busy:
             logger.warning("ingest skipped, nothing read or written reason=%s", busy)
             return IngestResult(batch=BatchReport(), busy=str(busy))
@@ -147,6 +146,11 @@ def batch_summary(
     if source_errors:
         lines.append(f"- sources that failed (the others were read): {len(source_errors)}")
     lines += [f"- {stage}: {count}" for stage, count in sorted(stages.items())]
+    if batch.stopped:
+        lines += [
+            "",
+            f"**Stopped, {len(batch.waiting)} jobs wait for a later run:** {batch.stopped}",
+        ]
     flagged = [o for o in created if o.stage == "Needs attention"]
     if flagged:
         lines += ["", "## Drafts flagged by the compliance linter", ""]

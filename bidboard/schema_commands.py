@@ -66,6 +66,10 @@ def run_init(settings: Settings, parent_page: str | None, notion: Notion | None 
             f"Jobs board view '{bootstrap.BOARD_VIEW_NAME}': {'created' if made else 'found'}"
             f"  {view}"
         )
+    print(
+        f"Notion blocks used: {report.blocks} (a database is one block; a Free workspace "
+        "with more than one member has 1,000 in its lifetime, a card costs up to 3)"
+    )
     for note in report.notes:
         print(f"Note: {note}")
     for drift in report.drift:

@@ -172,6 +172,10 @@ def watch(
                 delay = min(max_backoff, delay * 2)
                 continue
             delay = backoff
+            if result.busy:  # another writer held the lease: try again soon, not after IDLE
+                logger.info("watch ingest waits for the write lease reason=%s", result.busy)
+                _pause(backoff, keep_going)
+                continue
             created = sum(1 for o in result.batch.outcomes if o.created)
             logger.info("watch ingest read=%d created=%d", result.read, created)
             if on_run is not None:

@@ -90,7 +90,7 @@ def add_job(
             return Failed(name="Not added", message=f"Job not added: {item.reason}")
         batch = put_on_board(outcome.alerts, runtime, settings)
     if not batch.outcomes:  # the card could not be written (the reason is the card's)
-        reason = next(iter(batch.failed.values()), "the card could not be written")
+        reason = batch.stopped or next(iter(batch.failed.values()), "the card could not be written")
         return Failed(name="Not added", message=f"Job not added: {reason}")
     job = batch.outcomes[0]
     notified = notify(batch.outcomes, settings)

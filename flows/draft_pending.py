@@ -17,9 +17,8 @@ def draft_pending() -> dict[str, int]:
     logger = get_run_logger()
     settings = load_settings()
     with opened(settings) as runtime:
-        config = runtime.pipeline()
         with write_lease(settings, "draft_pending"):
-            report = run_draft_pending(runtime.gateway, config, runtime.store)
+            report = run_draft_pending(runtime.gateway, runtime.pipeline, runtime.store)
         waiting = len(runtime.store.pending())
     logger.info("draft_pending drafted=%d still_waiting=%d", len(report.outcomes), waiting)
     if report.outcomes:

@@ -25,6 +25,7 @@ from bidboard.gateway import BoardGateway
 from bidboard.ingest import IngestResult, Parsed
 from bidboard.lease import write_lease
 from bidboard.notify import NotifyReport, notify_strong_matches
+from bidboard.notion import NotionPaused
 from bidboard.pipeline import BatchReport, Deduped, Drafted, DraftPlan, PipelineConfig
 from bidboard.runtime import batch_summary, batch_table, opened
 from bidboard.scoring.score import Score
@@ -99,11 +100,13 @@ def write_cards(
     gateway: BoardGateway,
     config: PipelineConfig,
     store: StateStore,
+    batch: BatchReport,
 ) -> BatchReport:
-    """One card per new job, its draft as page content (not retried: a create is not)."""
+    """One card per new job, its draft as page content, into ``batch`` (not retried: a create
+    is not)."""
     plan, drafts = planned
-    batch = pipeline.write_cards(
-        deduped, scored, plan, drafts, gateway, config, ingest.held_by(store)
+    pipeline.write_cards(
+        deduped, scored, plan, drafts, gateway, config, ingest.held_by(store), batch
     )
     get_run_logger().info(
         "cards created=%d failed=%d", sum(o.created for o in batch.outcomes), len(batch.failed)
@@ -140,12 +143,16 @@ def _ingest(settings: Settings) -> IngestResult:
                 if not alerts:  # nothing to write: no Notion request at all
                     return tell_sources(parsed, BatchReport(), runtime.store, errors)
                 config = runtime.pipeline()
-                deduped = dedupe(alerts, runtime.gateway)
-                scored = score(deduped, config)
-                planned = draft(deduped, scored, runtime.gateway, config)
-                batch = write_cards(
-                    deduped, scored, planned, runtime.gateway, config, runtime.store
-                )
+                batch = BatchReport()  # filled as cards land: a stop midway keeps them
+                try:
+                    deduped = dedupe(alerts, runtime.gateway)
+                    scored = score(deduped, config)
+                    planned = draft(deduped, scored, runtime.gateway, config)
+                    write_cards(
+                        deduped, scored, planned, runtime.gateway, config, runtime.store, batch
+                    )
+                except NotionPaused as paused:  # the block limit, a long workspace rate limit
+                    pipeline.stopped_for_now(alerts, batch, paused)
                 return tell_sources(parsed, batch, runtime.store, errors)
         except LeaseBusy as busy:
             get_run_logger().warning("ingest skipped, nothing read or written reason=%s", busy)

@@ -17,9 +17,10 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from .blocks import MAX_BLOCKS_PER_REQUEST, count_blocks, parse_children
+from .budget import BlockBudget
 from .errors import NotionAPIError, body_invalid, not_found, validation
-from .ids import new_id, parse_id
-from .properties import apply_schema_update, find_property, page_value
+from .ids import decode_property_id, new_id, parse_id
+from .properties import apply_schema_update, find_property, find_property_param, page_value
 from .query import compile_filter, sort_pages
 from .render import NEW_VERSION, OLD_VERSION, Renderer, bot_user, list_response
 from .richtext import plain_text, rich_text_array, text_items
@@ -218,7 +219,8 @@ async def search(ctx: Context) -> dict[str, Any]:
         kinds = (flt["value"],)
     direction = "descending"
     sort = body.get("sort")
-    if sort is not None:
+    by_relevance = sort is None or sort == {"property": "relevance"}
+    if sort is not None and not by_relevance:
         if (
             not isinstance(sort, dict)
             or sort.get("timestamp") != "last_edited_time"
@@ -227,7 +229,7 @@ async def search(ctx: Context) -> dict[str, Any]:
             raise body_invalid(
                 "body.sort",
                 'should be `{"timestamp": "last_edited_time", '
-                '"direction": "ascending" | "descending"}`',
+                '"direction": "ascending" | "descending"}` or `{"property": "relevance"}`',
                 sort,
             )
         direction = sort["direction"]
@@ -243,6 +245,17 @@ async def search(ctx: Context) -> dict[str, Any]:
                 continue
             found.append(doc)
     found.sort(key=lambda d: (d["last_edited_time"], d["seq"]), reverse=direction == "descending")
+    if by_relevance and needle:  # an exact title first, then titles that start with the query
+        titles = {
+            d["id"]: (ctx.render.page_title(d) if d["kind"] == "page" else plain_text(d["title"]))
+            for d in found
+        }
+
+        def rank(doc: dict[str, Any]) -> int:
+            title = titles[doc["id"]].lower().strip()
+            return 0 if title == needle else 1 if title.startswith(needle) else 2
+
+        found.sort(key=rank)
     chosen, cursor = paginate(
         found, [d["id"] for d in found], body.get("start_cursor"), size, "body"
     )
@@ -314,8 +327,12 @@ async def databases_create(ctx: Context) -> dict[str, Any]:
         ),
     )
     parent = body.get("parent")
-    if not isinstance(parent, dict) or "page_id" not in parent:
-        raise body_invalid("body.parent", 'should be a page parent `{"page_id": ...}`', parent)
+    # The description requires `type` in a database's parent (pageIdParentForBlockBasedObject
+    # Request, workspace parents aside); Notion rejects `{"page_id": ...}` alone.
+    if not isinstance(parent, dict) or parent.get("type") != "page_id" or "page_id" not in parent:
+        raise body_invalid(
+            "body.parent", 'should be a page parent `{"type": "page_id", "page_id": ...}`', parent
+        )
     parent_page = _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
     title = _title(ctx, body.get("title"), "body.title")
     description = _title(ctx, body.get("description"), "body.description")
@@ -478,7 +495,7 @@ async def data_sources_query(ctx: Context, source_id: str) -> dict[str, Any]:
     if wanted:
         only = set()
         for key in wanted:
-            prop = find_property(schema, key)
+            prop = find_property_param(schema, key)
             if prop is None:
                 raise validation(f"Could not find property with name or id: {key}")
             only.add(prop["id"])
@@ -551,6 +568,28 @@ def _check_unsupported(ctx: Context, body: dict[str, Any], keys: tuple[str, ...]
             raise validation(f"body.{key} is not supported by the bidboard Notion emulator.")
 
 
+def _page_position(raw: Any, parent: dict[str, Any] | None) -> int | None:
+    """Where a new page goes among its parent page's children (``page_start``, ``page_end``,
+    ``after_block``); pages in a data source have no place among blocks."""
+    if raw is None:
+        return None
+    kinds = ("after_block", "page_start", "page_end")
+    if not isinstance(raw, dict) or raw.get("type") not in kinds:
+        raise body_invalid("body.position", f"should have type {', '.join(kinds)}", raw)
+    siblings = list(parent.get("children", [])) if parent is not None else []
+    if raw["type"] == "page_start":
+        return 0
+    if raw["type"] == "page_end":
+        return len(siblings)
+    after = raw.get("after_block")
+    if not isinstance(after, dict):
+        raise body_invalid("body.position.after_block", "should be defined", after)
+    after_id = parse_id(after.get("id"), "body.position.after_block.id")
+    if after_id not in siblings:
+        raise validation(f"Block {after_id} is not a child of the parent page.")
+    return siblings.index(after_id) + 1
+
+
 async def pages_create(ctx: Context) -> dict[str, Any]:
     body = await ctx.body()
     ctx.check_keys(
@@ -568,11 +607,16 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
             "allow_async",
         ),
     )
-    _check_unsupported(ctx, body, ("content", "markdown", "template", "position"))
+    _check_unsupported(ctx, body, ("markdown", "template"))
+    if "content" in body and "children" in body:
+        raise validation("body.content and body.children are the same field: send one of them.")
     parent = body.get("parent")
     if not isinstance(parent, dict):
         raise body_invalid("body.parent", "should be an object", parent)
     source: dict[str, Any] | None = None
+    named = next((k for k in ("data_source_id", "database_id", "page_id") if k in parent), None)
+    if "type" in parent and parent["type"] != named:  # each parent's `type` is a const
+        raise body_invalid("body.parent.type", f"should be `{named}`", parent["type"])
     if "data_source_id" in parent:
         source = get_data_source(ctx, parent["data_source_id"], "body.parent.data_source_id")
     elif "database_id" in parent:
@@ -588,9 +632,11 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
         )
     if source is not None and source["in_trash"]:
         raise validation("Can't add pages to a data source in the trash.")
-    nodes = parse_children(body.get("children", []))
+    field = "content" if "content" in body else "children"
+    nodes = parse_children(body.get(field, []), f"body.{field}")
     if count_blocks(nodes) > MAX_BLOCKS_PER_REQUEST:
-        raise validation(f"body.children holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+        raise validation(f"body.{field} holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+    position = _page_position(body.get("position"), parent_page if source is None else None)
     source = copy.deepcopy(source) if source is not None else None
     page: dict[str, Any] = {
         "kind": "page",
@@ -624,7 +670,8 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
         ctx.store.put(grown)
     if source is None:
         parent_page = copy.deepcopy(parent_page)
-        parent_page.setdefault("children", []).append(page["id"])
+        siblings = parent_page.setdefault("children", [])
+        siblings.insert(len(siblings) if position is None else position, page["id"])
         ctx.store.put(parent_page)
     ctx.store.put(page)
     return ctx.render.page(page)
@@ -637,7 +684,7 @@ async def pages_retrieve(ctx: Context, page_id: str) -> dict[str, Any]:
     if wanted and page["parent"]["type"] == "data_source_id":
         source = ctx.store.get(page["parent"]["data_source_id"])
         schema = source["schema"] if source else {}
-        only = {p["id"] for k in wanted if (p := find_property(schema, k))}
+        only = {p["id"] for k in wanted if (p := find_property_param(schema, k))}
     return ctx.render.page(page, only)
 
 
@@ -708,6 +755,7 @@ _CHILD_BEARING = (
     "heading_1",
     "heading_2",
     "heading_3",
+    "heading_4",
     "table",
 )
 
@@ -804,6 +852,8 @@ async def blocks_retrieve(ctx: Context, block_id: str) -> dict[str, Any]:
 async def blocks_update(ctx: Context, block_id: str) -> dict[str, Any]:
     doc = copy.deepcopy(get_block_like(ctx, block_id))
     body = await ctx.body()
+    if "archived" in body and ctx.version != OLD_VERSION:  # renamed in_trash in 2026-03-11
+        raise body_invalid("body.archived", "should be not present", body["archived"])
     trash = body.get("in_trash", body.get("archived") if ctx.version == OLD_VERSION else None)
     if trash is not None and not isinstance(trash, bool):
         raise body_invalid("body.in_trash", "should be a boolean", trash)
@@ -891,7 +941,7 @@ def _view_configuration(raw: Any, view_type: str, source: dict[str, Any]) -> dic
                 f"group_by type {group_by.get('type')} does not match property "
                 f"{prop['name']} of type {prop['type']}."
             )
-        sort = group_by.get("sort", {"type": "manual"})
+        sort = group_by.get("sort")  # required in every group-by config of the description
         if not isinstance(sort, dict) or sort.get("type") not in (
             "manual",
             "ascending",
@@ -902,9 +952,17 @@ def _view_configuration(raw: Any, view_type: str, source: dict[str, Any]) -> dic
                 "should have type `manual`, `ascending` or `descending`",
                 sort,
             )
+        if prop["type"] == "status" and group_by.get("group_by") not in ("group", "option"):
+            raise body_invalid(
+                "body.configuration.group_by.group_by",
+                "should be `group` or `option`",
+                group_by.get("group_by"),
+            )
         config["group_by"] = {
             **group_by,
-            "property_id": prop["id"],
+            # Answered decoded (the raw id), not in the data source's percent-encoded form: a
+            # client that compares the two as strings misses its own view, as it can on Notion.
+            "property_id": decode_property_id(prop["id"]),
             "sort": sort,
             "property_name": prop["name"],
         }
@@ -1085,25 +1143,23 @@ ROUTES: list[tuple[str, str, Handler]] = [
 
 def error_response(error: NotionAPIError) -> Response:
     return JSONResponse(
-        {
-            "object": "error",
-            "status": error.status,
-            "code": error.code,
-            "message": error.message,
-            "request_id": str(uuid.uuid4()),
-        },
-        status_code=error.status,
-        headers=error.headers,
+        error.body(str(uuid.uuid4())), status_code=error.status, headers=error.headers
     )
 
 
 def make_endpoint(
-    handler: Handler, store: Store, clock: Clock, public_url: Callable[[], str | None]
+    handler: Handler,
+    store: Store,
+    clock: Clock,
+    public_url: Callable[[], str | None],
+    budget: BlockBudget | None = None,
 ) -> Callable[[Request], Awaitable[Response]]:
     async def endpoint(request: Request) -> Response:
         ctx = Context(request, store, clock, public_url())
         try:
             result = await handler(ctx, **request.path_params)
+            if budget is not None:  # a request that creates blocks, past the limit and grace
+                budget.check(ctx.now)
         except NotionAPIError as error:
             store.rollback()
             return error_response(error)
@@ -1111,6 +1167,8 @@ def make_endpoint(
             store.rollback()
             raise
         store.commit()
+        if budget is not None:
+            budget.after_commit(ctx.now)
         result["request_id"] = str(uuid.uuid4())
         return JSONResponse(result)
 

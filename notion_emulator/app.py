@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from starlette.applications import Starlette
@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from . import board
 from .api import ROUTES, error_response, make_endpoint, seed_root_page
+from .budget import GRACE, BlockBudget
 from .errors import NotionAPIError
 from .gate import Gate, GateConfig, parse_faults
 from .ids import parse_id
@@ -37,6 +38,9 @@ class EmulatorConfig:
     hang_seconds: float = 70.0
     seed: int | None = None
     public_url: str | None = None
+    #: The Free plan's lifetime block limit to enforce (Notion's is 1,000); None: no limit.
+    block_limit: int | None = None
+    block_grace: timedelta = GRACE
     clock: Callable[[], datetime] = field(default=_utcnow)
     monotonic: Callable[[], float] = field(default=time.monotonic)
 
@@ -48,11 +52,16 @@ class Emulator:
         self.config = config or EmulatorConfig()
         self.store = Store(self.config.db)
         seed_root_page(self.store, self.config.clock)
+        self.budget = BlockBudget(self.store, self.config.block_limit, self.config.block_grace)
         routes = [
             Route(
                 path,
                 make_endpoint(
-                    handler, self.store, lambda: self.config.clock(), lambda: self.config.public_url
+                    handler,
+                    self.store,
+                    lambda: self.config.clock(),
+                    lambda: self.config.public_url,
+                    self.budget,
                 ),
                 methods=[method],
             )
@@ -91,7 +100,8 @@ class Emulator:
 
     @property
     def stats(self) -> dict[str, Any]:
-        return self.gate.stats.as_dict()
+        """Requests and statuses since the last reset; blocks over the workspace's lifetime."""
+        return {**self.gate.stats.as_dict(), "blocks": self.budget.as_dict(self.config.clock())}
 
     async def _invalid_url(self, request: Request) -> Response:
         return error_response(NotionAPIError(400, "invalid_request_url", "Invalid request URL."))
@@ -105,15 +115,39 @@ class Emulator:
 
     async def _configure(self, request: Request) -> Response:
         changes = await request.json()
-        allowed = {"rate_limit", "burst", "faults", "hang_seconds", "fault_next"}
-        unknown = set(changes) - allowed
+        allowed = {
+            "rate_limit",
+            "burst",
+            "faults",
+            "hang_seconds",
+            "fault_next",
+            "space_retry_after",
+        }
+        budget = {"block_limit", "block_grace_seconds"}
+        unknown = set(changes) - allowed - budget
         if unknown:
             return JSONResponse({"error": f"unknown settings: {sorted(unknown)}"}, 400)
         try:
+            self.configure_blocks(**{k: changes.pop(k) for k in budget & set(changes)})
             self.gate.reconfigure(**changes)
-        except ValueError as error:
+        except (TypeError, ValueError) as error:
             return JSONResponse({"error": str(error)}, 400)
-        return JSONResponse({k: getattr(self.gate.config, k) for k in sorted(allowed)})
+        answer = {k: getattr(self.gate.config, k) for k in sorted(allowed)}
+        answer.update(
+            block_limit=self.budget.limit, block_grace_seconds=self.budget.grace.total_seconds()
+        )
+        return JSONResponse(answer)
+
+    def configure_blocks(self, **changes: Any) -> None:
+        """``block_limit`` (an int, or None to lift it) and ``block_grace_seconds``."""
+        if "block_limit" in changes:
+            limit = changes["block_limit"]
+            if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
+                raise ValueError("block_limit must be a whole number or null")
+            self.budget.limit = self.config.block_limit = limit
+        if "block_grace_seconds" in changes:
+            grace = timedelta(seconds=float(changes["block_grace_seconds"]))
+            self.budget.grace = self.config.block_grace = grace
 
     async def _index(self, request: Request) -> Response:
         return HTMLResponse(board.index(self.store))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .errors import body_invalid, validation
-from .richtext import COLORS, rich_text_array
+from .richtext import COLORS, MAX_EQUATION_LENGTH, MAX_URL_LENGTH, rich_text_array
 
 MAX_CHILDREN = 100
 MAX_BLOCKS_PER_REQUEST = 1000
@@ -17,6 +17,7 @@ _TEXT_BLOCKS = (
     "heading_1",
     "heading_2",
     "heading_3",
+    "heading_4",
     "bulleted_list_item",
     "numbered_list_item",
     "quote",
@@ -25,8 +26,116 @@ _TEXT_BLOCKS = (
     "callout",
 )
 _LEAF_BLOCKS = ("divider", "code", "bookmark", "equation", "table_of_contents", "breadcrumb")
-BLOCK_TYPES = (*_TEXT_BLOCKS, *_LEAF_BLOCKS, "table", "table_row")
+BLOCK_TYPES = (*_TEXT_BLOCKS, *_LEAF_BLOCKS, "image", "table", "table_row")
+# languageRequest of the description.
+LANGUAGES = (
+    "abap",
+    "abc",
+    "agda",
+    "arduino",
+    "ascii art",
+    "assembly",
+    "bash",
+    "basic",
+    "bnf",
+    "c",
+    "c#",
+    "c++",
+    "clojure",
+    "coffeescript",
+    "coq",
+    "css",
+    "dart",
+    "dhall",
+    "diff",
+    "docker",
+    "ebnf",
+    "elixir",
+    "elm",
+    "erlang",
+    "f#",
+    "flow",
+    "fortran",
+    "gherkin",
+    "glsl",
+    "go",
+    "graphql",
+    "groovy",
+    "haskell",
+    "hcl",
+    "html",
+    "idris",
+    "java",
+    "javascript",
+    "json",
+    "julia",
+    "kotlin",
+    "latex",
+    "less",
+    "lisp",
+    "livescript",
+    "llvm ir",
+    "lua",
+    "makefile",
+    "markdown",
+    "markup",
+    "matlab",
+    "mathematica",
+    "mermaid",
+    "nix",
+    "notion formula",
+    "objective-c",
+    "ocaml",
+    "pascal",
+    "perl",
+    "php",
+    "plain text",
+    "powershell",
+    "prolog",
+    "protobuf",
+    "purescript",
+    "python",
+    "r",
+    "racket",
+    "reason",
+    "ruby",
+    "rust",
+    "sass",
+    "scala",
+    "scheme",
+    "scss",
+    "shell",
+    "smalltalk",
+    "solidity",
+    "sql",
+    "swift",
+    "toml",
+    "typescript",
+    "vb.net",
+    "verilog",
+    "vhdl",
+    "visual basic",
+    "webassembly",
+    "xml",
+    "yaml",
+    "java/c/c++/c#",
+)
+ICON_TYPES = ("emoji", "external", "file_upload", "custom_emoji", "icon")
 _BLOCK_COLORS = COLORS + tuple(f"{c}_background" for c in COLORS if c != "default")
+
+
+def icon(raw: Any, path: str) -> Any:
+    """An icon (pageIconRequest): ``{"type": "emoji", "emoji": "✍️"}`` and its kin."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        raise body_invalid(path, "should be an object", raw)
+    kind = raw.get("type", next((k for k in ICON_TYPES if k in raw), None))
+    if kind not in ICON_TYPES:
+        raise body_invalid(f"{path}.type", f"should be one of {', '.join(ICON_TYPES)}", kind)
+    if kind not in raw:
+        raise body_invalid(f"{path}.{kind}", "should be defined", None)
+    return raw
 
 
 def _content(kind: str, raw: dict[str, Any], path: str) -> dict[str, Any]:
@@ -34,6 +143,8 @@ def _content(kind: str, raw: dict[str, Any], path: str) -> dict[str, Any]:
     allowed: tuple[str, ...]
     if kind in _TEXT_BLOCKS:
         allowed = ("rich_text", "color", "children")
+        if "rich_text" not in raw:  # required in every text block of the description
+            raise body_invalid(f"{path}.rich_text", "should be defined", None)
         out: dict[str, Any] = {
             "rich_text": rich_text_array(raw.get("rich_text", []), f"{path}.rich_text")
         }
@@ -52,12 +163,15 @@ def _content(kind: str, raw: dict[str, Any], path: str) -> dict[str, Any]:
             out["is_toggleable"] = bool(raw.get("is_toggleable", False))
         if kind == "callout":
             allowed = (*allowed, "icon")
-            out["icon"] = raw.get("icon")
+            out["icon"] = icon(raw.get("icon"), f"{path}.icon")
     elif kind == "code":
         allowed = ("rich_text", "language", "caption")
-        language = raw.get("language", "plain text")
-        if not isinstance(language, str):
-            raise body_invalid(f"{path}.language", "should be a string", language)
+        for required in ("rich_text", "language"):
+            if required not in raw:
+                raise body_invalid(f"{path}.{required}", "should be defined", None)
+        language = raw["language"]
+        if language not in LANGUAGES:
+            raise body_invalid(f"{path}.language", "should be a supported language", language)
         out = {
             "rich_text": rich_text_array(raw.get("rich_text", []), f"{path}.rich_text"),
             "caption": rich_text_array(raw.get("caption", []), f"{path}.caption"),
@@ -73,17 +187,43 @@ def _content(kind: str, raw: dict[str, Any], path: str) -> dict[str, Any]:
         allowed = ("expression",)
         if not isinstance(raw.get("expression"), str):
             raise body_invalid(f"{path}.expression", "should be a string", raw.get("expression"))
+        if len(raw["expression"]) > MAX_EQUATION_LENGTH:
+            raise body_invalid(
+                f"{path}.expression.length",
+                f"should be ≤ `{MAX_EQUATION_LENGTH}`",
+                len(raw["expression"]),
+            )
         out = {"expression": raw["expression"]}
+    elif kind == "image":
+        # Files Notion hosts come from the file upload API (not emulated); external images
+        # are a URL, as in an image block request of the description.
+        allowed = ("type", "external", "caption")
+        external = raw.get("external")
+        if raw.get("type", "external") != "external" or not isinstance(external, dict):
+            raise body_invalid(f"{path}.external", "should be defined", external)
+        url = external.get("url")
+        if not isinstance(url, str) or not url:
+            raise body_invalid(f"{path}.external.url", "should be a non-empty string", url)
+        if len(url) > MAX_URL_LENGTH:
+            raise body_invalid(
+                f"{path}.external.url.length", f"should be ≤ `{MAX_URL_LENGTH}`", len(url)
+            )
+        out = {
+            "caption": rich_text_array(raw.get("caption", []), f"{path}.caption"),
+            "type": "external",
+            "external": {"url": url},
+        }
     elif kind == "table":
         allowed = ("table_width", "has_column_header", "has_row_header", "children")
         width = raw.get("table_width")
         if isinstance(width, bool) or not isinstance(width, int) or width < 1:
             raise body_invalid(f"{path}.table_width", "should be a positive integer", width)
-        out = {
-            "table_width": width,
-            "has_column_header": bool(raw.get("has_column_header", False)),
-            "has_row_header": bool(raw.get("has_row_header", False)),
-        }
+        out = {"table_width": width}
+        for flag in ("has_column_header", "has_row_header"):
+            value = raw.get(flag, False)
+            if not isinstance(value, bool):
+                raise body_invalid(f"{path}.{flag}", "should be a boolean", value)
+            out[flag] = value
     elif kind == "table_row":
         allowed = ("cells",)
         cells = raw.get("cells")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from .properties import empty_value, render_value
+from .properties import empty_value, find_property, render_value
 from .render import NEW_VERSION, Renderer
 from .richtext import plain_text
 from .store import Store
@@ -95,7 +95,7 @@ def _group_property(store: Store, source: dict[str, Any]) -> dict[str, Any] | No
     for view_id in (database or {}).get("views", []):
         view = store.get(view_id)
         if view and view["type"] == "board" and view["data_source_id"] == source["id"]:
-            prop = source["schema"].get(view["configuration"]["group_by"]["property_id"])
+            prop = find_property(source["schema"], view["configuration"]["group_by"]["property_id"])
             if prop:
                 return dict(prop)
     for prop in source["schema"].values():
@@ -150,12 +150,25 @@ def board(store: Store, source: dict[str, Any], base_url: str) -> str:
     return _page(title, f"<h1>{html.escape(title)}</h1><div class='board'>{''.join(parts)}</div>")
 
 
+def _rich_html(items: list[dict[str, Any]]) -> str:
+    """Rich text as Notion shows it: bold, italic and code runs styled, line breaks kept."""
+    out = []
+    for item in items:
+        text = html.escape(plain_text([item])).replace("\n", "<br>")
+        notes = item.get("annotations") or {}
+        for flag, tag in (("code", "code"), ("italic", "em"), ("bold", "strong")):
+            if notes.get(flag):
+                text = f"<{tag}>{text}</{tag}>"
+        out.append(text)
+    return "".join(out)
+
+
 def _block_html(store: Store, block_id: str) -> str:
     block = store.get(block_id)
     if block is None or block["in_trash"] or block["kind"] != "block":
         return ""
     kind, content = block["type"], block["content"]
-    text = html.escape(plain_text(content.get("rich_text", [])))
+    text = _rich_html(content.get("rich_text", []))
     inner = "".join(_block_html(store, c) for c in block.get("children", []))
     if kind.startswith("heading_"):
         level = kind[-1]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 from collections.abc import Sequence
+from datetime import timedelta
 
 from .app import EmulatorConfig, create_app
 from .gate import parse_faults
@@ -44,8 +45,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--faults",
         default=None,
         metavar="SPEC",
-        help="fault injection, KIND:PROBABILITY,... with kinds 409 429 500 502 503 504 529 "
-        "timeout drop lost, e.g. 429:0.1,500:0.02,529:0.01,timeout:0.01",
+        help="fault injection, KIND:PROBABILITY,... with kinds 403 (restricted_resource) 409 "
+        "413 (the edge's HTML answer) 429 429space (a workspace-level 429 with a long "
+        "Retry-After) 500 502 503 504 529 timeout drop lost, e.g. "
+        "429:0.1,500:0.02,529:0.01,timeout:0.01",
     )
     parser.add_argument(
         "--token", default=None, help="accept only this bearer token (default: any non-empty token)"
@@ -55,6 +58,21 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=70.0,
         help="how long a `timeout` fault hangs before dropping (default 70)",
+    )
+    parser.add_argument(
+        "--block-limit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="enforce a Free workspace's lifetime block limit (Notion's is 1000): the write that "
+        "reaches it starts the grace period, after which creating blocks fails (default: none)",
+    )
+    parser.add_argument(
+        "--block-grace-days",
+        type=float,
+        default=3.0,
+        metavar="DAYS",
+        help="grace period after the block limit is reached (default 3, as Notion)",
     )
     parser.add_argument("--seed", type=int, default=None, help="seed for fault injection")
     parser.add_argument(
@@ -81,6 +99,8 @@ def run(args: argparse.Namespace) -> None:
             hang_seconds=args.hang_seconds,
             seed=args.seed,
             public_url=args.public_url,
+            block_limit=args.block_limit,
+            block_grace=timedelta(days=args.block_grace_days),
         )
     )
     logging.getLogger(__name__).info(

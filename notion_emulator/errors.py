@@ -14,13 +14,32 @@ class NotionAPIError(Exception):
     """An error answered to the client with a Notion error body."""
 
     def __init__(
-        self, status: int, code: str, message: str, headers: dict[str, str] | None = None
+        self,
+        status: int,
+        code: str,
+        message: str,
+        headers: dict[str, str] | None = None,
+        additional_data: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
         self.headers = headers or {}
+        self.additional_data = additional_data
+
+    def body(self, request_id: str) -> dict[str, Any]:
+        """The error body, in Notion's order (``additional_data`` before ``request_id``)."""
+        body: dict[str, Any] = {
+            "object": "error",
+            "status": self.status,
+            "code": self.code,
+            "message": self.message,
+        }
+        if self.additional_data is not None:
+            body["additional_data"] = self.additional_data
+        body["request_id"] = request_id
+        return body
 
 
 def validation(message: str) -> NotionAPIError:
@@ -35,10 +54,17 @@ def body_invalid(path: str, expectation: str, value: Any) -> NotionAPIError:
     return validation(f"body failed validation: {path} {expectation}, instead was `{shown}`.")
 
 
+INTEGRATION_NAME = "bidboard"
+INTEGRATION_ID = "5b1d0c2e-7a43-4c1e-9f0a-b1db0a7d0e01"
+
+
 def not_found(kind: str, object_id: str) -> NotionAPIError:
+    """As recorded (cassette test_build_request_error_integration): the message names the
+    integration and ``additional_data.integration_id`` carries its id."""
     return NotionAPIError(
         404,
         "object_not_found",
-        f"Could not find {kind} with ID: {object_id}. "
-        "Make sure the relevant pages and databases are shared with your integration.",
+        f"Could not find {kind} with ID: {object_id}. Make sure the relevant pages and "
+        f'databases are shared with your integration "{INTEGRATION_NAME}".',
+        additional_data={"integration_id": INTEGRATION_ID},
     )

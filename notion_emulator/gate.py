@@ -23,10 +23,32 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from .render import SUPPORTED_VERSIONS
 
-FAULT_KINDS = ("409", "429", "500", "502", "503", "504", "529", "timeout", "drop", "lost")
+FAULT_KINDS = (
+    "403",
+    "409",
+    "413",
+    "429",
+    "429space",
+    "500",
+    "502",
+    "503",
+    "504",
+    "529",
+    "timeout",
+    "drop",
+    "lost",
+)
+# developers.notion.com/reference/request-limits: a 429 says which limit in
+# additional_data.rate_limit_reason; the connection's Retry-After is at most 60 s (its window),
+# the workspace's (shared by all its connections) can be longer than a minute.
+CONNECTION_LIMIT = "public_api_request_rate_limit"
+SPACE_LIMIT = "public_api_space_request_rate_limit"
+RATE_LIMITED = "You have been rate limited. Please try again in a few minutes."
 _FAULT_CODES = {
+    "403": ("restricted_resource", "Insufficient permissions for this endpoint."),
     "409": ("conflict_error", "Conflict occurred while saving. Please try again."),
-    "429": ("rate_limited", "You have been rate limited. Please try again in a few minutes."),
+    "429": ("rate_limited", RATE_LIMITED),
+    "429space": ("rate_limited", RATE_LIMITED),
     "500": ("internal_server_error", "Unexpected error occurred."),
     "502": ("internal_server_error", "Bad gateway."),
     "503": ("service_unavailable", "Notion is unavailable, please try again later."),
@@ -77,6 +99,10 @@ class GateConfig:
     token: str | None = None
     hang_seconds: float = 70.0
     max_body_bytes: int = 500 * 1024
+    #: Bodies past this never reach the API: the edge answers 413 (an HTML page, not JSON).
+    edge_body_bytes: int = 1024 * 1024
+    #: Retry-After of a workspace-level 429 (the ``429space`` fault), in seconds.
+    space_retry_after: int = 120
     seed: int | None = None
     monotonic: Callable[[], float] = time.monotonic
     fault_next: list[str] = field(default_factory=list)  # scripted faults, "" for none
@@ -131,16 +157,20 @@ class Stats:
         self.faults.clear()
 
 
-def error_body(status: int, code: str, message: str) -> bytes:
-    return json.dumps(
-        {
-            "object": "error",
-            "status": status,
-            "code": code,
-            "message": message,
-            "request_id": str(uuid.uuid4()),
-        }
-    ).encode()
+def error_body(
+    status: int, code: str, message: str, additional_data: dict[str, str] | None = None
+) -> bytes:
+    body: dict[str, Any] = {"object": "error", "status": status, "code": code, "message": message}
+    if additional_data is not None:
+        body["additional_data"] = additional_data
+    body["request_id"] = str(uuid.uuid4())
+    return json.dumps(body).encode()
+
+
+EDGE_413 = (
+    b"<html><head><title>413 Request Entity Too Large</title></head><body><center><h1>413 "
+    b"Request Entity Too Large</h1></center></body></html>"
+)
 
 
 async def send_json(
@@ -153,6 +183,19 @@ async def send_json(
     raw_headers += [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
     await send({"type": "http.response.start", "status": status, "headers": raw_headers})
     await send({"type": "http.response.body", "body": body})
+
+
+async def send_edge_413(send: Send) -> None:
+    start = {
+        "type": "http.response.start",
+        "status": 413,
+        "headers": [
+            (b"content-type", b"text/html"),
+            (b"content-length", str(len(EDGE_413)).encode()),
+        ],
+    }
+    await send(start)
+    await send({"type": "http.response.body", "body": EDGE_413})
 
 
 async def _swallow(message: MutableMapping[str, Any]) -> None:
@@ -196,7 +239,12 @@ class Gate:
         refusal = self._refuse(scope)
         if refusal is not None:
             status, code, message, headers = refusal
-            await send_json(counting_send, status, error_body(status, code, message), headers)
+            if status == 413:
+                await send_edge_413(counting_send)
+                return
+            extra = {"rate_limit_reason": CONNECTION_LIMIT} if status == 429 else None
+            body = error_body(status, code, message, extra)
+            await send_json(counting_send, status, body, headers)
             return
         fault = self._draw_fault()
         if fault is not None:
@@ -232,6 +280,9 @@ class Gate:
                 {},
             )
         length = headers.get("content-length")
+        if length and length.isdigit() and int(length) > self.config.edge_body_bytes:
+            return 413, "", "", {}
+        # The request-limits table: 500 KB a request, answered as a validation_error.
         if length and length.isdigit() and int(length) > self.config.max_body_bytes:
             return (
                 400,
@@ -279,7 +330,16 @@ class Gate:
             )
             await send({"type": "http.response.body", "body": b'{"object":', "more_body": True})
             return
+        if fault == "413":
+            await send_edge_413(send)
+            return
         code, message = _FAULT_CODES[fault]
-        status = int(fault)
+        status = int(fault[:3])
         headers = {"Retry-After": "1"} if status in (429, 529) else {}
-        await send_json(send, status, error_body(status, code, message), headers)
+        extra = None
+        if fault == "429":
+            extra = {"rate_limit_reason": CONNECTION_LIMIT}
+        elif fault == "429space":
+            extra = {"rate_limit_reason": SPACE_LIMIT}
+            headers = {"Retry-After": str(self.config.space_retry_after)}
+        await send_json(send, status, error_body(status, code, message, extra), headers)

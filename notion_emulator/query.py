@@ -362,7 +362,7 @@ def sort_pages(pages: list[dict[str, Any]], raw: Any, schema: Schema) -> list[di
         path = f"body.sorts[{i}]"
         if not isinstance(item, dict):
             raise body_invalid(path, "should be an object", item)
-        direction = item.get("direction", "ascending")
+        direction = item.get("direction")  # required (sortDirectionRequest)
         if direction not in ("ascending", "descending"):
             raise body_invalid(
                 f"{path}.direction", "should be `ascending` or `descending`", direction

@@ -7,6 +7,8 @@ from typing import Any
 from .errors import body_invalid
 
 MAX_TEXT_LENGTH = 2000
+MAX_URL_LENGTH = 2000  # the request-limits table: any URL
+MAX_EQUATION_LENGTH = 1000  # the request-limits table: an equation's expression
 MAX_ARRAY_LENGTH = 100
 _ANNOTATIONS = ("bold", "italic", "strikethrough", "underline", "code")
 COLORS = (
@@ -70,6 +72,10 @@ def rich_text_item(raw: Any, path: str) -> dict[str, Any]:
             if not isinstance(link, dict) or not isinstance(link.get("url"), str):
                 raise body_invalid(f"{path}.text.link", "should be an object with a url", link)
             url = link["url"]
+            if len(url) > MAX_URL_LENGTH:
+                raise body_invalid(
+                    f"{path}.text.link.url.length", f"should be ≤ `{MAX_URL_LENGTH}`", len(url)
+                )
         return {
             "type": "text",
             "text": {"content": content, "link": {"url": url} if url else None},
@@ -82,6 +88,12 @@ def rich_text_item(raw: Any, path: str) -> dict[str, Any]:
         if not isinstance(equation, dict) or not isinstance(equation.get("expression"), str):
             raise body_invalid(f"{path}.equation.expression", "should be a string", equation)
         expression = equation["expression"]
+        if len(expression) > MAX_EQUATION_LENGTH:
+            raise body_invalid(
+                f"{path}.equation.expression.length",
+                f"should be ≤ `{MAX_EQUATION_LENGTH}`",
+                len(expression),
+            )
         return {
             "type": "equation",
             "equation": {"expression": expression},

@@ -23,6 +23,8 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
 
+BLOCK_KINDS = ("page", "block", "database")
+
 
 class Store:
     def __init__(self, path: str | None = None) -> None:
@@ -38,8 +40,11 @@ class Store:
         self._dirty: dict[str, dict[str, Any]] = {}
         for (data,) in self._db.execute("SELECT data FROM documents ORDER BY seq"):
             self._index(json.loads(data))
-        row = self._db.execute("SELECT value FROM meta WHERE key='seq'").fetchone()
-        self._seq = int(row[0]) if row else 0
+        self.meta: dict[str, str] = dict(self._db.execute("SELECT key, value FROM meta"))
+        self._seq = int(self.meta.get("seq", 0))
+        self._meta_dirty = False
+        #: Blocks this request adds (pages and databases are blocks too), not yet committed.
+        self.new_blocks = 0
 
     def _index(self, doc: dict[str, Any]) -> None:
         self._docs[doc["id"]] = doc
@@ -57,7 +62,15 @@ class Store:
             return None
         return doc
 
+    @property
+    def lifetime_blocks(self) -> int:
+        """Every block, page and database ever created in this workspace: deleting or
+        trashing gives nothing back, as with Notion's Free plan limit."""
+        return int(self.meta.get("lifetime_blocks", 0))
+
     def put(self, doc: dict[str, Any]) -> None:
+        if doc["kind"] in BLOCK_KINDS and doc["id"] not in self._docs:
+            self.new_blocks += 1
         self._index(doc)
         self._dirty[doc["id"]] = doc
 
@@ -73,10 +86,22 @@ class Store:
         ids = self._pages_by_source.get(data_source_id, {})
         return [self._docs[i] for i in ids if i in self._docs]
 
+    def set_meta(self, key: str, value: str | None) -> None:
+        """A workspace fact kept with the data (written at the next commit)."""
+        if value is None:
+            self.meta.pop(key, None)
+        else:
+            self.meta[key] = value
+        self._meta_dirty = True
+
     def commit(self) -> None:
         """Write what this request changed to SQLite in one transaction."""
-        if not self._dirty:
+        if self.new_blocks:
+            self.meta["lifetime_blocks"] = str(self.lifetime_blocks + self.new_blocks)
+            self.new_blocks = 0
+        if not self._dirty and not self._meta_dirty:
             return
+        self.meta["seq"] = str(self._seq)
         with self.lock:
             self._db.execute("BEGIN")
             try:
@@ -94,8 +119,9 @@ class Store:
                                 json.dumps(doc, ensure_ascii=False),
                             ),
                         )
-                self._db.execute(
-                    "INSERT OR REPLACE INTO meta (key, value) VALUES ('seq', ?)", (str(self._seq),)
+                self._db.execute("DELETE FROM meta")
+                self._db.executemany(
+                    "INSERT INTO meta (key, value) VALUES (?, ?)", sorted(self.meta.items())
                 )
                 self._db.execute("COMMIT")
             except BaseException:
@@ -103,6 +129,7 @@ class Store:
                 raise
             finally:
                 self._dirty.clear()
+                self._meta_dirty = False
 
     def rollback(self) -> None:
         """Forget unwritten changes by reloading the touched documents from SQLite."""
@@ -115,6 +142,7 @@ class Store:
                 if row:
                     self._index(json.loads(row[0]))
             self._dirty.clear()
+            self.new_blocks = 0
 
     def close(self) -> None:
         self._db.close()

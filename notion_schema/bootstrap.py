@@ -14,7 +14,7 @@ from bidboard.notion import Notion
 from .codecs import property_schema, rich_text, schema_properties
 from .databases import ALL_DATABASES, JOBS
 from .model import DatabaseSpec, PropertySpec
-from .workspace import DatabaseIds, Workspace
+from .workspace import DatabaseIds, Workspace, property_id
 
 logger = logging.getLogger(__name__)
 BOARD_VIEW_NAME = "Pipeline"
@@ -42,6 +42,9 @@ class InitReport:
     found: list[str]
     drift: list[Drift]
     notes: list[str]
+    #: Blocks of the workspace's lifetime budget this init spent: each database is a block
+    #: (data sources and views are not); a Free workspace with more than one member has 1,000.
+    blocks: int = 0
 
 
 def _child_databases(notion: Notion, page_id: str) -> dict[str, str]:
@@ -82,7 +85,8 @@ def _board_view(notion: Notion, ids: DatabaseIds, stage_id: str) -> tuple[str, b
     for partial in listed["results"]:
         view = notion.call("read view", notion.client.views.retrieve, partial["id"], safe=True)
         group = (view.get("configuration") or {}).get("group_by") or {}
-        if view.get("type") == "board" and group.get("property_id") == stage_id:
+        same = property_id(str(group.get("property_id", ""))) == property_id(stage_id)
+        if view.get("type") == "board" and same:
             return str(view["id"]), False
     view = notion.call(
         "create board view",
@@ -94,7 +98,11 @@ def _board_view(notion: Notion, ids: DatabaseIds, stage_id: str) -> tuple[str, b
         type="board",
         configuration={
             "type": "board",
-            "group_by": {"type": "select", "property_id": stage_id, "sort": {"type": "manual"}},
+            "group_by": {
+                "type": "select",
+                "property_id": property_id(stage_id),
+                "sort": {"type": "manual"},
+            },
         },
     )
     return str(view["id"]), True
@@ -157,7 +165,8 @@ def init(
         for spec in ALL_DATABASES
         for d in _drift(spec, sources[spec.key], workspace.data_sources())
     ]
-    return InitReport(workspace, created, found, drift, notes)
+    blocks = sum(1 for spec in ALL_DATABASES if spec.title in created)
+    return InitReport(workspace, created, found, drift, notes, blocks)
 
 
 def _decoded(property_id: str) -> str:
@@ -226,9 +235,8 @@ def _drift(
                         spec.title,
                         prop.name,
                         "renamed",
-                        f"property '{prop.name}' was renamed to '{now}' in Notion: rename it "
-                        f"back (or run `bidboard migrate --force`); bidboard never adds a "
-                        "second one",
+                        f"property '{prop.name}' was renamed to '{now}' in Notion "
+                        "(followed by its id; never added a second time)",
                     )
                 )
                 followed.add(now)
@@ -265,9 +273,8 @@ def _drift(
                             prop.name,
                             "renamed_option",
                             f"{prop.type} '{prop.name}' option '{option.name}' was renamed to "
-                            f"'{renamed[option.name]['name']}' in Notion: bidboard knows only "
-                            f"'{option.name}' (board sync stamps nothing for the renamed one); "
-                            "rename it back (or run `bidboard migrate --force`)",
+                            f"'{renamed[option.name]['name']}' in Notion (board sync and "
+                            f"metrics know only '{option.name}')",
                         )
                     )
                 elif option.name not in names:
@@ -351,6 +358,7 @@ def _ordered_options(
     renamed: dict[str, dict[str, Any]] | None = None,
     *,
     restore: bool = False,
+    add_missing: bool = True,
 ) -> list[dict[str, Any]]:
     """The declared options in board order (existing ones keep their id and colour), then the
     options a user added, as they were. A declared option a user renamed (``renamed``) is kept
@@ -367,7 +375,7 @@ def _ordered_options(
             ordered.append(
                 {"id": have[o.name]["id"], "name": o.name, "color": have[o.name]["color"]}
             )
-        else:
+        elif add_missing:
             ordered.append({"name": o.name, "color": o.color})
     declared = {o.name for o in prop.options}
     taken = {str(o["id"]) for o in renamed.values()}
@@ -390,6 +398,7 @@ def migrate(notion: Notion, workspace: Workspace, *, force: bool = False) -> Mig
         ids = workspace.ids(spec.key)
         source = _read_source(notion, spec, ids)
         update: dict[str, Any] = {}
+        options_written: set[str] = set()
         drifts = _drift(spec, source, data_sources, ids)
         renamed_to = {
             d.name: _renamed_name(source, ids, d.name) for d in drifts if d.kind == "renamed"
@@ -414,20 +423,35 @@ def migrate(notion: Notion, workspace: Workspace, *, force: bool = False) -> Mig
                 update[prop.name] = property_schema(prop, data_sources)
                 changed.append(str(drift))
             elif drift.kind in ("missing_option", "renamed_option"):
-                if drift.kind == "renamed_option" and not force:
-                    skipped.append(f"{drift} (not changed: use --force to rename it back)")
-                if prop.name in update and "name" not in update[prop.name]:
-                    continue  # this property's options are written once, below
                 current = source["properties"][key][prop.type].get("options", [])
+                declared = {o.name for o in prop.options}
+                strangers = [o["name"] for o in current if o["name"] not in declared]
+                # a notion.json from before option ids: a missing option may be a renamed one
+                unsure = prop.name not in ids.option_ids and bool(strangers) and not force
+                if drift.kind == "renamed_option":
+                    if force:
+                        changed.append(f"{drift} (renamed back)")
+                    else:
+                        skipped.append(f"{drift} (not changed: use --force to rename it back)")
+                elif unsure:
+                    skipped.append(
+                        f"{drift} (not added: if one of {', '.join(map(repr, strangers))} is it "
+                        "renamed, rename it back; else use --force to add it)"
+                    )
+                else:
+                    changed.append(str(drift))
+                if prop.name in options_written:
+                    continue  # one options list per property, for all its drift
+                options_written.add(prop.name)
                 renamed = _renamed_options(prop, current, ids.option_ids.get(prop.name, {}))
-                options = _ordered_options(prop, current, renamed, restore=force)
+                options = _ordered_options(
+                    prop, current, renamed, restore=force, add_missing=not unsure
+                )
                 if options != [
                     {"id": o["id"], "name": o["name"], "color": o["color"]} for o in current
                 ]:
                     target = source["properties"][key]["id"] if key != prop.name else prop.name
                     update.setdefault(target, {})[prop.type] = {"options": options}
-                if drift.kind == "missing_option" or force:
-                    changed.append(str(drift))
             else:
                 skipped.append(f"{drift} (not changed: use --force to replace it)")
         if update:

@@ -5,16 +5,29 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from urllib.parse import unquote
 
 from pydantic import BaseModel, Field, ValidationError
 
 from bidboard.errors import ConfigError
 
 
+def property_id(returned: str) -> str:
+    """A property id as Notion returned it (``%3E%24Pb``), decoded exactly once (``>$Pb``).
+
+    Notion returns property ids percent-encoded. Sent as returned in a query parameter, httpx
+    encodes them a second time (``%253E%2524Pb``) and Notion finds no such property
+    (makenotion/notion-sdk-js#402); compared as raw strings with an id from elsewhere, the same
+    property looks like two. Decode once, where an id is sent or compared, never twice.
+    """
+    return unquote(returned)
+
+
 class DatabaseIds(BaseModel):
     database_id: str
     data_source_id: str
-    property_ids: dict[str, str] = Field(default_factory=dict)  # property name -> id
+    # property name -> id as Notion returned it (percent-encoded); see property_id()
+    property_ids: dict[str, str] = Field(default_factory=dict)
     #: select-like property name -> option name -> option id (a renamed option is known by it)
     option_ids: dict[str, dict[str, str]] = Field(default_factory=dict)
     board_view_id: str | None = None

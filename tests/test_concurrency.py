@@ -58,6 +58,21 @@ def settings_for(server: BackgroundServer, data_dir: Path, **extra: Any) -> Sett
     )
 
 
+def mailbox(dovecot: Any, folder: str, processed: str, **extra: Any) -> dict[str, Any]:
+    """The settings of the Dovecot test mailbox (STARTTLS on loopback) and its folders."""
+    return {
+        "imap_host": "127.0.0.1",
+        "imap_port": dovecot.imap_port,
+        "imap_security": "starttls",
+        "imap_user": USER,
+        "imap_password": SecretStr(PASSWORD),
+        "imap_folder": folder,
+        "imap_processed_folder": processed,
+        "imap_ca_file": dovecot.ca_file,
+        **extra,
+    }
+
+
 def at_once(*calls: Callable[[], object]) -> list[BaseException]:
     """Run the calls in threads released together; the errors they raised."""
     start, errors = threading.Barrier(len(calls)), list[BaseException]()
@@ -95,17 +110,7 @@ def test_two_ingesters_on_one_mailbox_and_one_folder_make_each_card_once(
     inbox = tmp_path / "inbox"
     inbox.mkdir()
     settings = settings_for(
-        server,
-        tmp_path / "data",
-        alerts_dir=inbox,
-        imap_host="127.0.0.1",
-        imap_port=dovecot.imap_port,
-        imap_security="starttls",
-        imap_user=USER,
-        imap_password=SecretStr(PASSWORD),
-        imap_folder=folder,
-        imap_processed_folder=processed,
-        imap_ca_file=dovecot.ca_file,
+        server, tmp_path / "data", alerts_dir=inbox, **mailbox(dovecot, folder, processed)
     )
     init_workspace(settings)
     dovecot.deliver(folder)
@@ -314,3 +319,29 @@ def test_a_prefect_global_concurrency_limit_is_the_lease_across_machines(
         pytest.fail("two machines held the created lease")
     with get_client(sync_client=True) as client:
         assert client.read_global_concurrency_limit_by_name(f"{made}-writes").limit == 1
+
+
+def test_a_message_another_client_moved_first_counts_as_done(dovecot: Any, tmp_path: Path) -> None:
+    from bidboard.alerts.config import imap_config
+    from bidboard.alerts.sources import ImapSource
+    from bidboard.alerts.store import StateStore
+
+    folder, processed = f"gone-{uuid.uuid4().hex[:6]}", f"gone-done-{uuid.uuid4().hex[:6]}"
+    dovecot.deliver(folder, alert_email("~01ace5ffff00000001", "FastAPI backend gone"))
+    settings = Settings(data_dir=tmp_path, **mailbox(dovecot, folder, processed))
+    config = imap_config(settings)
+    assert config is not None
+    stores = [StateStore(tmp_path / "a.sqlite3"), StateStore(tmp_path / "b.sqlite3")]
+    first, second = (ImapSource(config, store) for store in stores)
+    try:
+        [raw] = list(first.fetch())
+        [again] = list(second.fetch())
+        second.done(again)  # the other client moves it first
+        first.done(raw)  # the message has left the folder: done, not an error
+        assert dovecot.subjects(folder) == []
+        assert dovecot.subjects(processed) == ["New job alert: FastAPI backend gone"]
+    finally:
+        for source in (first, second):
+            source.close()
+        for store in stores:
+            store.close()

@@ -16,7 +16,7 @@ from bidboard.alerts.model import JobAlert
 from bidboard.drafting.compose import draft_job
 from bidboard.drafting.content import card_content, select_for_drafting
 from bidboard.drafting.lint import LintContext, lint_draft, title_runs
-from bidboard.drafting.model import DraftRequest
+from bidboard.drafting.model import DraftRequest, ScreeningAnswer
 from bidboard.drafting.openai_drafter import OpenAIDrafter
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.models import Stage
@@ -239,20 +239,53 @@ def test_card_content_fits_notion_and_tells_a_person_what_to_do() -> None:
     job = all_jobs()[0]
     request = request_for(job)
     result = draft_job(request, TEMPLATE, TEMPLATE, LintContext())
-    blocks = card_content(result.draft, request.score, request.portfolio, result.report)
-    assert blocks[0]["type"] == "callout"
-    text = blocks[0]["callout"]["rich_text"][0]["text"]["content"]
-    assert text == (
+    draft = result.draft.model_copy(
+        update={
+            "answers": [
+                ScreeningAnswer(question="Describe your recent experience", answer="Two APIs."),
+                ScreeningAnswer(question="What is your availability?", answer="From Monday."),
+            ]
+        }
+    )
+    blocks = card_content(draft, request.score, request.portfolio, result.report)
+    # two blocks, three with the page: a Free workspace's 1,000 blocks last 333 cards
+    assert [b["type"] for b in blocks] == ["callout", "paragraph"]
+    notice = blocks[0]["callout"]["rich_text"][0]
+    assert notice["text"]["content"] == (
         "Draft: review it, then submit it yourself on Upwork. bidboard never sends anything."
     )
-    kinds = [b["type"] for b in blocks]
-    assert kinds.count("to_do") == 4 and "heading_2" in kinds
-    assert len(blocks) <= 100
-    assert all(
-        len(item["text"]["content"]) <= 2000
-        for b in blocks
-        for item in b[b["type"]].get("rich_text", [])
-    )
+    items = blocks[1]["paragraph"]["rich_text"]
+    assert len(items) <= 100 and all(len(i["text"]["content"]) <= 2000 for i in items)
+    text = "".join(i["text"]["content"] for i in items)
+    titles = [i["text"]["content"].strip() for i in items if i.get("annotations", {}).get("bold")]
+    assert [t for t in titles if t in SECTIONS] == SECTIONS  # in this order, in bold
+    assert draft.text in text  # the whole draft, its line breaks kept
+    first, second = text.index("Describe your recent"), text.index("What is your availab")
+    assert first < text.index("Two APIs.") < second  # answers in the order asked
+    assert all(item.name in titles for item in request.portfolio[:3])  # items by name
+    assert text.count("\u2610 ") == 4  # the checklist
+
+
+SECTIONS = [
+    "Draft",
+    "Answers to the screening questions",
+    "Why this job",
+    "Matched portfolio",
+    "Questions for the client",
+    "Before you submit",
+]
+
+
+def test_a_long_draft_still_fits_one_paragraph() -> None:
+    job = all_jobs()[0]
+    request = request_for(job)
+    result = draft_job(request, TEMPLATE, TEMPLATE, LintContext())
+    draft = result.draft.model_copy(update={"approach": "word " * 3000})  # 15,000 characters
+    blocks = card_content(draft, request.score, request.portfolio, result.report)
+    items = blocks[1]["paragraph"]["rich_text"]
+    assert len(blocks) == 2 and len(items) <= 100
+    assert all(len(i["text"]["content"]) <= 2000 for i in items)
+    assert draft.approach.strip() in "".join(i["text"]["content"] for i in items)
 
 
 def test_daily_cap_drafts_the_highest_scores_first() -> None:
@@ -265,3 +298,23 @@ def test_daily_cap_drafts_the_highest_scores_first() -> None:
         [],
         ["b", "d", "c", "a", "e"],
     )
+
+
+def test_the_agency_library_is_used_and_old_title_snippets_are_left_out() -> None:
+    from bidboard.drafting.model import Snippet
+
+    library = [
+        Snippet(name="old", kind="Opening", text="Hello, {title} caught my eye because I code."),
+        Snippet(name="old", kind="Experience", text="I have delivered {skills} projects."),
+        Snippet(
+            name="ours",
+            kind="Closing",
+            text="Tell me in Upwork Messages which report hurts most and I will start there.",
+        ),
+    ]
+    job = all_jobs()[0]
+    draft = TemplateDrafter(library).draft(request_for(job))
+    assert "caught my eye" not in draft.text and "I have delivered" not in draft.text
+    assert draft.closing.startswith("Tell me in Upwork Messages which report hurts most")
+    report = lint_draft(draft.text, LintContext(job_title=job.title))
+    assert report.findings == [], report.summary(draft.text)

@@ -82,3 +82,52 @@ def test_page_view_shows_properties_and_content(
 def test_unknown_ids_are_404(emulator: Emulator) -> None:
     assert get(emulator, "/board/not-an-id").status_code == 404
     assert get(emulator, "/page/11111111-2222-3333-4444-555555555555").status_code == 404
+
+
+def test_a_board_view_groups_by_its_property_whatever_its_id(
+    emulator: Emulator, notion: Client, root_page: str
+) -> None:
+    """The view answers its property_id decoded, the schema holds ids percent-encoded: the
+    board still finds the view's property (here Review, not Stage)."""
+    database, source = make_database(notion, root_page)
+    notion.views.create(
+        database_id=database,
+        data_source_id=source,
+        name="By review",
+        type="board",
+        configuration={
+            "type": "board",
+            "group_by": {
+                "type": "status",
+                "property_id": "Review",
+                "group_by": "option",
+                "sort": {"type": "manual"},
+            },
+        },
+    )
+    add_job(notion, source, "Reviewed", Review={"status": {"name": "Done"}})
+    html = get(emulator, f"/board/{source}").text
+    groups = re.findall(r"data-group='([^']+)'", html)
+    assert "Done" in groups and "New" not in groups
+
+
+def test_styled_rich_text_keeps_its_bold_and_line_breaks(
+    emulator: Emulator, notion: Client, root_page: str
+) -> None:
+    _, source = make_database(notion, root_page)
+    job: Any = notion.pages.create(
+        parent={"type": "data_source_id", "data_source_id": source},
+        properties={"Name": {"title": [{"type": "text", "text": {"content": "Card"}}]}},
+        children=[
+            {
+                "paragraph": {
+                    "rich_text": [
+                        {"text": {"content": "Draft"}, "annotations": {"bold": True}},
+                        {"text": {"content": "\nline one\nline <two>"}},
+                    ]
+                }
+            }
+        ],
+    )
+    html = get(emulator, f"/page/{job['id']}").text
+    assert "<strong>Draft</strong><br>line one<br>line &lt;two&gt;" in html

@@ -297,3 +297,49 @@ def test_400_body_over_500_kb(emulator: Emulator) -> None:
     )
     message = assert_error_body(response, 400, "validation_error")["message"]
     assert "too large" in message
+
+
+def test_404_names_the_integration_as_recorded(emulator: Emulator) -> None:
+    """Cassette test_build_request_error_integration: the message names the integration and
+    additional_data.integration_id carries its id, before request_id."""
+    missing = "00000000-0000-0000-0000-000000000000"
+    response = raw(emulator, "GET", f"/v1/pages/{missing}")
+    body = assert_error_body(response, 404, "object_not_found")
+    assert body["message"].startswith(f"Could not find page with ID: {missing}.")
+    assert body["message"].endswith('shared with your integration "bidboard".')
+    assert list(body) == ["object", "status", "code", "message", "additional_data", "request_id"]
+    assert len(body["additional_data"]["integration_id"]) == 36
+
+
+def test_a_connection_429_says_which_limit() -> None:
+    app = create_app(rate_limit=1, burst=1)
+    raw(app, "GET", "/v1/users/me")
+    response = raw(app, "GET", "/v1/users/me")
+    body = assert_error_body(response, 429, "rate_limited")
+    assert body["additional_data"] == {"rate_limit_reason": "public_api_request_rate_limit"}
+    assert 1 <= int(response.headers["retry-after"]) <= 60
+
+
+def test_a_workspace_429_can_ask_for_more_than_a_minute() -> None:
+    app = create_app(rate_limit=0, faults="429space:1.0")
+    app.gate.reconfigure(space_retry_after=300)
+    response = raw(app, "GET", "/v1/users/me")
+    body = assert_error_body(response, 429, "rate_limited")
+    assert body["additional_data"] == {"rate_limit_reason": "public_api_space_request_rate_limit"}
+    assert response.headers["retry-after"] == "300"
+
+
+def test_403_restricted_resource_from_fault_injection() -> None:
+    app = create_app(rate_limit=0, faults="403:1.0")
+    body = assert_error_body(raw(app, "GET", "/v1/users/me"), 403, "restricted_resource")
+    assert "permissions" in body["message"]
+
+
+def test_413_from_the_edge_for_a_body_past_a_megabyte(emulator: Emulator) -> None:
+    body = b'{"query": "' + b"x" * (1024 * 1024) + b'"}'
+    response = raw(
+        emulator, "POST", "/v1/search", content=body, headers={"Content-Type": "application/json"}
+    )
+    assert response.status_code == 413 and "Request Entity Too Large" in response.text
+    fault = raw(create_app(rate_limit=0, faults="413:1.0"), "GET", "/v1/users/me")
+    assert fault.status_code == 413

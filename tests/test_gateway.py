@@ -288,3 +288,54 @@ def test_cardref_is_what_dedupe_returns(board: Board) -> None:
     ref = gateway(board).create_card(card(9, draft_fingerprint="x"))
     found = gateway(board).find_cards([ref.job_key])[ref.job_key]
     assert found == CardRef(ref.page_id, ref.job_key, Stage.NEW, "x", found.url)
+
+
+def test_a_workspace_rate_limit_is_waited_out_without_spending_attempts(board: Board) -> None:
+    """Three workspace-level 429s of 30 s each, on a Notion allowed 2 attempts: each wait comes
+    from the run's wait budget, none from its attempts."""
+    waits: list[float] = []
+    board.notion._sleep = waits.append
+    board.notion.attempts = 2
+    board.app.gate.reconfigure(space_retry_after=30, fault_next=["429space"] * 3)
+    gateway(board).create_card(card(9))
+    assert waits == [30.0, 30.0, 30.0] and board.notion.wait_left == 120 - 90
+    assert len(cards_for(board, card(9).job_key)) == 1
+
+
+def test_a_workspace_rate_limit_past_the_budget_ends_the_batch_cleanly(
+    board: Board, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Retry-After 600 s > the 120 s budget: no wait, no failed run; the batch stops with one
+    line saying when Notion allows requests again, and every job not written waits."""
+    from bidboard.notion import RateLimitedUntil
+    from bidboard.pipeline import process_alerts
+    from tests.test_pipeline import alerts, config
+
+    waits: list[float] = []
+    board.notion._sleep = waits.append
+    board.app.gate.reconfigure(space_retry_after=600, fault_next=["429space"])
+    batch = alerts()
+    with pytest.raises(RateLimitedUntil) as raised:
+        board.notion.call("x", board.notion.client.users.me, safe=True)
+    assert raised.value.until is not None and waits == []
+    # dedupe, the look for the same jobs under other keys, the stage context, one create, then
+    # the workspace limit
+    board.app.gate.reconfigure(fault_next=["", "", "", "", "429space"])
+    with caplog.at_level("ERROR"):
+        report = process_alerts(batch, gateway(board), config())
+    created = [o.job_key for o in report.outcomes if o.created]
+    unique = {a.job_key for a in batch}
+    assert created and set(report.waiting) == unique - set(created)
+    lines = [r.getMessage() for r in caplog.records if r.levelname == "ERROR"]
+    assert len(lines) == 1 and "until 20" in lines[0] and "UTC" in lines[0]
+    assert "next run" in lines[0] and waits == []
+
+
+def test_403_and_413_are_not_retried(board: Board) -> None:
+    for fault, status in (("403", 403), ("413", 413)):
+        board.reset()
+        board.app.gate.reconfigure(fault_next=[fault])
+        with pytest.raises(NotionError) as raised:
+            gateway(board).find_cards(["~01none"])
+        assert raised.value.status == status
+        assert board.total() == 1

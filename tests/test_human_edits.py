@@ -4,7 +4,6 @@ option) is the person's too."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from bidboard.settings import Settings
 from tests.conftest import Board
 from tests.test_drafting import GOOD
 from tests.test_pipeline import NOW, alerts, cards, config, content
+from tests.test_security import completion
 
 
 def move(board: Board, page_id: str, stage: str) -> None:
@@ -69,18 +69,7 @@ class PersonMovesWhileDrafting:
 
     def __call__(self, request: httpx2.Request) -> httpx2.Response:
         self.on_request()
-        message = {"role": "assistant", "content": json.dumps(GOOD), "refusal": None}
-        return httpx2.Response(
-            200,
-            json={
-                "id": "chatcmpl-test",
-                "object": "chat.completion",
-                "created": 1,
-                "model": "gpt-4o-mini",
-                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-            },
-        )
+        return httpx2.Response(200, json=completion(GOOD))
 
 
 def test_a_card_moved_to_submitted_while_it_is_drafted_is_left_as_the_person_set_it(

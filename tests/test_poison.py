@@ -10,8 +10,6 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from pydantic import SecretStr
-
 from bidboard.alerts.store import StateStore
 from bidboard.gateway import BoardGateway
 from bidboard.localserver import BackgroundServer
@@ -21,8 +19,7 @@ from bidboard.watch import ingest_once
 from notion_emulator.app import Emulator
 from tests.conftest import Board
 from tests.helpers import alert_email, init_workspace
-from tests.imap_server import PASSWORD, USER
-from tests.test_concurrency import emulator_server, settings_for
+from tests.test_concurrency import emulator_server, mailbox, settings_for
 from tests.test_pipeline import alerts, cards, config
 from tests.test_reliability import board_keys, job, key_of
 
@@ -69,15 +66,7 @@ def test_poison_alerts_are_quarantined_and_every_other_job_lands_run_after_run(
         server,
         tmp_path / "data",
         alerts_dir=inbox,
-        imap_host="127.0.0.1",
-        imap_port=dovecot.imap_port,
-        imap_security="starttls",
-        imap_user=USER,
-        imap_password=SecretStr(PASSWORD),
-        imap_folder=folder,
-        imap_processed_folder=processed,
-        imap_quarantine_folder=quarantine,
-        imap_ca_file=dovecot.ca_file,
+        **mailbox(dovecot, folder, processed, imap_quarantine_folder=quarantine),
     )
     init_workspace(settings)
     dovecot.deliver(folder)

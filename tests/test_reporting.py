@@ -88,13 +88,32 @@ def test_a_week_is_one_row_however_often_it_is_published(board: Board) -> None:
         "content", board.notion.client.blocks.children.list, first.page_id, safe=True
     )["results"]
     kinds = [b["type"] for b in blocks]
-    assert kinds.count("table") == 5 and kinds[0] == "paragraph"  # rewritten, not appended
-    figures = next(b for b in blocks if b["type"] == "table")
-    rows_of_table = board.notion.call(
-        "rows", board.notion.client.blocks.children.list, figures["id"], safe=True
-    )["results"]
-    first_cells = [plain_text(r["table_row"]["cells"][0]) for r in rows_of_table]
-    assert first_cells[:3] == ["Figure", "Alerts", "Shortlisted"]
+    assert kinds == ["paragraph"] * 6  # 7 blocks with the page: at most 15
+    figures = blocks[1]["paragraph"]["rich_text"]
+    bold = [t["plain_text"] for t in figures if t["annotations"]["bold"]]
+    assert bold[:3] == ["Figures", "Alerts", "Shortlisted"]
+    assert "\n" in plain_text(figures)  # one line a figure
+
+
+def test_a_week_is_rewritten_only_when_a_figure_changed(board: Board) -> None:
+    """An unchanged week costs two reads and no block; a changed one, one rewrite of 6."""
+    cards = put_cards(board, 12, datetime(2026, 11, 16, 8, tzinfo=UTC))
+    pages = MetricsPages(board.notion, board.workspace)
+    first = pages.publish(weekly_rollups(cards[:11], [W47], UTC_ZONE, now=NOW)[W47])
+    blocks_before = board.app.stats["blocks"]["lifetime"]
+    board.reset()
+    same = pages.publish(weekly_rollups(cards[:11], [W47], UTC_ZONE, now=NOW)[W47])
+    assert not same.rewritten and same.page_id == first.page_id
+    assert board.requests() == {
+        "POST /v1/data_sources/{id}/query": 1,
+        "GET /v1/blocks/{id}/children": 1,
+    }
+    assert board.app.stats["blocks"]["lifetime"] == blocks_before
+    board.reset()
+    changed = pages.publish(weekly_rollups(cards, [W47], UTC_ZONE, now=NOW)[W47])
+    assert changed.rewritten
+    assert "PATCH /v1/blocks/{id}/children" in board.requests()
+    assert board.app.stats["blocks"]["lifetime"] - blocks_before == 6  # the page's content
 
 
 def test_metrics_command_rejects_a_bad_week(capsys: pytest.CaptureFixture[str]) -> None:

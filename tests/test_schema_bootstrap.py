@@ -200,3 +200,26 @@ def test_init_without_parent_page_names_the_setting(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="BIDBOARD_NOTION_PARENT_PAGE_ID"):
         schema_commands.run_init(Settings(data_dir=tmp_path), None)
+
+
+def test_init_counts_and_prints_its_block_footprint(
+    emulator: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What init spends of a Free workspace's 1,000 lifetime blocks, measured at the emulator;
+    a second init spends nothing."""
+    from tests.conftest import make_board
+
+    before = emulator.stats["blocks"]["lifetime"]
+    board = make_board(emulator, tmp_path)
+    spent = emulator.stats["blocks"]["lifetime"] - before
+    assert spent == len(ALL_DATABASES) == 4
+    assert (
+        schema_commands.run_init(board.settings, board.workspace.parent_page_id, board.notion) == 0
+    )
+    assert "Notion blocks used: 0 " in capsys.readouterr().out
+    assert emulator.stats["blocks"]["lifetime"] - before == spent
+    report = bootstrap.init(
+        board.notion, board.workspace.parent_page_id, board.settings.notion_base_url
+    )
+    assert report.blocks == 0
+    board.notion.close()

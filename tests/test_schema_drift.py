@@ -126,3 +126,40 @@ def test_a_metrics_error_names_the_property_not_its_id(saved: Board) -> None:
         run_weekly(runtime, [IsoWeek.of(now, saved.settings.tz)], now=now, publish=False)
     store.close()
     assert gone in str(failure.value) and "property 'Drafted by'" in str(failure.value)
+
+
+def test_every_missing_option_is_added_and_said(
+    saved: Board, capsys: pytest.CaptureFixture[str]
+) -> None:
+    stage = jobs_source(saved)["properties"]["Stage"]
+    kept = [o for o in stage["select"]["options"] if o["name"] not in ("Viewed", "Replied")]
+    person_updates(saved, properties={"Stage": {"select": {"options": kept}}})
+    assert run_migrate(saved.settings, False, saved.notion) == 0
+    out = capsys.readouterr().out
+    assert "fixed   Jobs: select 'Stage' lacks option 'Viewed'" in out
+    assert "fixed   Jobs: select 'Stage' lacks option 'Replied'" in out
+    assert run_verify(saved.settings, saved.notion) == 0
+
+
+def test_a_workspace_file_without_option_ids_never_doubles_a_renamed_option(
+    saved: Board, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = saved.settings.data_dir / "notion.json"
+    old = path.read_text()
+    workspace = load_workspace(saved.settings.data_dir, saved.settings.notion_base_url)
+    for ids in workspace.databases.values():
+        ids.option_ids = {}  # as an older bidboard wrote it
+    save_workspace(saved.settings.data_dir, workspace)
+    assert old != path.read_text()
+    stage = jobs_source(saved)["properties"]["Stage"]
+    options = [
+        {**o, "name": "Sent"} if o["name"] == "Submitted" else o for o in stage["select"]["options"]
+    ]
+    person_updates(saved, properties={"Stage": {"select": {"options": options}}})
+    assert run_migrate(saved.settings, False, saved.notion) == 1
+    assert "if one of 'Sent' is it renamed, rename it back" in capsys.readouterr().out
+    names = [o["name"] for o in jobs_source(saved)["properties"]["Stage"]["select"]["options"]]
+    assert "Submitted" not in names  # no second column beside the renamed one
+    assert run_migrate(saved.settings, True, saved.notion) == 0  # told to: added
+    names = [o["name"] for o in jobs_source(saved)["properties"]["Stage"]["select"]["options"]]
+    assert "Submitted" in names and "Sent" in names

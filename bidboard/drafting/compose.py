@@ -35,7 +35,7 @@ class DraftResult:
 
     @property
     def findings_text(self) -> str:
-        return self.report.summary()
+        return self.report.summary(self.draft.text)
 
 
 def draft_job(

@@ -28,6 +28,7 @@ GREETING = re.compile(
 ABOUT_FREELANCER = re.compile(
     r"^(?:have|has|be|being|are you|do you)\b|\(must\)|\b(?:ideal candidate|the candidate|"
     r"candidates?|applicants?|you must|you should|team player|someone who is|"
+    r"before (?:responding|applying|you apply|bidding)|in your (?:proposal|reply|response)|"
     r"skilled individual|"
     r"must have|must be|should have|should be able|experience (?:in|with)|years of|"
     r"fluent|proposal|apply|hire|hiring)\b",
@@ -384,7 +385,8 @@ def _lower_start(text: str) -> str:
 
 # a need that describes the person wanted, not the work: "a self-starter with sales experience"
 _TRAITS = re.compile(
-    r"\b(?:who (?:is|has)|who can demonstrate|self-starter|detail-oriented|team player|"
+    r"\b(?:who (?:is|has|are)|who's|eager|who can demonstrate|self-starter|detail-oriented|"
+    r"team player|"
     r"(?:previous|strong|excellent|proven|solid|extensive) (?:\w+ )?(?:experience|skills|"
     r"communication)|experience (?:in|with) the following|individuals? only|no agencies|"
     r"agencies|freelancers only|ideal candidate|candidates?|individual|fluent|native speaker)\b"
@@ -409,6 +411,30 @@ _DANGLING = re.compile(
     r"who|that|can|could|must|should|have|has|been|this|as|by|in|on|at|from|\d+)$",
     re.IGNORECASE,
 )
+
+
+_PRAISE = re.compile(
+    r"\b(?:(?:highly|very|extremely|truly|really) )?(?:skilled|experienced|talented|motivated|"
+    r"seasoned|qualified|competent|passionate|dedicated|reliable|creative|professional|"
+    r"enthusiastic|young)(?:,? and |, | )(?=\w)",
+    re.IGNORECASE,
+)
+
+
+def plain(clause: str) -> str:
+    """A need without the praise of the person wanted: "a highly skilled and experienced
+    WordPress Specialist to manage ..." -> "a WordPress Specialist to manage ..."."""
+    for _ in range(3):
+        clause = _PRAISE.sub("", clause)
+    return re.sub(
+        r"\b(a|an) (\w)",
+        lambda m: (
+            ("an " if m.group(2).lower() in "aeiou" else "a ") + m.group(2)
+            if m.group(1).islower()
+            else m.group(0)
+        ),
+        clause,
+    )
 
 
 def _fits(clause: str, job: JobAlert) -> bool:
@@ -447,7 +473,7 @@ def need(job: JobAlert, limit: int = 150) -> str | None:
                             problems.append(option)
                 for said in _rephrased(match.group(0)):
                     options += cuts(_with_article(said), limit)
-                for clause in options:
+                for clause in map(plain, options):
                     if _fits(clause, job):
                         return _lower_start(clause)
                 for clause in problems:
@@ -468,7 +494,7 @@ def need(job: JobAlert, limit: int = 150) -> str | None:
         if needed:
             found.append(f"you need {_article(needed['who'])}{needed['rest']}")
         for said in found:
-            for clause in cuts(said, limit):
+            for clause in map(plain, cuts(said, limit)):
                 if _fits(clause, job):
                     return clause
     if noun:
@@ -488,7 +514,12 @@ def deliverables(job: JobAlert, limit: int = 90, most: int = 3) -> list[str]:
     for raw in pool:
         text = GREETING.sub("", raw)
         text = re.sub(r"^[\w /&-]{2,40}:\s+", "", text)  # "Plugin Updates: Update and ..."
-        if _ABOUT_FREELANCER.match(text) or not ACTION.match(text) or _NOUNISH.match(text):
+        if (
+            _ABOUT_FREELANCER.match(text)
+            or ABOUT_FREELANCER.search(text)
+            or not ACTION.match(text)
+            or _NOUNISH.match(text)
+        ):
             continue
         phrase = cut(second_person(text), limit, strict=True)
         if len(phrase.split()) < 3 or not usable(phrase + " x x x", job):
