@@ -412,7 +412,7 @@ def write_cards(
                 stage,
                 known.url,
                 created=False,
-                note=f"already on the board ({stage or 'no stage'}): not written again",
+                note="already on the board",
                 reasons=score.explain() if score else "",
             )
         )

@@ -156,7 +156,7 @@ def test_the_ingest_table_has_every_job_with_its_score_duplicates_included(
     assert all(row["verdict"] in ("shortlist", "review", "skip") for row in rows)
     assert any(row["score"] > 0 for row in rows) and all(row["reasons"] for row in rows)
     assert all(row["card"].startswith("http://127.0.0.1:") for row in rows)
-    assert all(row["note"].startswith("already on the board (") for row in rows)
+    assert all(row["note"] == "already on the board" and row["stage"] for row in rows)
 
 
 def test_sync_board_and_weekly_metrics_flows(deployment_env: Any) -> None:
