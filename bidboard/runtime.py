@@ -89,14 +89,14 @@ def batch_table(batch: BatchReport) -> list[dict[str, object]]:
     return [
         {
             "job": o.title,
-            "job_key": o.job_key,
             "score": o.score,
             "verdict": o.verdict or "(not scored)",
-            "reasons": _one_line(o.reasons),
             "stage": o.stage,
-            "card": o.url or "",
             "new card": "yes" if o.created else "no",
             "note": o.note,
+            "card": o.url or "",
+            "reasons": _one_line(o.reasons),  # the longest cell last: the others stay in view
+            "job_key": o.job_key,
         }
         for o in batch.outcomes
     ]
