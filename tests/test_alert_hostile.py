@@ -195,3 +195,10 @@ def test_no_json_value_crashes_the_json_parser(value: object) -> None:
 @given(st.text(max_size=200), st.text(max_size=2000))
 def test_no_paste_crashes_the_manual_parser(url: str, text: str) -> None:
     assert_sane(parse_pasted_job(url, text))
+
+
+def test_a_title_line_with_nothing_visible_gives_way_to_the_subject() -> None:
+    """Hypothesis found it: a soft hyphen alone before the job link was taken for the title,
+    and the job was quarantined for an invisible title although its subject names it."""
+    outcome = parse_upwork_alert_email(alert_email(f"\xad\n{URL}\n\xad"), "fuzz")
+    assert [(a.job_key, a.title) for a in outcome.alerts] == [(KEY, "hostile")]

@@ -15,7 +15,7 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from . import fields as f
-from .model import ParseOutcome, Quarantined, Skipped, build_alert
+from .model import ParseOutcome, Quarantined, Skipped, build_alert, visible
 from .text import html_to_lines, text_to_lines, without_links
 
 MAX_DEPTH = 30
@@ -315,7 +315,7 @@ def parse_upwork_alert_email(
     jobs = _segment(lines, reference, derived)
     for job in jobs:
         values = job.fields.alert_values()
-        title = job.fields.title or (
+        title = (job.fields.title if visible(job.fields.title) else "") or (
             subject_title.group(1).strip() if subject_title and len(jobs) == 1 else ""
         )
         if derived and subject_title and len(jobs) == 1:

@@ -31,6 +31,12 @@ _INVISIBLE = re.compile(r"[\s\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e]+")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
+def visible(text: str | None) -> bool:
+    """Does ``text`` hold a character a person can see (not only spaces, zero-width characters
+    or soft hyphens)?"""
+    return bool(text and _INVISIBLE.sub("", text))
+
+
 class NotStorable(ValueError):
     """A value that Notion cannot store: the alert is quarantined at parse time."""
 
@@ -98,7 +104,7 @@ class JobAlert(BaseModel):
     @field_validator("title")
     @classmethod
     def _visible_title(cls, value: str) -> str:
-        if not _INVISIBLE.sub("", value):
+        if not visible(value):
             raise ValueError("the title has no visible character")
         return value
 
