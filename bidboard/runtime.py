@@ -21,6 +21,7 @@ from .redact import settings_secrets
 from .settings import Settings
 
 if TYPE_CHECKING:
+    from .alerts.model import JobAlert
     from .ingest import IngestResult
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,16 @@ class Runtime:
         config = pipeline_config(self.settings, self.notion, self.workspace)
         self.resources.callback(config.close)
         return config
+
+    def put_on_board(self, alerts: list[JobAlert], role: str) -> BatchReport:
+        """The one way jobs that did not come through :meth:`ingest` (a job pasted by hand)
+        reach the board: under the write lease, with the run's pipeline config, and every job the
+        daily cap holds back remembered for ``draft_pending``."""
+        from .ingest import held_by
+        from .pipeline import process_alerts
+
+        with write_lease(self.settings, role):
+            return process_alerts(alerts, self.gateway, self.pipeline(), held_by(self.store))
 
     def ingest(self) -> IngestResult:
         """One ingest run over every configured source, holding the workspace's write lease;

@@ -18,9 +18,8 @@ from prefect.states import Failed
 from bidboard.alerts.manual import parse_pasted_job
 from bidboard.alerts.model import JobAlert, ParseOutcome
 from bidboard.drafting.questions import parse_question_lines, with_questions
-from bidboard.lease import write_lease
 from bidboard.notify import NotifyReport, notify_strong_matches
-from bidboard.pipeline import BatchReport, JobOutcome, process_alerts
+from bidboard.pipeline import BatchReport, JobOutcome
 from bidboard.runtime import Runtime, job_summary, opened
 from bidboard.settings import Settings, load_settings
 
@@ -42,9 +41,7 @@ def parse_job(url: str, text: str, saved_search: str | None, questions: str) -> 
 @task(name="score, draft and write the card", persist_result=False, cache_policy=NO_CACHE)
 def put_on_board(alerts: list[JobAlert], runtime: Runtime, settings: Settings) -> BatchReport:
     """Dedupe, score, draft when shortlisted, one card (not retried: a create is not)."""
-    config = runtime.pipeline()
-    with write_lease(settings, "add_job"):
-        return process_alerts(alerts, runtime.gateway, config)
+    return runtime.put_on_board(alerts, "add_job")
 
 
 @task(name="notify", persist_result=False, cache_policy=NO_CACHE)

@@ -259,3 +259,26 @@ def test_an_idle_ingest_reads_and_stops_before_the_board(deployment_env: Any) ->
     state = ingest_alerts(return_state=True)  # nothing waiting now
     runs = task_runs(state.state_details.flow_run_id)
     assert set(runs) == {"read sources", "parse", "tell sources", "notify"}
+
+
+def test_a_pasted_job_the_daily_cap_held_back_is_drafted_later(
+    deployment_env: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """add_job once put a held-back job on the board as New, told it that draft_pending would
+    draft it, and recorded nothing for draft_pending: it stayed New for ever."""
+    from flows.add_job import add_job
+    from flows.draft_pending import draft_pending
+
+    monkeypatch.setenv("BIDBOARD_DAILY_DRAFT_CAP", "0")
+    text = (
+        "FastAPI backend for a logistics dashboard\nHourly: $40.00 - $60.00\n"
+        "Skills: Python | FastAPI | PostgreSQL\n"
+        "Client: Payment method verified, 4.9 rating, $79K spent, United Kingdom\n"
+        "We need a FastAPI and PostgreSQL backend for our dispatch dashboard."
+    )
+    result = add_job(url="https://www.upwork.com/jobs/~01f0f0f0f0f0f0f0f1", text=text)
+    assert result["status"] == "created" and result["stage"] == "New"
+    monkeypatch.setenv("BIDBOARD_DAILY_DRAFT_CAP", "5")  # a new day, room in the cap
+    assert draft_pending() == {"drafted": 1, "waiting": 0}
+    (card,) = board_cards(deployment_env)
+    assert card.card.stage is not None and card.card.stage.value == "Drafted"
