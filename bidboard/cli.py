@@ -106,6 +106,19 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     score.add_argument("--json", action="store_true", help="print the scores as JSON")
 
+    draft = commands.add_parser(
+        "draft", help="draft proposals for alert files, with answers and findings (no writes)"
+    )
+    draft.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    draft.add_argument("--json", action="store_true", help="print the drafts as JSON")
+    draft.add_argument(
+        "--questions",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="screening questions, one a line, for every job in the run",
+    )
+
     lint = commands.add_parser("lint-draft", help="check a draft for compliance problems")
     lint.add_argument("path", type=Path, metavar="PATH", help="a text file holding the draft")
     lint.add_argument(
@@ -177,10 +190,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .settings import load_settings
 
             return run_score(load_settings(), args.paths, args.json)
+        if args.command == "draft":
+            from .draft_command import run_draft
+            from .settings import load_settings
+
+            return run_draft(load_settings(), args.paths, args.json, args.questions)
         if args.command == "lint-draft":
             from .lint_command import run_lint
+            from .settings import load_settings
 
-            return run_lint(args.path, args.json, args.job)
+            return run_lint(args.path, args.json, args.job, load_settings().portfolio_hosts)
         if args.command == "webhook":
             from . import alerts_commands
             from .settings import load_settings

@@ -51,7 +51,7 @@ def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) ->
             settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
         )
         resources.callback(client.close)
-        drafter = OpenAIDrafter(client, settings.openai_model)
+        drafter = OpenAIDrafter(client, settings.openai_model, settings.portfolio_hosts)
     return PipelineConfig(
         resources=resources,
         searches=load_searches(settings.searches_file or EXAMPLE_PATH),
@@ -63,6 +63,7 @@ def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) ->
         timezone=settings.timezone,
         voice=settings.agency_voice,
         signature=settings.agency_signature,
+        portfolio_hosts=settings.portfolio_hosts,
     )
 
 

@@ -22,7 +22,7 @@ from .alerts.model import JobAlert, source_label
 from .blocks import Block
 from .drafting.compose import draft_job
 from .drafting.content import card_content, select_for_drafting
-from .drafting.lint import LintContext
+from .drafting.lint import LintContext, RecentDraft
 from .drafting.model import DraftRequest
 from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.template import TemplateDrafter
@@ -48,6 +48,7 @@ class PipelineConfig:
     timezone: str = "UTC"
     voice: str = "friendly, direct, specific"
     signature: str = ""
+    portfolio_hosts: tuple[str, ...] = ()  # hosts a draft may link to (BIDBOARD_PORTFOLIO_HOSTS)
     clock: Callable[[], datetime] = field(default=lambda: datetime.now(UTC))
     #: What the config holds open (OpenAI clients, the embedding cache); see ``close``.
     resources: ExitStack = field(default_factory=ExitStack)
@@ -81,8 +82,8 @@ class BatchReport:
         return sum(1 for o in self.outcomes if o.created and o.stage == stage.value)
 
 
-def _stage_context(gateway: BoardGateway, config: PipelineConfig) -> tuple[list[str], int]:
-    """Fingerprints of recent drafts, and how many drafts were made today (agency time)."""
+def _stage_context(gateway: BoardGateway, config: PipelineConfig) -> tuple[list[RecentDraft], int]:
+    """Recent drafts (fingerprint and card), and how many were made today (agency time)."""
     now = config.clock()
     since = (now - timedelta(days=FINGERPRINT_DAYS)).isoformat()
     today = datetime.combine(
@@ -90,13 +91,15 @@ def _stage_context(gateway: BoardGateway, config: PipelineConfig) -> tuple[list[
         datetime.min.time(),
         ZoneInfo(config.timezone),
     )
-    fingerprints, drafted_today = [], 0
+    fingerprints: list[RecentDraft] = []
+    drafted_today = 0
     for stored in gateway.iter_cards(
         filter={"property": "Drafted at", "date": {"on_or_after": since}},
-        properties=["Draft fingerprint", "Drafted at"],
+        properties=["Draft fingerprint", "Drafted at", "Name", "Job key"],
     ):
         if stored.card.draft_fingerprint:
-            fingerprints.append(stored.card.draft_fingerprint)
+            card = f"\u201c{stored.card.name}\u201d ({stored.card.job_key})"
+            fingerprints.append(RecentDraft(fingerprint=stored.card.draft_fingerprint, card=card))
         if stored.card.drafted_at and stored.card.drafted_at >= today:
             drafted_today += 1
     return fingerprints, drafted_today
@@ -139,7 +142,7 @@ def card_for(job: JobAlert, score: Score) -> JobCard:
 
 
 def _draft(
-    job: JobAlert, score: Score, config: PipelineConfig, fingerprints: list[str]
+    job: JobAlert, score: Score, config: PipelineConfig, fingerprints: list[RecentDraft]
 ) -> tuple[dict[str, Any], list[Block], str]:
     """Draft one job: the card fields to set, the page content, and a note for the card."""
     by_id = {item.page_id: item for item in config.portfolio_items}
@@ -151,9 +154,15 @@ def _draft(
         request,
         config.drafter,
         config.template,
-        LintContext(job_text=job.description or "", recent_fingerprints=fingerprints),
+        LintContext(
+            job_text=job.description or "",
+            job_title=job.title,
+            recent=fingerprints,
+            portfolio_hosts=list(config.portfolio_hosts),
+        ),
     )
-    fingerprints.append(result.report.fingerprint)
+    card = f"\u201c{job.title}\u201d ({job.job_key})"
+    fingerprints.append(RecentDraft(fingerprint=result.report.fingerprint, card=card))
     note = result.draft.note
     drafted_by = (
         "template (OpenAI failed)"

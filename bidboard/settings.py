@@ -122,6 +122,11 @@ class Settings(BaseSettings):
         default=(),
         description="Extra hosts bidboard's HTTP clients may reach, besides Notion and OpenAI.",
     )
+    portfolio_hosts: tuple[str, ...] = Field(
+        default=(),
+        description="Hosts a draft may link to for portfolio work (e.g. github.com, "
+        "behance.net); contact channels stay forbidden.",
+    )
 
     @field_validator("timezone")
     @classmethod

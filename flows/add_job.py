@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 
 from bidboard.alerts.manual import parse_pasted_job
+from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.notify import notify_strong_matches
 from bidboard.pipeline import process_alerts
 from bidboard.runtime import batch_summary, opened
@@ -13,11 +14,16 @@ from bidboard.settings import load_settings
 
 
 @flow(name="add_job")
-def add_job(url: str, text: str, saved_search: str | None = None) -> dict[str, str]:
-    """Put one job on the board: scored, drafted when it is shortlisted."""
+def add_job(
+    url: str, text: str, saved_search: str | None = None, screening_questions: str = ""
+) -> dict[str, str]:
+    """Put one job on the board: scored, drafted when it is shortlisted. Screening questions
+    (one a line, and those found in the pasted text) get a drafted answer each."""
     logger = get_run_logger()
     settings = load_settings()
     outcome = parse_pasted_job(url, text, saved_search=saved_search)
+    asked = parse_question_lines(screening_questions)
+    outcome.alerts = [with_questions(alert, asked) for alert in outcome.alerts]
     with opened(settings) as runtime:
         if not outcome.alerts:
             reason = outcome.quarantined[0].reason

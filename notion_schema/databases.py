@@ -57,6 +57,8 @@ SNIPPETS = DatabaseSpec(
                     ("Approach", "purple"),
                     ("Closing", "orange"),
                     ("FAQ", "gray"),
+                    ("Bridge", "yellow"),
+                    ("Answer", "pink"),
                 )
             ),
         ),

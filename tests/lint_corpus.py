@@ -20,7 +20,7 @@ CASES: list[tuple[str, set[str]]] = [
     ("Case study: https://bit.ly/3xYz12 (short link)." + PAD, {"EXTERNAL_LINK"}),
     ("Demo at tinyurl.com/abc123 please." + PAD, {"EXTERNAL_LINK"}),
     ("Code is on https://github.com/johndev/app if you want." + PAD, {"EXTERNAL_LINK"}),
-    ("Find me on linkedin.com/in/johndev" + PAD, {"EXTERNAL_LINK"}),
+    ("Find me on linkedin.com/in/johndev" + PAD, {"CONTACT_INFO"}),  # a contact channel
     ("Full\u200bwidth trick: ｊｏｈｎｄｅｖ．ｃｏｍ" + PAD, {"EXTERNAL_LINK"}),
     ("Look: h\u200bttps://johndev.io" + PAD, {"EXTERNAL_LINK"}),
     # --- contact details -------------------------------------------------------------------

@@ -112,7 +112,7 @@ def test_score_prints_scores_with_reasons(capsys: pytest.CaptureFixture[str]) ->
     out, err = capsys.readouterr()
     assert code == 0
     assert "using the example" in err and "sample portfolio" in err
-    assert " 94  shortlist ~01a1b2c3d4e5f60001  FastAPI backend for a logistics dashboard" in out
+    assert " 95  shortlist ~01a1b2c3d4e5f60001  FastAPI backend for a logistics dashboard" in out
     assert "       payment verified +10" in out
     assert "5 jobs: 4 shortlist, 0 review, 1 skip" in out
 
@@ -161,7 +161,7 @@ def test_lint_draft_prints_findings_and_exits_1_on_errors(
         "CONTACT_INFO",
         "OFF_PLATFORM",
     ]
-    assert set(findings[0]) == {"code", "message", "start", "end", "severity"}
+    assert set(findings[0]) == {"code", "message", "start", "end", "severity", "fix"}
 
 
 def test_lint_draft_with_the_job_post(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -348,7 +348,7 @@ class ObedientModel:
         self.bodies.append(request.content.decode())
         prompt = json.loads(request.content)["messages"][-1]["content"]
         answer = dict(GOOD)
-        answer["opening"] = f"As asked: {prompt[-600:]} Email me at dev@example.com."
+        answer["hook"] = f"As asked: {prompt[-600:]} Email me at dev@example.com."
         answer["closing"] = "See https://my-portfolio.dev and my WhatsApp +44 7700 900123."
         return httpx2.Response(200, json=completion(answer))
 

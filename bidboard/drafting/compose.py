@@ -1,8 +1,11 @@
 """Drafting one job, with the repair path.
 
-1. The configured drafter writes a draft (OpenAI when a key is set, else the template).
-2. The linter checks it. With findings, the OpenAI drafter writes it once more with the
-   findings fed back; the template drafter has no second try.
+1. The configured drafter writes a draft (OpenAI when a key is set, else the template). The
+   template drafter is given the fingerprints of recent drafts and picks a variant far from
+   all of them.
+2. The linter checks it. With findings (errors, or a GENERIC or LENGTH warning), the OpenAI
+   drafter writes it once more with the findings fed back, each with where it is and what to
+   change; the template drafter has no second try.
 3. Still flagged: the card goes to ``Needs attention`` with the findings on it.
 4. OpenAI failing (timeout, 429, 5xx, refusal, invalid output) falls back to the template
    drafter, and the card says so.
@@ -32,7 +35,7 @@ class DraftResult:
 
     @property
     def findings_text(self) -> str:
-        return self.report.summary()
+        return self.report.summary(self.draft.text)
 
 
 def draft_job(
@@ -44,14 +47,16 @@ def draft_job(
     attempts = 0
     draft: Draft | None = None
     note = ""
+    if not context.job_title:
+        context = context.model_copy(update={"job_title": request.job.title})
     if isinstance(drafter, OpenAIDrafter):
         try:
             attempts += 1
             draft = drafter.draft(request)
             report = lint_draft(draft.text, context)
-            if not report.ok:
+            if report.findings:
                 attempts += 1
-                draft = drafter.draft(request, report.errors())
+                draft = drafter.draft(request, report.findings, draft.text)
         except BidboardError as error:
             logger.warning(
                 "OpenAI drafting failed, using the template job_key=%s error=%s",
@@ -62,7 +67,8 @@ def draft_job(
             draft = None
     if draft is None:
         attempts += 1
-        draft = template.draft(request)
+        recent = context.recent_fingerprints + [r.fingerprint for r in context.recent]
+        draft = template.draft(request, avoid=recent)
         if note:
             draft = draft.model_copy(update={"note": note})
     report = lint_draft(draft.text, context)
