@@ -29,6 +29,8 @@ class DatabaseIds(BaseModel):
     # property name -> id as Notion returned it (percent-encoded); see property_id()
     property_ids: dict[str, str] = Field(default_factory=dict)
     board_view_id: str | None = None
+    #: view name -> id, the views bidboard made (or found) on this database
+    views: dict[str, str] = Field(default_factory=dict)
 
 
 class Workspace(BaseModel):

@@ -59,6 +59,7 @@ def test_init_creates_four_databases_and_a_board_view(board: Board) -> None:
         "Won",
         "Lost",
         "Skipped",
+        "Low fit",
     ]
     relation = jobs["properties"]["Portfolio matches"]["relation"]
     assert relation["data_source_id"] == board.workspace.ids("portfolio").data_source_id
@@ -182,7 +183,8 @@ def test_cli_init_prints_ids_and_writes_the_workspace_file(
     assert schema_commands.run_init(settings, board.workspace.parent_page_id, board.notion) == 0
     out = capsys.readouterr().out
     assert f"Jobs: found  database {board.workspace.ids('jobs').database_id}" in out
-    assert "Jobs board view 'Pipeline': found" in out
+    assert "Jobs views: Pipeline, Review queue, Cards by stage, Low fit (0 created)" in out
+    assert "Weekly metrics views: Weeks, Reply rate by week, Win rate by week" in out
     saved = load_workspace(settings.data_dir, settings.notion_base_url)
     assert saved == board.workspace
 
