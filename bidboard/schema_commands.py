@@ -36,13 +36,15 @@ def _notion(settings: Settings, given: Notion | None) -> Iterator[Notion]:
 
 
 def run_init(settings: Settings, parent_page: str | None, notion: Notion | None = None) -> int:
+    previous = _previous(settings)
     parent = parent_page or settings.notion_parent_page_id
+    parent = parent or (previous.parent_page_id if previous is not None else None)
     if not parent:
         raise ConfigError(
             "no parent page: pass --parent-page ID or set BIDBOARD_NOTION_PARENT_PAGE_ID"
         )
     with _notion(settings, notion) as adapter:
-        report = bootstrap.init(adapter, parent, settings.notion_base_url, _previous(settings))
+        report = bootstrap.init(adapter, parent, settings.notion_base_url, previous)
     for key, ids in report.workspace.databases.items():
         title = next(d.title for d in ALL_DATABASES if d.key == key)
         state = "created" if title in report.created else "found"

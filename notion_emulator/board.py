@@ -441,8 +441,8 @@ def _database_charts(
         return []
     drawn = []
     for view in _views(store, source):
-        if view["type"] != "chart":
-            continue
+        if view["type"] != "chart" or view["configuration"].get("x_axis"):
+            continue  # a chart of rows (results mode): this page is one of its points
         pages = _rows(store, source, view, datetime.now(ZoneInfo("UTC")))
         data = charts.chart_data(view, source, pages, look.number)
         config = view["configuration"]

@@ -166,7 +166,7 @@ def chart_data(
 def layout(chart: Chart, tick_text: Callable[[float], str]) -> Chart:
     """Place the points: columns, bars or a line within the plot area, with y-axis ticks."""
     top = max((p.value for p in chart.points), default=0.0)
-    y_max = _nice_max(top)
+    y_max = 4 * _nice_max(top / 4)  # four round steps: 0, 2, 4, 6, 8 or 0%, 10%, ... 40%
     plot_h = chart.baseline - _TOP
     plot_w = chart.right - chart.left
     chart.ticks = [(chart.baseline - plot_h * i / 4, tick_text(y_max * i / 4)) for i in range(5)]

@@ -132,6 +132,8 @@ def init(
         title = next(spec.title for spec in ALL_DATABASES if spec.key == key)
         created += [f"{title} view '{name}'" for name in made]
     workspace = Workspace(notion_base_url=base_url, parent_page_id=parent_id, databases=databases)
+    if previous is not None and previous.notion_base_url == base_url:
+        workspace.emulator_db = previous.emulator_db  # still the same local emulator
     drift = [
         d
         for spec in ALL_DATABASES

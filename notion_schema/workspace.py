@@ -37,6 +37,9 @@ class Workspace(BaseModel):
     notion_base_url: str
     parent_page_id: str
     databases: dict[str, DatabaseIds]
+    #: The local emulator's data file when the workspace was made on one (``bidboard demo``):
+    #: with no token set, commands use that emulator, and start it when it is down.
+    emulator_db: str | None = None
 
     def ids(self, key: str) -> DatabaseIds:
         try:
