@@ -11,6 +11,7 @@ duplicate.
 
 from __future__ import annotations
 
+import base64
 import os
 import re
 import shutil
@@ -19,6 +20,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -311,6 +313,10 @@ _ASC = re.compile(
     r"(Mon|Tue|Wed|Thu|Fri|Sat|Sun) ([A-Z][a-z]{2}) +(\d{1,2}) (\d\d:\d\d:\d\d) (\d{4})"
 )
 _ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?(?:Z|[+-]\d\d:\d\d)")
+_LONG = re.compile(
+    r"\b(January|February|March|April|May|June|July|August|September|October|November|December)"
+    r" (\d{1,2}), (\d{4}) (\d\d:\d\d) UTC"
+)
 _POSTED = re.compile(r"(Posted on: )([A-Z][a-z]{2}) (\d{1,2})\b")
 #: How far apart the sample messages are made to arrive, the last one this long ago.
 SAMPLE_SPACING = timedelta(minutes=6)
@@ -323,6 +329,10 @@ def _dates(text: str) -> list[datetime]:
     ]
     found += [
         datetime.fromisoformat(m.group(0).replace("Z", "+00:00")) for m in _ISO.finditer(text)
+    ]
+    found += [
+        datetime.strptime(" ".join(m.groups()), "%B %d %Y %H:%M").replace(tzinfo=UTC)
+        for m in _LONG.finditer(text)
     ]
     return found
 
@@ -345,6 +355,10 @@ def shift_dates(text: str, delta: timedelta, reference: datetime) -> str:
         moved = datetime.fromisoformat(m.group(0).replace("Z", "+00:00")) + delta
         return moved.isoformat()
 
+    def long(m: re.Match[str]) -> str:
+        moved = datetime.strptime(" ".join(m.groups()), "%B %d %Y %H:%M") + delta
+        return f"{moved:%B} {moved.day}, {moved:%Y %H:%M} UTC"
+
     def posted(m: re.Match[str]) -> str:
         day = datetime.strptime(f"{m.group(3)} {m.group(2)} {reference.year}", "%d %b %Y")
         if day.date() > reference.date():  # "Dec 31" in a message of Jan 2
@@ -352,9 +366,21 @@ def shift_dates(text: str, delta: timedelta, reference: datetime) -> str:
         moved = day + delta
         return f"{m.group(1)}{moved:%b} {moved.day}"
 
-    for pattern, how in ((_RFC, rfc), (_ASC, asc), (_ISO, iso), (_POSTED, posted)):
+    for pattern, how in ((_RFC, rfc), (_ASC, asc), (_ISO, iso), (_LONG, long), (_POSTED, posted)):
         text = pattern.sub(how, text)
     return text
+
+
+_B64 = re.compile(
+    r"(Content-Transfer-Encoding: base64\r?\n(?:[^\r\n]+\r?\n)*\r?\n)((?:[A-Za-z0-9+/=]+\r?\n?)+)"
+)
+
+
+def _shift_b64(match: re.Match[str], delta: timedelta, reference: datetime) -> str:
+    """A base64 part with its dates moved too (a forwarded message's body)."""
+    raw = base64.b64decode(match.group(2)).decode("latin-1")
+    moved = base64.encodebytes(shift_dates(raw, delta, reference).encode("latin-1")).decode()
+    return match.group(1) + moved
 
 
 def relative_mailbox(source: Path, target: Path, now: datetime) -> Path:
@@ -375,6 +401,8 @@ def relative_mailbox(source: Path, target: Path, now: datetime) -> Path:
             reference = max(dates)
             arrives = now - SAMPLE_SPACING * (len(files) - i)
             text = shift_dates(text, arrives - reference, reference)
+            delta = arrives - reference
+            text = _B64.sub(partial(_shift_b64, delta=delta, reference=reference), text)
         (temporary / path.name).write_bytes(text.encode("latin-1"))
     os.replace(temporary, target)
     return target
