@@ -150,3 +150,47 @@ def test_styled_rich_text_keeps_its_bold_and_line_breaks(
     )
     html = get(emulator, f"/page/{job['id']}").text
     assert "<strong>Draft</strong><br>line one<br>line &lt;two&gt;" in html
+
+
+def test_views_of_bidboard_are_drawn_readably(board: Any) -> None:
+    """The board init made: the Pipeline without Low fit, the Review queue best score first,
+    the cards-by-stage chart as inline SVG; numbers in their formats, dates without seconds."""
+    from bidboard.gateway import BoardGateway
+    from bidboard.models import JobCard, Stage
+
+    gateway = BoardGateway(board.notion, board.workspace)
+    from datetime import UTC, datetime
+
+    when = datetime(2026, 11, 30, 9, 15, 42, 123456, tzinfo=UTC)
+    for n, (stage, score) in enumerate(
+        ((Stage.DRAFTED, 71.0), (Stage.NEEDS_ATTENTION, 93.0), (Stage.LOW_FIT, 12.0))
+    ):
+        gateway.create_card(
+            JobCard(
+                job_key=f"~0219990000000000000{n}",
+                name=f"Job {n} <b>",
+                stage=stage,
+                score=score,
+                budget_type="Fixed",
+                budget_min=1500.0,
+                budget_max=1500.0,
+                received_at=when,
+                score_reasons="review: line one\nline two",
+            ),
+            [],
+        )
+    jobs = board.workspace.ids("jobs")
+    base = f"/board/{jobs.data_source_id}?v="
+    pipeline = get(board.app, base + jobs.views["Pipeline"]).text
+    assert 'data-group="Low fit"' not in pipeline and "Job 2" not in pipeline
+    assert "Score 71" in pipeline and "Fixed $1,500" in pipeline and "Score 71.0" not in pipeline
+    assert '<label>Stage <select name="stage"' in pipeline and "Job 0 &lt;b&gt;" in pipeline
+    queue = get(board.app, base + jobs.views["Review queue"]).text
+    assert queue.index("Job 1") < queue.index("Job 0") and "Job 2" not in queue
+    assert "Nov 30, 2026 09:15<" in queue and "09:15:42" not in queue
+    assert "line one<br>line two" in queue and "<thead><tr><th" in queue
+    chart = get(board.app, base + jobs.views["Cards by stage"]).text
+    assert "<svg" in chart and chart.count("<rect") == 3  # empty stages hidden
+    assert "<script src" not in chart and "http" not in chart.split("<svg", 1)[1].split("</svg>")[
+        0
+    ].replace("http://www.w3.org/2000/svg", "")
