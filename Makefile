@@ -14,7 +14,7 @@ help:
 	@echo "make demo   - run the main job on embedded defaults (local Notion emulator, offline)"
 	@echo "make screenshots - the README's pictures in docs/ (a fresh demo, photographed by Chromium)"
 	@echo "make test   - ruff, mypy (strict) and pytest"
-	@echo "make soak   - the full fault, crash and security run (1,000 alerts under faults)"
+	@echo "make soak   - the full fault, crash, race, poison and security run (1,000 alerts under faults)"
 	@echo "make bench  - benchmarks (see BENCHMARKS.md), about 15 minutes"
 	@echo "make emulator - serve the Notion emulator on 127.0.0.1:8765 with data in .bidboard/"
 
@@ -58,10 +58,12 @@ sysdeps:
 	  fi; \
 	fi
 
-# The full reliability run: 1,000 alerts under injected faults, more mail in the crash test.
+# The full reliability run: 1,000 alerts under injected faults, more mail in the crash test, 50
+# rounds of two ingesters at once, 10 rounds of poison alerts, people moving cards mid-draft.
 # `make test` runs the same tests at a bounded size.
 soak: $(STAMP) sysdeps
-	BIDBOARD_SOAK=1 $(VENV)/bin/pytest -s -p no:cacheprovider tests/test_reliability.py tests/test_security.py
+	BIDBOARD_SOAK=1 $(VENV)/bin/pytest -s -p no:cacheprovider tests/test_reliability.py tests/test_security.py \
+	  tests/test_concurrency.py tests/test_poison.py tests/test_human_edits.py
 
 emulator: $(STAMP)
 	$(VENV)/bin/bidboard emulator --db .bidboard/emulator.sqlite3

@@ -6,6 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from .lease import write_lease
 from .metrics import IsoWeek, WeeklyRollup, as_text, last_weeks
 from .reporting import MetricsPages, Published, portfolio_names, rollups_from_board
 from .runtime import Runtime, opened
@@ -54,11 +55,11 @@ def run_weekly(
         shortlist_at=searches.thresholds.shortlist,
         names=portfolio_names(runtime.notion, runtime.workspace, settings.data_dir),
     )
-    pages = MetricsPages(runtime.notion, runtime.workspace) if publish else None
-    return [
-        WeeklyResult(rollup, pages.publish(rollup) if pages is not None else None)
-        for rollup in rollups.values()
-    ]
+    if not publish:
+        return [WeeklyResult(rollup, None) for rollup in rollups.values()]
+    pages = MetricsPages(runtime.notion, runtime.workspace)
+    with write_lease(settings, "weekly metrics"):  # find-then-create: one writer at a time
+        return [WeeklyResult(rollup, pages.publish(rollup)) for rollup in rollups.values()]
 
 
 def run_metrics_command(settings: Settings, week: str | None, as_json: bool, publish: bool) -> int:

@@ -40,6 +40,7 @@ from .errors import ConfigError
 from .factory import notion_from_settings
 from .gateway import BoardGateway
 from .ingest import pipeline_config, run_ingest
+from .lease import write_lease
 from .localserver import BackgroundServer
 from .metrics import IsoWeek, show
 from .models import JobCard, Stage
@@ -137,16 +138,17 @@ def seed_library(notion: Notion, workspace: Workspace) -> int:
 
 def prepare(settings: Settings, notion: Notion, emulator_db: str | None = None) -> Workspace:
     """``init`` (and ``migrate`` of a workspace an older bidboard made), then the sample
-    portfolio and snippets where those databases are empty."""
-    parent = settings.notion_parent_page_id or _root_page(notion)
-    previous = _previous(settings)
-    report = bootstrap.init(notion, parent, settings.notion_base_url, previous)
-    report.workspace.emulator_db = emulator_db  # remembered: later commands use that emulator
-    save_workspace(settings.data_dir, report.workspace)
-    workspace = report.workspace
-    if previous is not None:  # a workspace from an older bidboard may lack new properties
-        bootstrap.migrate(notion, workspace)
-    seed_library(notion, workspace)
+    portfolio and snippets where those databases are empty (under the write lease)."""
+    with write_lease(settings, "demo setup"):
+        parent = settings.notion_parent_page_id or _root_page(notion)
+        previous = _previous(settings)
+        report = bootstrap.init(notion, parent, settings.notion_base_url, previous)
+        report.workspace.emulator_db = emulator_db  # remembered: later commands use that one
+        save_workspace(settings.data_dir, report.workspace)
+        workspace = report.workspace
+        if previous is not None:  # a workspace from an older bidboard may lack new properties
+            bootstrap.migrate(notion, workspace)
+        seed_library(notion, workspace)
     return workspace
 
 
@@ -173,9 +175,14 @@ def start_emulator(settings: Settings, port: int) -> tuple[BackgroundServer, Set
 
 
 def run(settings: Settings, notion: Notion, *, own_emulator: bool = False) -> DemoSummary:
-    """The main job once. On the demo's own emulator, also the labelled sample history (never
-    on a configured workspace); the bundled mailbox is read with its dates made relative to
-    today."""
+    """The demo's writes, holding the write lease: two demos on one folder take turns. On the
+    demo's own emulator, also the labelled sample history (never on a configured workspace);
+    the bundled mailbox is read with its dates made relative to today."""
+    with write_lease(settings, "demo"):
+        return _run(settings, notion, own_emulator)
+
+
+def _run(settings: Settings, notion: Notion, own_emulator: bool) -> DemoSummary:
     now = datetime.now(UTC)
     db = str((settings.data_dir / "emulator.sqlite3").resolve()) if own_emulator else None
     workspace = prepare(settings, notion, db)

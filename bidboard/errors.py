@@ -6,6 +6,8 @@ BidboardError
  │    ├── EgressRefused   an HTTP request to upwork.com or a host not allowed
  │    └── HumanStageError a write would set a stage that only people set
  ├── NotionError          Notion answered an error or could not be reached
+ ├── CardError            one card cannot be written (a value Notion cannot store): the rest go on
+ ├── LeaseBusy            another process holds the workspace's write lease (see lease.py)
  └── AlertError           an alert could not be read (it is quarantined, never dropped)
 """
 
@@ -53,6 +55,15 @@ class NotionError(BidboardError):
         self.request_id = request_id
         self.retry_after: float | None = None
         self.rate_limit_reason: str | None = None  # additional_data.rate_limit_reason of a 429
+
+
+class CardError(BidboardError):
+    """One card cannot be written: a value Notion cannot store (an infinite number, text that is
+    not Unicode) or a request Notion refuses for that card alone. The other cards go on."""
+
+
+class LeaseBusy(BidboardError):
+    """Another bidboard process is writing to the workspace; this one did not write."""
 
 
 class AlertError(BidboardError):

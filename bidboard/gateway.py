@@ -11,16 +11,21 @@ Requests are the scarce resource (about 3 a second per integration), so:
   rewritten, so a crash between two writes never leaves a half card for good;
 * a create is never resent blindly: if its answer is lost, the job key is looked up first;
 * a write that would set a stage people own raises :class:`HumanStageError` before any
-  request is built.
+  request is built;
+* a write to an existing card reads the card's stage again right before it is sent, and
+  raises :class:`HumanStageError` when the card is no longer in a machine-owned stage: a person
+  may move it at any time (a stage bidboard does not know, "On hold", is a person's too).
 """
 
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
+from urllib.parse import unquote
 
 from notion_schema.codecs import decode_card, encode_card, encode_properties, plain_text
 from notion_schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
@@ -28,7 +33,7 @@ from notion_schema.workspace import Workspace, property_id
 
 from . import blocks as b
 from .alerts.fields import DERIVED_PREFIX
-from .errors import HumanStageError, NotionError
+from .errors import CardError, HumanStageError, NotionError
 from .models import MACHINE_STAGES, JobCard, Stage, StoredCard
 from .notion import Notion, is_transient
 
@@ -53,6 +58,14 @@ _IDENTITY_PROPERTIES = (
     "Posted at",
     "Received at",
 )
+WORKSPACE_FILE = "notion.json"
+_MACHINE_NAMES = frozenset(stage.value for stage in MACHINE_STAGES)
+
+
+def machine_owned(stage_name: str | None) -> bool:
+    """May bidboard write over a card in this stage? Only an empty stage or one of its own: a
+    stage a person added to the board ("On hold") is the person's."""
+    return stage_name is None or stage_name in _MACHINE_NAMES
 
 
 @dataclass(frozen=True)
@@ -64,10 +77,17 @@ class CardRef:
     stage: Stage | None
     draft_fingerprint: str
     url: str | None = None
+    #: the stage's name as the board holds it, known to bidboard or not
+    stage_name: str | None = field(default=None, compare=False)
+
+    @property
+    def machine_owned(self) -> bool:
+        return machine_owned(self.stage_name if self.stage_name is not None else self.stage)
 
 
-def guard_stage(stage: Stage | str | None, *, current: Stage | None = None) -> None:
-    """Raise unless bidboard may write ``stage`` over a card now in ``current``."""
+def guard_stage(stage: Stage | str | None, *, current: Stage | str | None = None) -> None:
+    """Raise unless bidboard may write ``stage`` over a card now in ``current`` (a stage name
+    bidboard does not know is a person's)."""
     if stage is None:
         return
     if Stage(stage) not in MACHINE_STAGES:
@@ -75,9 +95,9 @@ def guard_stage(stage: Stage | str | None, *, current: Stage | None = None) -> N
             f"bidboard never sets the stage {Stage(stage).value!r}: "
             "only a person moves a card there"
         )
-    if current is not None and current not in MACHINE_STAGES:
+    if current is not None and not machine_owned(current):
         raise HumanStageError(
-            f"the card is in {current.value!r}, where a person put it; bidboard leaves it there"
+            f"the card is in {str(current)!r}, where a person put it; bidboard leaves it there"
         )
 
 
@@ -103,13 +123,59 @@ class BoardGateway:
             else None,
             draft_fingerprint=plain_text((props.get("Draft fingerprint") or {}).get("rich_text")),
             url=page.get("url"),
+            stage_name=stage_name if isinstance(stage_name, str) else None,
         )
 
-    def _query(self, what: str, **query: Any) -> Iterator[dict[str, Any]]:
-        """Stream the pages of a query, 100 at a time, following cursors."""
-        return self.notion.paginate(
-            what, self.notion.client.data_sources.query, self.ids.data_source_id, **query
+    def stage_now(self, page_id: str) -> str | None:
+        """The card's stage as the board holds it this moment (one request)."""
+        page = self.notion.call(
+            "read stage",
+            self.notion.client.pages.retrieve,
+            page_id,
+            safe=True,
+            filter_properties=self._property_ids(["Stage"]),
         )
+        stage = ((page.get("properties") or {}).get("Stage") or {}).get("select")
+        return str(stage["name"]) if stage else None
+
+    def guard_unmoved(self, ref: CardRef) -> None:
+        """Raise :class:`HumanStageError` if a person has moved the card out of bidboard's
+        stages since ``ref`` was read: called right before each write to an existing card."""
+        now = self.stage_now(ref.page_id)
+        if not machine_owned(now):
+            raise HumanStageError(
+                f"the card {ref.job_key} is in {now!r} now, where a person put it; "
+                "bidboard leaves it there"
+            )
+
+    def _query(self, what: str, **query: Any) -> Iterator[dict[str, Any]]:
+        """Stream the pages of a query, 100 at a time, following cursors. An error that names
+        a property by its id (one the workspace file knows) names it by its name too."""
+        try:
+            yield from self.notion.paginate(
+                what, self.notion.client.data_sources.query, self.ids.data_source_id, **query
+            )
+        except NotionError as error:
+            named = self._name_properties(str(error))
+            if named == str(error):
+                raise
+            raise NotionError(
+                named, status=error.status, code=error.code, request_id=error.request_id
+            ) from error
+
+    def _name_properties(self, message: str) -> str:
+        for name, pid in self.ids.property_ids.items():
+            for form in dict.fromkeys((pid, unquote(pid))):
+                pattern = rf"(?<![\w%]){re.escape(form)}(?![\w%])"
+                if form != name and re.search(rf"property\b.*{pattern}", message):
+                    return re.sub(
+                        pattern,
+                        f"{form} (property '{name}' in {WORKSPACE_FILE}: renamed or deleted in "
+                        "Notion? run `bidboard verify`)",
+                        message,
+                        count=1,
+                    )
+        return message
 
     def _property_ids(self, names: Iterable[str]) -> list[str]:
         """Ids for ``filter_properties``, decoded once: notion-client puts them in httpx
@@ -176,10 +242,13 @@ class BoardGateway:
         """A new card with its content, in one request when it fits (see the module doc)."""
         guard_stage(card.stage)
         content = content or []
-        properties = encode_card(card)
-        first, rest = self._split_content(properties, content)
-        if rest:  # the fingerprint marks complete content: write it last
-            properties = encode_card(card, set(JOBS.by_field()) - {"draft_fingerprint"})
+        try:  # CodecError (inf), UnicodeEncodeError (a lone surrogate): this card alone fails
+            properties = encode_card(card)
+            first, rest = self._split_content(properties, content)
+            if rest:  # the fingerprint marks complete content: write it last
+                properties = encode_card(card, set(JOBS.by_field()) - {"draft_fingerprint"})
+        except ValueError as error:
+            raise CardError(f"card {card.job_key} cannot be written: {error}") from error
         page = self._create_once(card.job_key, properties, first)
         if rest:
             self._append(page.page_id, rest)
@@ -191,7 +260,14 @@ class BoardGateway:
                     safe=True,
                     properties=encode_card(card, {"draft_fingerprint"}),
                 )
-        return CardRef(page.page_id, card.job_key, card.stage, card.draft_fingerprint, page.url)
+        return CardRef(
+            page.page_id,
+            card.job_key,
+            card.stage,
+            card.draft_fingerprint,
+            page.url,
+            card.stage.value if card.stage else None,
+        )
 
     def _create_once(
         self, job_key: str, properties: dict[str, Any], children: list[b.Block]
@@ -229,12 +305,13 @@ class BoardGateway:
             )
 
     def update_card(self, ref: CardRef, values: dict[str, Any]) -> None:
-        """Set some fields of a card (by JobCard field name). Setting ``stage`` is guarded
-        against the stage the card is in now, as dedupe last saw it."""
+        """Set some fields of a card (by JobCard field name). The card's stage is read again
+        first: a card a person has moved meanwhile is not written (:class:`HumanStageError`)."""
         if "stage" in values:
-            guard_stage(values["stage"], current=ref.stage)
+            guard_stage(values["stage"], current=ref.stage_name or ref.stage)
         if not values:
             return
+        self.guard_unmoved(ref)
         self.notion.call(
             "update card",
             self.notion.client.pages.update,
@@ -258,7 +335,9 @@ class BoardGateway:
             )
 
     def replace_content(self, ref: CardRef, content: list[b.Block]) -> None:
-        """Rewrite a card's content (used to complete a card a crash left half written)."""
+        """Rewrite a card's content (used to complete a card a crash left half written), unless
+        a person has moved the card meanwhile (:class:`HumanStageError`)."""
+        self.guard_unmoved(ref)
         self.notion.call(
             "erase content",
             self.notion.client.pages.update,
@@ -283,7 +362,7 @@ class BoardGateway:
             existing = self.find_cards([card.job_key]).get(card.job_key)
         if existing is None:
             return self.create_card(card, content), True
-        if existing.stage is not None and existing.stage not in MACHINE_STAGES:
+        if not existing.machine_owned:
             return existing, False
         if (
             card.draft_fingerprint

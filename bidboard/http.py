@@ -9,6 +9,7 @@ neither Notion, OpenAI, loopback, nor listed in ``BIDBOARD_ALLOWED_HOSTS``.
 from __future__ import annotations
 
 import ipaddress
+import socket
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -61,6 +62,84 @@ class EgressPolicy:
         raise EgressRefused(host, "host not allowed (add it to BIDBOARD_ALLOWED_HOSTS)")
 
 
+#: names of cloud metadata services (their addresses are link-local or private anyway)
+METADATA_HOSTS = (
+    "metadata.google.internal",
+    "metadata.goog",
+    "metadata",
+    "instance-data",
+    "metadata.azure.com",
+)
+
+
+def _internal(address: str) -> str | None:
+    """What kind of non-public address ``address`` is, or None for a public one."""
+    try:
+        ip = ipaddress.ip_address(address.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    if ip.is_loopback:
+        return "loopback"
+    if ip.is_link_local:
+        return "link-local (cloud metadata)"
+    if ip.is_private:
+        return "private"
+    if not ip.is_global:
+        return "reserved"
+    return None
+
+
+def internal_host(host: str) -> str | None:
+    """Why ``host`` is not a public internet host (a metadata name, or a name or address on
+    loopback, a private or link-local network), or None. Names are resolved."""
+    host = host.lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return "loopback"
+    if any(_matches(host, m) for m in METADATA_HOSTS):
+        return "cloud metadata"
+    kind = _internal(host)
+    if kind is not None or _is_ip(host):
+        return kind
+    try:
+        resolved = {info[4][0] for info in socket.getaddrinfo(host, None)}
+    except (OSError, UnicodeError):
+        return None  # unknown name: the request fails on its own
+    kinds = [k for k in (_internal(str(a)) for a in resolved) if k]
+    return kinds[0] if kinds else None
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return False
+    return True
+
+
+class FeedPolicy(EgressPolicy):
+    """A feed URL is configured, not trusted: any public host may serve one, but a feed on a
+    loopback, private or link-local address (the cloud metadata service at 169.254.169.254,
+    the local Prefect API) is refused unless its host is listed in BIDBOARD_ALLOWED_HOSTS.
+    Redirects are never followed (the guarded clients do not), so a public feed cannot bounce
+    the request inward."""
+
+    def check(self, url: httpx.URL | httpx2.URL) -> None:
+        host = (url.host or "").lower().rstrip(".")
+        if is_forbidden(host):
+            raise EgressRefused(host, "bidboard never contacts Upwork; a person does")
+        if any(_matches(host, h) for h in self.allowed):
+            return
+        kind = internal_host(host)
+        if kind is not None:
+            raise EgressRefused(
+                host,
+                f"a feed on a {kind} address is refused unless its host is listed in "
+                "BIDBOARD_ALLOWED_HOSTS",
+            )
+
+
 class GuardedTransport(httpx.BaseTransport):
     def __init__(self, policy: EgressPolicy, inner: httpx.BaseTransport | None = None) -> None:
         self.policy = policy
@@ -97,6 +176,42 @@ class Guarded2Transport(httpx2.BaseTransport):
     def handle_request(self, request: httpx2.Request) -> httpx2.Response:
         self.policy.check(request.url)
         return self.inner.handle_request(request)
+
+    def close(self) -> None:
+        self.inner.close()
+
+
+class Redacting2Transport(httpx2.BaseTransport):
+    """Blanks ``secrets`` in every response body before anything reads it: a server that echoes
+    the API key in an error ("Incorrect API key provided: sk-…") never gets it into an exception
+    text, a log, a card or the Prefect database (see :mod:`bidboard.redact`)."""
+
+    def __init__(self, secrets: Iterable[str], inner: httpx2.BaseTransport) -> None:
+        self.secrets = [s.encode() for s in secrets if s]
+        self.inner = inner
+
+    def handle_request(self, request: httpx2.Request) -> httpx2.Response:
+        response = self.inner.handle_request(request)
+        if not self.secrets:
+            return response
+        try:
+            body = response.read()
+        finally:
+            response.close()
+        for secret in self.secrets:
+            body = body.replace(secret, b"***")
+        headers = [
+            (k, v)
+            for k, v in response.headers.multi_items()
+            if k.lower() not in ("content-encoding", "content-length", "transfer-encoding")
+        ]
+        return httpx2.Response(
+            response.status_code,
+            headers=headers,
+            content=body,
+            request=request,
+            extensions=response.extensions,
+        )
 
     def close(self) -> None:
         self.inner.close()
@@ -189,9 +304,15 @@ def guarded_async_client(
 
 
 def guarded_client2(
-    policy: EgressPolicy, *, transport: httpx2.BaseTransport | None = None, timeout: float = 60.0
+    policy: EgressPolicy,
+    *,
+    transport: httpx2.BaseTransport | None = None,
+    timeout: float = 60.0,
+    secrets: Iterable[str] = (),
 ) -> httpx2.Client:
-    """An ``httpx2.Client`` (for the openai SDK) that checks every request against ``policy``."""
-    return httpx2.Client(
-        transport=Guarded2Transport(policy, transport), timeout=timeout, follow_redirects=False
-    )
+    """An ``httpx2.Client`` (for the openai SDK) that checks every request against ``policy``
+    and blanks ``secrets`` in every response body."""
+    guarded: httpx2.BaseTransport = Guarded2Transport(policy, transport)
+    if secrets:
+        guarded = Redacting2Transport(secrets, guarded)
+    return httpx2.Client(transport=guarded, timeout=timeout, follow_redirects=False)

@@ -8,6 +8,7 @@ source. Shared by ``bidboard demo`` and the ``ingest_alerts`` flow.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
@@ -20,14 +21,18 @@ from .alerts.sources import AlertSource
 from .alerts.store import StateStore
 from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.template import TemplateDrafter, load_snippets
+from .errors import BidboardError
 from .factory import portfolio_matcher
 from .gateway import BoardGateway
 from .notion import Notion
 from .openai_client import build_openai_client
 from .pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
 from .portfolio_store import portfolio_for_run, read_snippets
+from .redact import redact
 from .scoring.searches import EXAMPLE_PATH, load_searches
 from .settings import Settings
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,6 +42,10 @@ class IngestResult:
     quarantined: list[tuple[str, str]] = field(default_factory=list)
     skipped: int = 0
     warnings: list[str] = field(default_factory=list)
+    #: why the run did not read anything: another process held the write lease
+    busy: str = ""
+    #: (source, error) for each source that failed this run; the others were read
+    source_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
 def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) -> PipelineConfig:
@@ -79,32 +88,72 @@ def _config(config: ConfigOrFactory) -> PipelineConfig:
 def run_ingest(
     sources: list[AlertSource], gateway: BoardGateway, config: ConfigOrFactory, store: StateStore
 ) -> IngestResult:
+    """Each source fails alone: a feed that is down (or refused, or a mailbox that cannot be
+    read) is reported in ``source_errors`` and the others are read and written as usual; what a
+    failing source yielded before its error is kept."""
     parsed: list[tuple[AlertSource, RawAlert, ParseOutcome]] = []
+    source_errors: list[tuple[str, str]] = []
+
+    def failed(source: AlertSource, error: Exception) -> None:
+        reason = redact(f"{type(error).__name__}: {error}")
+        logger.warning(
+            "alert source failed, the others go on source=%s error=%s", source.name, reason
+        )
+        source_errors.append((source.name, reason))
+
     for source in sources:
-        for raw in source.fetch():
-            parsed.append((source, raw, parse_raw(raw)))
+        try:
+            for raw in source.fetch():
+                parsed.append((source, raw, parse_raw(raw)))
+        except (BidboardError, OSError) as error:
+            failed(source, error)
     alerts = [a for _, _, outcome in parsed for a in outcome.alerts]
 
     def held(job: JobAlert, page_id: str) -> None:
         store.pending_put(job.job_key, page_id, job.model_dump_json())
 
     batch = process_alerts(alerts, gateway, _config(config), held) if alerts else BatchReport()
-    result = IngestResult(batch=batch, read=len(parsed))
+    result = IngestResult(batch=batch, read=len(parsed), source_errors=source_errors)
     waiting = set(batch.waiting)
     for source, raw, outcome in parsed:  # every card exists now: the sources may learn
-        result.warnings += outcome.warnings
-        for item in outcome.quarantined:
-            store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
-            result.quarantined.append((item.source_ref, item.reason))
-        if outcome.alerts:
-            if not waiting.intersection(a.job_key for a in outcome.alerts):
-                source.done(raw)  # else it stays in its source: a later run writes its cards
-        elif outcome.quarantined:
-            source.quarantine(raw, outcome.quarantined[0].reason)
-        else:
-            source.skip(raw)
-            result.skipped += 1
+        try:
+            _tell(source, raw, outcome, batch, waiting, store, result)
+        except (BidboardError, OSError) as error:  # it stays in its source: read again, deduped
+            failed(source, error)
     return result
+
+
+def _tell(
+    source: AlertSource,
+    raw: RawAlert,
+    outcome: ParseOutcome,
+    batch: BatchReport,
+    waiting: set[str],
+    store: StateStore,
+    result: IngestResult,
+) -> None:
+    """Tell ``source`` what became of ``raw``; record quarantines and warnings in ``result``."""
+    result.warnings += outcome.warnings
+    for item in outcome.quarantined:
+        store.quarantine(source.name, item.source_ref, item.reason, item.excerpt)
+        result.quarantined.append((item.source_ref, item.reason))
+    unwritten = [
+        (a.job_key, batch.failed[a.job_key]) for a in outcome.alerts if a.job_key in batch.failed
+    ]
+    if unwritten:  # its other jobs have cards; this one cannot have one: keep the reason
+        key, why = unwritten[0]
+        reason = f"the card of job {key} cannot be written: {why}"
+        store.quarantine(source.name, raw.source_ref, reason, key)
+        result.quarantined.append((raw.source_ref, reason))
+        source.quarantine(raw, reason)
+    elif outcome.alerts:
+        if not waiting.intersection(a.job_key for a in outcome.alerts):
+            source.done(raw)  # else it stays in its source: a later run writes its cards
+    elif outcome.quarantined:
+        source.quarantine(raw, outcome.quarantined[0].reason)
+    else:
+        source.skip(raw)
+        result.skipped += 1
 
 
 def run_draft_pending(

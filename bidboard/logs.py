@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import os
 
+from .redact import RedactFilter
+
 _FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
 _configured = False
 
@@ -16,6 +18,7 @@ def configure_logging(level: str | int | None = None) -> None:
     chosen = level or os.environ.get("BIDBOARD_LOG_LEVEL", "INFO")
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(_FORMAT))
+    handler.addFilter(RedactFilter())  # an echoed key never reaches stderr or serve.log
     root = logging.getLogger("bidboard")
     root.addHandler(handler)
     root.setLevel(chosen)

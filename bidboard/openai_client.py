@@ -12,6 +12,7 @@ from openai import OpenAI
 
 from .errors import ConfigError
 from .http import EgressPolicy, guarded_client2
+from .redact import remember
 from .settings import Settings
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -21,17 +22,25 @@ def build_openai_client(
     settings: Settings,
     *,
     transport: httpx2.BaseTransport | None = None,
-    max_retries: int = 2,
-    timeout: float = 60.0,
+    max_retries: int | None = None,
+    timeout: float | None = None,
 ) -> OpenAI:
+    """The client for drafting and embeddings alike; ``max_retries`` and ``timeout`` default to
+    ``BIDBOARD_OPENAI_MAX_RETRIES`` and ``BIDBOARD_OPENAI_TIMEOUT``."""
     if settings.openai_api_key is None:
         raise ConfigError("no OpenAI key: set BIDBOARD_OPENAI_API_KEY or OPENAI_API_KEY")
     base_url = settings.openai_base_url or DEFAULT_BASE_URL
     policy = EgressPolicy.for_urls([base_url], settings.allowed_hosts)
+    key = settings.openai_api_key.get_secret_value()
+    max_retries = settings.openai_max_retries if max_retries is None else max_retries
+    timeout = settings.openai_timeout if timeout is None else timeout
     return OpenAI(
-        api_key=settings.openai_api_key.get_secret_value(),
+        api_key=key,
         base_url=base_url,
         max_retries=max_retries,
         timeout=timeout,
-        http_client=guarded_client2(policy, transport=transport, timeout=timeout),
+        # an endpoint that echoes the key in its errors: blanked before the SDK reads them
+        http_client=guarded_client2(
+            policy, transport=transport, timeout=timeout, secrets=remember(key)
+        ),
     )

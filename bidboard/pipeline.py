@@ -26,6 +26,7 @@ from .drafting.lint import LintContext, RecentDraft
 from .drafting.model import DraftRequest
 from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.template import TemplateDrafter
+from .errors import BidboardError, CardError, HumanStageError, NotionError
 from .gateway import BoardGateway, CardRef, card_ref
 from .models import MACHINE_STAGES, JobCard, Stage
 from .notion import NotionPaused
@@ -77,6 +78,8 @@ class BatchReport:
     #: limit): their alerts stay in their sources and go on the board on a later run.
     waiting: list[str] = field(default_factory=list)
     stopped: str = ""  # why, and what to do
+    #: job key -> why its card could not be written (the other cards were)
+    failed: dict[str, str] = field(default_factory=dict)
 
     def count(self, stage: Stage) -> int:
         return sum(1 for o in self.outcomes if o.created and o.stage == stage.value)
@@ -199,13 +202,19 @@ def draft_held_back(
     candidates = []
     for job, page_id in pending:
         ref = refs.get(job.job_key)
-        if ref is None or ref.page_id != page_id or ref.stage not in (None, Stage.NEW):
+        if (
+            ref is None
+            or ref.page_id != page_id
+            or not ref.machine_owned
+            or ref.stage_name not in (None, Stage.NEW.value)
+        ):
             finished.append(job.job_key)  # gone, or a person has it now: nothing to draft
             continue
         candidates.append((job, ref, score_job(job, config.searches, config.portfolio)))
     if not candidates:  # nothing left to draft: no need to read today's drafts
         return report, finished
     fingerprints, drafted_today = _stage_context(gateway, config)
+    failures = CardFailures()
     to_draft, _ = select_for_drafting(
         [(j.job_key, s.score) for j, _, s in candidates], config.daily_cap, drafted_today
     )
@@ -213,13 +222,26 @@ def draft_held_back(
         if job.job_key not in to_draft:
             continue
         values, content, note = _draft(job, score, config, fingerprints)
-        try:
+        try:  # drafting takes time: the gateway reads the stage again before each write
             gateway.replace_content(ref, content)
+            gateway.update_card(ref, values)
         except NotionPaused as paused:  # the job stays pending for a later run
             report.stopped = str(paused)
             logger.error("drafting held-back jobs stopped: %s", paused)
             break
-        gateway.update_card(ref, values)
+        except HumanStageError as moved:  # a person has the card now: theirs, as it is
+            logger.info("held-back card not drafted job_key=%s reason=%s", job.job_key, moved)
+            finished.append(job.job_key)
+            continue
+        except (BidboardError, ValueError) as error:  # this card alone: the others go on
+            reason = failures.reason(error)
+            if reason is None:
+                raise
+            logger.warning("held-back card not drafted job_key=%s reason=%s", job.job_key, reason)
+            report.failed[job.job_key] = reason
+            finished.append(job.job_key)
+            continue
+        failures.landed()
         finished.append(job.job_key)
         report.outcomes.append(
             JobOutcome(
@@ -254,6 +276,31 @@ def same_jobs_on_board(unique: dict[str, JobAlert], gateway: BoardGateway) -> di
         else:
             found[key] = card_ref(stored)
     return found
+
+
+class CardFailures:
+    """Which errors are one card's alone. A value Notion cannot store (:class:`CardError`, a
+    ``ValueError`` from encoding) always is. Notion refusing one request (400 validation, 413 too
+    large) is, unless it happens again to the next card too: then it is the board (a renamed or
+    deleted property) and would fail every card, so the run stops and the sources keep every
+    alert for the next run, as they do when Notion is down or the token is refused."""
+
+    REPEATS = 2
+
+    def __init__(self) -> None:
+        self.notion_in_a_row = 0
+
+    def reason(self, error: Exception) -> str | None:
+        """Why this card failed, or None when the run must stop (re-raise)."""
+        if isinstance(error, CardError | ValueError):  # ValueError: CodecError, UnicodeError
+            return str(error)
+        if isinstance(error, NotionError) and error.status in (400, 413):
+            self.notion_in_a_row += 1
+            return str(error) if self.notion_in_a_row < self.REPEATS else None
+        return None
+
+    def landed(self) -> None:
+        self.notion_in_a_row = 0
 
 
 def process_alerts(
@@ -318,22 +365,33 @@ def _process_alerts(
     shortlist = [(k, s.score) for k, s in scored.items() if s.verdict == "shortlist"]
     fingerprints, drafted_today = _stage_context(gateway, config) if shortlist else ([], 0)
     to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
+    failures = CardFailures()
     for key in sorted(unique, key=lambda k: -scored[k].score):
         job, score = unique[key], scored[key]
-        card = card_for(job, score)
-        content: list[Block] = []
-        note = ""
-        if key in to_draft:
-            values, content, note = _draft(job, score, config, fingerprints)
-            card = card.model_copy(update=values)
-        elif key in held_back:
-            note = f"held back: the daily cap of {config.daily_cap} drafts is reached"
-            card = card.model_copy(
-                update={
-                    "score_reasons": f"{card.score_reasons}\n{note}; draft it with draft_pending"
-                }
-            )
-        ref = gateway.create_card(card, content)
+        try:  # one card's bad value never stops the others
+            card = card_for(job, score)
+            content: list[Block] = []
+            note = ""
+            if key in to_draft:
+                values, content, note = _draft(job, score, config, fingerprints)
+                card = card.model_copy(update=values)
+            elif key in held_back:
+                note = f"held back: the daily cap of {config.daily_cap} drafts is reached"
+                card = card.model_copy(
+                    update={
+                        "score_reasons": f"{card.score_reasons}\n{note}; "
+                        "draft it with draft_pending"
+                    }
+                )
+            ref = gateway.create_card(card, content)
+        except (BidboardError, ValueError) as error:
+            reason = failures.reason(error)
+            if reason is None:
+                raise
+            logger.warning("card not written job_key=%s reason=%s", key, reason)
+            report.failed[key] = reason
+            continue
+        failures.landed()
         if key in held_back and held is not None:
             held(job, ref.page_id)
         report.outcomes.append(
@@ -349,9 +407,10 @@ def _process_alerts(
             )
         )
     logger.info(
-        "batch processed alerts=%d created=%d duplicates=%d drafted=%d",
+        "batch processed alerts=%d created=%d duplicates=%d drafted=%d failed=%d",
         len(alerts),
         sum(o.created for o in report.outcomes),
         report.duplicates,
         len(to_draft),
+        len(report.failed),
     )

@@ -15,7 +15,7 @@ from notion_schema.databases import PORTFOLIO, SNIPPETS
 from notion_schema.workspace import Workspace
 
 from .drafting.model import Snippet
-from .errors import ConfigError, NotionError
+from .errors import NotionError
 from .notion import Notion
 from .scoring.portfolio import PortfolioItem, load_portfolio_file, save_portfolio_file
 
@@ -57,9 +57,12 @@ def portfolio_for_run(notion: Notion, workspace: Workspace, data_dir: Path) -> l
     except NotionError as error:
         path = cache_path(data_dir)
         if not path.exists():
-            raise ConfigError(
+            # Notion's failure, not the settings': a watch retries it, a flow run fails
+            raise NotionError(
                 f"the portfolio cannot be read from Notion ({error}) and there "
-                f"is no cached copy in {path}"
+                f"is no cached copy in {path}",
+                status=error.status,
+                code=error.code,
             ) from error
         logger.warning("portfolio read from the local cache error=%s", error)
         return load_portfolio_file(path)

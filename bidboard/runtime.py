@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -10,14 +11,19 @@ from typing import TYPE_CHECKING
 from notion_schema.workspace import Workspace
 
 from .alerts.store import StateStore
+from .errors import LeaseBusy
 from .factory import notion_from_settings, workspace_from_settings
 from .gateway import BoardGateway
+from .lease import write_lease
 from .notion import Notion
 from .pipeline import BatchReport, PipelineConfig
+from .redact import settings_secrets
 from .settings import Settings
 
 if TYPE_CHECKING:
     from .ingest import IngestResult
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,14 +44,20 @@ class Runtime:
         return config
 
     def ingest(self) -> IngestResult:
-        """One ingest run over every configured source; the sources are closed after it (IMAP
-        logs out, feeds close their clients)."""
+        """One ingest run over every configured source, holding the workspace's write lease;
+        the sources are closed after it (IMAP logs out, feeds close their clients). When another
+        process holds the lease past ``BIDBOARD_WRITE_LEASE_WAIT``, the run reads nothing and
+        says so (``result.busy``): the next run reads what is waiting."""
         from .alerts.config import sources_from_settings
-        from .ingest import run_ingest
+        from .ingest import IngestResult, run_ingest
 
         sources = sources_from_settings(self.settings, self.store)
         try:  # the pipeline config (two reads of Notion) only if an alert arrived
-            return run_ingest(sources, self.gateway, self.pipeline, self.store)
+            with write_lease(self.settings, "ingest"):  # a skipped run reads nothing at all
+                return run_ingest(sources, self.gateway, self.pipeline, self.store)
+        except LeaseBusy as busy:
+            logger.warning("ingest skipped, nothing read or written reason=%s", busy)
+            return IngestResult(batch=BatchReport(), busy=str(busy))
         finally:
             for source in sources:
                 source.close()
@@ -53,6 +65,7 @@ class Runtime:
 
 @contextmanager
 def opened(settings: Settings) -> Iterator[Runtime]:
+    settings_secrets(settings)  # known to the log filter from now on (bidboard.redact)
     workspace = workspace_from_settings(settings)
     notion = notion_from_settings(settings)
     store = StateStore.in_data_dir(settings.data_dir)
@@ -82,7 +95,11 @@ def batch_table(batch: BatchReport) -> list[dict[str, object]]:
 
 
 def batch_summary(
-    title: str, batch: BatchReport, quarantined: list[tuple[str, str]], read: int
+    title: str,
+    batch: BatchReport,
+    quarantined: list[tuple[str, str]],
+    read: int,
+    source_errors: list[tuple[str, str]] | None = None,
 ) -> str:
     """A markdown summary of a run, for a Prefect markdown artifact."""
     created = [o for o in batch.outcomes if o.created]
@@ -97,6 +114,8 @@ def batch_summary(
         f"- already on the board: {batch.duplicates}",
         f"- quarantined: {len(quarantined)}",
     ]
+    if source_errors:
+        lines.append(f"- sources that failed (the others were read): {len(source_errors)}")
     lines += [f"- {stage}: {count}" for stage, count in sorted(stages.items())]
     if batch.stopped:
         lines += [
@@ -107,6 +126,9 @@ def batch_summary(
     if flagged:
         lines += ["", "## Drafts flagged by the compliance linter", ""]
         lines += [f"- [{o.title}]({o.url})" for o in flagged]
+    if source_errors:
+        lines += ["", "## Sources that failed", "", "| source | error |", "| --- | --- |"]
+        lines += [f"| `{name}` | {error[:300]} |" for name, error in source_errors]
     if quarantined:
         lines += ["", "## Quarantined", "", "| source | reason |", "| --- | --- |"]
         lines += [f"| `{ref}` | {reason} |" for ref, reason in quarantined]

@@ -11,8 +11,9 @@ from notion_schema.workspace import Workspace, load_workspace, save_workspace, w
 
 from .errors import ConfigError
 from .factory import notion_from_settings
+from .lease import write_lease
 from .notion import Notion
-from .settings import Settings
+from .settings import Settings, notion_page_id
 
 
 def _previous(settings: Settings) -> Workspace | None:
@@ -43,8 +44,19 @@ def run_init(settings: Settings, parent_page: str | None, notion: Notion | None 
         raise ConfigError(
             "no parent page: pass --parent-page ID or set BIDBOARD_NOTION_PARENT_PAGE_ID"
         )
-    with _notion(settings, notion) as adapter:
+    try:  # the page's URL, as copied from Notion, is fine too
+        parent = notion_page_id(parent)
+    except ValueError as error:
+        raise ConfigError(f"--parent-page: {error}") from None
+    with _notion(settings, notion) as adapter, write_lease(settings, "init"):
+        # under the lease, so that a second init finds what the first made
+        previous = _previous(settings)
         report = bootstrap.init(adapter, parent, settings.notion_base_url, previous)
+        for key, ids in report.workspace.databases.items():  # a rename stays a rename
+            before = previous.databases.get(key) if previous is not None else None
+            if before is not None and before.database_id == ids.database_id:
+                bootstrap.carry_renames(before, ids.property_ids, ids.option_ids)
+        path = save_workspace(settings.data_dir, report.workspace)
     for key, ids in report.workspace.databases.items():
         title = next(d.title for d in ALL_DATABASES if d.key == key)
         state = "created" if title in report.created else "found"
@@ -62,7 +74,6 @@ def run_init(settings: Settings, parent_page: str | None, notion: Notion | None 
         print(f"Note: {note}")
     for drift in report.drift:
         print(f"Drift: {drift}")
-    path = save_workspace(settings.data_dir, report.workspace)
     print(f"Wrote {path}")
     return 0
 
@@ -83,16 +94,16 @@ def run_verify(settings: Settings, notion: Notion | None = None) -> int:
 
 
 def run_migrate(settings: Settings, force: bool, notion: Notion | None = None) -> int:
-    workspace = load_workspace(settings.data_dir, settings.notion_base_url)
-    with _notion(settings, notion) as adapter:
+    with _notion(settings, notion) as adapter, write_lease(settings, "migrate"):
+        workspace = load_workspace(settings.data_dir, settings.notion_base_url)
         report = bootstrap.migrate(adapter, workspace, force=force)
+        save_workspace(settings.data_dir, workspace)
     for line in report.changed:
         print(f"fixed   {line}")
     for line in report.skipped:
         print(f"skipped {line}")
     if not report.changed and not report.skipped:
         print("Nothing to migrate.")
-    save_workspace(settings.data_dir, workspace)
     return 1 if report.skipped else 0
 
 

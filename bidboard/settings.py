@@ -5,16 +5,63 @@ Tokens are ``SecretStr``: they never print, log or serialise in clear.
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
 from .errors import ConfigError
 
 NOTION_API_VERSION = "2026-03-11"
+_NOTION_ID = re.compile(
+    r"([0-9a-f]{8})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{4})-?([0-9a-f]{12})"
+)
+
+
+def notion_page_id(value: str) -> str:
+    """A Notion page id from what a person pastes: the id (with or without dashes) or the
+    page's URL (``https://www.notion.so/Team/Bidboard-1f2e…?pvs=4``)."""
+    text = value.strip()
+    if "/" in text or "?" in text or "#" in text:
+        path = text.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+        found = _NOTION_ID.findall(path.rsplit("/", 1)[-1].lower())
+        if not found:
+            raise ValueError(f"no Notion page id in {value!r}")
+        parts = found[-1]
+    else:
+        match = _NOTION_ID.fullmatch(text.lower())
+        if match is None:
+            return text  # the emulator's and tests' ids are checked by Notion itself
+        parts = match.groups()
+    return "-".join(parts)
+
+
+def _list_setting(value: Any) -> Any:
+    """A list setting from the environment: a JSON list, or what a person types, comma (or
+    space) separated: ``BIDBOARD_FEEDS=https://a.example/rss,https://b.example/rss``."""
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    if text.startswith("["):
+        try:
+            return json.loads(text)
+        except ValueError:
+            raise ValueError(f"not a JSON list: {text[:80]!r}") from None
+    return [item.strip() for item in re.split(r"[,\s]+", text) if item.strip()]
+
+
+ListSetting = Annotated[tuple[str, ...], NoDecode]
 
 
 class Settings(BaseSettings):
@@ -45,6 +92,17 @@ class Settings(BaseSettings):
         default=None,
         description="Name of a Prefect global concurrency limit that paces Notion calls across "
         "workers (scale-out); unset: each process paces itself to notion_rate_limit.",
+    )
+    write_lease_wait: float = Field(
+        default=60.0,
+        ge=0,
+        description="Seconds a writer waits for the workspace's write lease (another ingest, "
+        "init or metrics run holds it) before it skips, with a log line.",
+    )
+    write_lease_limit: str | None = Field(
+        default=None,
+        description="Prefect global concurrency limit (limit 1) used as the write lease across "
+        "machines; default `<notion_global_limit>-writes` when that is set.",
     )
     data_dir: Path = Field(
         default=Path(".bidboard"),
@@ -96,8 +154,9 @@ class Settings(BaseSettings):
         default="bidboard-quarantine", description="Where an unusable message goes."
     )
     imap_ca_file: str | None = Field(default=None, description="CA bundle for the IMAP server.")
-    feeds: tuple[str, ...] = Field(
-        default=(), description='Third-party alert feeds, JSON list of "URL" or "Name=URL".'
+    feeds: ListSetting = Field(
+        default=(),
+        description='Third-party alert feeds, "URL" or "Name=URL", comma separated or a JSON list.',
     )
     webhook_secret: SecretStr | None = Field(
         default=None, description="Shared secret of the webhook receiver (16+ characters)."
@@ -118,15 +177,43 @@ class Settings(BaseSettings):
     notify_min_score: float = Field(
         default=80, ge=0, le=100, description="The score from which a new job is notified."
     )
-    allowed_hosts: tuple[str, ...] = Field(
+    allowed_hosts: ListSetting = Field(
         default=(),
-        description="Extra hosts bidboard's HTTP clients may reach, besides Notion and OpenAI.",
+        description="Extra hosts bidboard's HTTP clients may reach, besides Notion and OpenAI "
+        "(comma separated or a JSON list).",
     )
     portfolio_hosts: tuple[str, ...] = Field(
         default=(),
         description="Hosts a draft may link to for portfolio work (e.g. github.com, "
         "behance.net); contact channels stay forbidden.",
     )
+
+    @field_validator("feeds", "allowed_hosts", mode="before")
+    @classmethod
+    def _lists(cls, value: Any) -> Any:
+        return _list_setting(value)
+
+    @field_validator("notion_parent_page_id")
+    @classmethod
+    def _page_id(cls, value: str | None) -> str | None:
+        return notion_page_id(value) if value else value
+
+    @model_validator(mode="after")
+    def _complete_mailbox(self) -> Settings:
+        """A mailbox is configured whole or not at all: half of one is a mistake, never a
+        silently skipped source."""
+        given = {
+            "BIDBOARD_IMAP_HOST": self.imap_host,
+            "BIDBOARD_IMAP_USER": self.imap_user,
+            "BIDBOARD_IMAP_PASSWORD": self.imap_password,
+        }
+        missing = [name for name, value in given.items() if not value]
+        if 0 < len(missing) < len(given):
+            raise ValueError(
+                f"the IMAP mailbox is incomplete: {', '.join(missing)} not set "
+                "(set all three, or none)"
+            )
+        return self
 
     @field_validator("timezone")
     @classmethod
@@ -155,6 +242,10 @@ def load_settings(env_file: str | Path | None = ".env") -> Settings:
     except ValidationError as error:
         problems = "; ".join(
             f"BIDBOARD_{'_'.join(str(p) for p in e['loc']).upper()}: {e['msg']}"
+            if e["loc"]
+            else e["msg"].removeprefix("Value error, ")
             for e in error.errors()
         )
         raise ConfigError(f"invalid settings: {problems}") from None
+    except SettingsError as error:  # a value pydantic-settings could not even decode
+        raise ConfigError(f"invalid settings: {error}") from None

@@ -7,6 +7,7 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 
 from bidboard.alerts.manual import parse_pasted_job
 from bidboard.drafting.questions import parse_question_lines, with_questions
+from bidboard.lease import write_lease
 from bidboard.notify import notify_strong_matches
 from bidboard.pipeline import process_alerts
 from bidboard.runtime import batch_summary, opened
@@ -32,7 +33,8 @@ def add_job(
             logger.warning("job not added reason=%s", reason)
             return {"status": "quarantined", "reason": reason}
         config = runtime.pipeline()
-        batch = process_alerts(outcome.alerts, runtime.gateway, config)
+        with write_lease(settings, "add_job"):
+            batch = process_alerts(outcome.alerts, runtime.gateway, config)
     job = batch.outcomes[0]
     notified = notify_strong_matches(batch.outcomes, settings)
     create_markdown_artifact(

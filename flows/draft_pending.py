@@ -6,6 +6,7 @@ from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 
 from bidboard.ingest import run_draft_pending
+from bidboard.lease import write_lease
 from bidboard.runtime import batch_table, opened
 from bidboard.settings import load_settings
 
@@ -16,7 +17,8 @@ def draft_pending() -> dict[str, int]:
     logger = get_run_logger()
     settings = load_settings()
     with opened(settings) as runtime:
-        report = run_draft_pending(runtime.gateway, runtime.pipeline, runtime.store)
+        with write_lease(settings, "draft_pending"):
+            report = run_draft_pending(runtime.gateway, runtime.pipeline, runtime.store)
         waiting = len(runtime.store.pending())
     logger.info("draft_pending drafted=%d still_waiting=%d", len(report.outcomes), waiting)
     if report.outcomes:

@@ -23,6 +23,10 @@ def ingest_alerts() -> dict[str, int]:
     with opened(settings) as runtime:
         result = runtime.ingest()
     created = sum(1 for o in result.batch.outcomes if o.created)
+    if result.busy:
+        logger.warning("ingest skipped: %s", result.busy)
+    for name, error in result.source_errors:
+        logger.warning("alert source failed, the others were read source=%s error=%s", name, error)
     notified = notify_strong_matches(result.batch.outcomes, settings)
     logger.info(
         "ingest read=%d created=%d duplicates=%d quarantined=%d",
@@ -35,7 +39,9 @@ def ingest_alerts() -> dict[str, int]:
         batch_table(result.batch), key="ingest-jobs", description="Jobs of this ingest run"
     )
     create_markdown_artifact(
-        batch_summary("Ingest run", result.batch, result.quarantined, result.read)
+        batch_summary(
+            "Ingest run", result.batch, result.quarantined, result.read, result.source_errors
+        )
         + notified.summary(),
         key="ingest-summary",
     )

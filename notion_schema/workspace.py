@@ -28,6 +28,8 @@ class DatabaseIds(BaseModel):
     data_source_id: str
     # property name -> id as Notion returned it (percent-encoded); see property_id()
     property_ids: dict[str, str] = Field(default_factory=dict)
+    #: select-like property name -> option name -> option id (a renamed option is known by it)
+    option_ids: dict[str, dict[str, str]] = Field(default_factory=dict)
     board_view_id: str | None = None
     #: view name -> id, the views bidboard made (or found) on this database
     views: dict[str, str] = Field(default_factory=dict)

@@ -103,6 +103,9 @@ class FeedServer:
         return Response("down", status_code=503)
 
 
+LOCAL = ("127.0.0.1",)  # a feed on loopback is fetched only when its host is listed
+
+
 @pytest.fixture
 def feed_server() -> Iterator[tuple[BackgroundServer, FeedServer]]:
     feed = FeedServer()
@@ -115,24 +118,30 @@ def test_feed_conditional_get(
     feed_server: tuple[BackgroundServer, FeedServer], store: StateStore
 ) -> None:
     server, feed = feed_server
-    source = FeedSource(f"{server.url}/feed.rss", store, saved_search="Shopify")
+    source = FeedSource(
+        f"{server.url}/feed.rss", store, saved_search="Shopify", allowed_hosts=LOCAL
+    )
     [raw] = list(source.fetch())
     outcome = parse_raw(raw)
     assert [a.saved_search for a in outcome.alerts] == ["Shopify"]
     source.done(raw)
-    assert list(FeedSource(f"{server.url}/feed.rss", store).fetch()) == []  # 304
+    assert (
+        list(FeedSource(f"{server.url}/feed.rss", store, allowed_hosts=LOCAL).fetch()) == []
+    )  # 304
     assert feed.requests[-1]["if-none-match"] == '"v1"'
     assert feed.requests[-1]["if-modified-since"] == "Wed, 26 Aug 2026 08:00:00 GMT"
     feed.etag = '"v2"'
-    assert len(list(FeedSource(f"{server.url}/feed.rss", store).fetch())) == 1
+    assert len(list(FeedSource(f"{server.url}/feed.rss", store, allowed_hosts=LOCAL).fetch())) == 1
 
 
 def test_a_failed_run_fetches_the_feed_again(
     feed_server: tuple[BackgroundServer, FeedServer], store: StateStore
 ) -> None:
     server, _ = feed_server
-    assert len(list(FeedSource(f"{server.url}/feed.rss", store).fetch())) == 1  # no done()
-    assert len(list(FeedSource(f"{server.url}/feed.rss", store).fetch())) == 1
+    assert (
+        len(list(FeedSource(f"{server.url}/feed.rss", store, allowed_hosts=LOCAL).fetch())) == 1
+    )  # no done()
+    assert len(list(FeedSource(f"{server.url}/feed.rss", store, allowed_hosts=LOCAL).fetch())) == 1
 
 
 def test_feed_errors_are_alert_errors(
@@ -140,7 +149,7 @@ def test_feed_errors_are_alert_errors(
 ) -> None:
     server, _ = feed_server
     with pytest.raises(AlertError, match="answered 503"):
-        list(FeedSource(f"{server.url}/broken", store).fetch())
+        list(FeedSource(f"{server.url}/broken", store, allowed_hosts=LOCAL).fetch())
 
 
 @pytest.mark.parametrize(

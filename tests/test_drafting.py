@@ -15,7 +15,6 @@ from bidboard.alerts.files import parse_file
 from bidboard.alerts.model import JobAlert
 from bidboard.drafting.compose import draft_job
 from bidboard.drafting.content import card_content, select_for_drafting
-from bidboard.drafting.fingerprint import distance, simhash
 from bidboard.drafting.lint import LintContext, lint_draft, title_runs
 from bidboard.drafting.model import DraftRequest, ScreeningAnswer
 from bidboard.drafting.openai_drafter import OpenAIDrafter

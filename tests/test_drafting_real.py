@@ -160,3 +160,20 @@ def test_a_fitting_item_is_cited_with_what_matches(index: int) -> None:
     assert others and all(
         not any(item.name.lower() in d.text.lower() for item in ITEMS) for d in others
     )
+
+
+def test_every_variant_is_clean_too() -> None:
+    """The same posts under other job keys pick other snippets and steps: still no finding
+    (a variant that quotes a skill such as "Bitcoin" would be an off-platform payment)."""
+    template = TemplateDrafter(load_snippets())
+    portfolio = Portfolio.build(ITEMS)
+    flagged = []
+    for n, job in enumerate(real_jobs() * 8):
+        moved = job.model_copy(update={"job_key": f"~01{n:016x}"})
+        draft = template.draft(request_for(moved, portfolio))
+        report = lint_draft(
+            draft.text, LintContext(job_text=job.description or "", job_title=job.title)
+        )
+        if report.findings:
+            flagged.append((job.title, report.summary(draft.text)))
+    assert flagged == []

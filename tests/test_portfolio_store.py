@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bidboard.errors import ConfigError
+from bidboard.errors import NotionError
 from bidboard.portfolio_store import cache_path, portfolio_for_run, read_portfolio
 from notion_schema.codecs import encode_properties
 from notion_schema.databases import PORTFOLIO
@@ -44,7 +44,7 @@ def test_read_from_notion_then_from_the_cache(board: Board) -> None:
 
 def test_no_notion_and_no_cache_is_a_clear_error(board: Board) -> None:
     board.app.gate.reconfigure(faults="500:1.0")
-    with pytest.raises(ConfigError, match="no cached copy"):
+    with pytest.raises(NotionError, match="no cached copy"):
         portfolio_for_run(board.notion, board.workspace, board.settings.data_dir)
 
 

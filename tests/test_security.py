@@ -52,6 +52,7 @@ from tests.conftest import Board, Recorder, make_board
 from tests.helpers import alert_email, init_workspace
 from tests.lint_corpus import INJECTIONS
 from tests.test_drafting import GOOD
+from tests.test_openai_failures import echo_server
 from tests.test_pipeline import config
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -501,16 +502,37 @@ def test_secrets_never_leak(
             ingest_alerts.with_options(retries=0)()
         app.gate.reconfigure(token=None)
         errors = str(failure.value) + repr(failure.value)
+        # an OpenAI-compatible server that quotes the key in its errors (a careless proxy)
+        with BackgroundServer(echo_server()) as echo:
+            monkeypatch.setenv("BIDBOARD_OPENAI_BASE_URL", f"{echo.url}/v1")
+            monkeypatch.setenv("BIDBOARD_OPENAI_MAX_RETRIES", "0")
+            (inbox / "echo.eml").write_bytes(
+                alert_email("~01ec40000000000000a", "FastAPI backend echo")
+            )
+            before = capfd.readouterr()
+            kept = KeepRecords()  # this run's records, wherever Prefect's handlers print
+            logging.getLogger("bidboard").addHandler(kept)
+            try:
+                echoed = ingest_alerts()
+            finally:
+                logging.getLogger("bidboard").removeHandler(kept)
+            assert echoed["created"] == 1  # TF-IDF and the template drafter took over
+            echo = capfd.readouterr()
+            echo_logs = "\n".join(kept.lines) + echo.out + echo.err
+            assert "Incorrect API key provided: ***" in echo_logs
         artifacts, logs, runs = prefect_records()
     out = capfd.readouterr()
     app.store.close()
     haystacks = {
-        "logs": caplog.text + out.out + out.err,
+        "logs": caplog.text + before.out + before.err + echo_logs + out.out + out.err,
         "exceptions": errors,
+        "openai error echo (its run's logs and result)": echo_logs + json.dumps(echoed),
         "prefect flow run parameters": json.dumps([r.parameters for r in runs], default=str),
         "prefect artifacts": json.dumps([a.data for a in artifacts], default=str),
         "prefect logs": json.dumps([log.message for log in logs]),
-        "emulator data": db.read_bytes().decode("utf-8", "replace"),
+        "emulator data": "".join(
+            p.read_bytes().decode("utf-8", "replace") for p in db.parent.glob(f"{db.name}*")
+        ),
         "local state": "".join(
             p.read_bytes().decode("utf-8", "replace")
             for p in (tmp_path / "data").rglob("*")
@@ -530,6 +552,15 @@ def test_secrets_never_leak(
         f"leaks_found={len(leaks)}"
     )
     assert leaks == []
+
+
+class KeepRecords(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
 def prefect_records() -> tuple[list[Any], list[Any], list[Any]]:

@@ -45,5 +45,7 @@ def sources_from_settings(settings: Settings, store: StateStore) -> list[AlertSo
     if mailbox is not None:
         sources.append(ImapSource(mailbox, store))
     for name, url in feed_entries(settings):
-        sources.append(FeedSource(url, store, saved_search=name))
+        sources.append(
+            FeedSource(url, store, saved_search=name, allowed_hosts=settings.allowed_hosts)
+        )
     return sources

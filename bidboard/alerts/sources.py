@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from ..errors import AlertError, ConfigError, EgressRefused
-from ..http import EgressPolicy, guarded_client, is_forbidden
+from ..http import FeedPolicy, guarded_client, is_forbidden
 from .email_parser import split_mbox
 from .files import EMAIL_SUFFIXES, FEED_SUFFIXES, JSON_SUFFIXES, MBOX_SUFFIXES
 from .model import RawAlert
@@ -270,7 +270,11 @@ class ImapSource:
                     if status == "OK":
                         conn.uid("STORE", str(uid), "+FLAGS.SILENT", r"(\Deleted)")
                         conn.expunge()
-                if status != "OK":
+                if status != "OK" and b"EXPUNGEISSUED" in repr(data).encode():
+                    # another client moved or deleted it meanwhile: it has left the folder,
+                    # which is all "done" asks
+                    logger.info("IMAP message already gone uid=%s folder=%s", uid, folder)
+                elif status != "OK":
                     raise imaplib.IMAP4.error(f"move to {folder} refused: {data!r}")
 
             self._call(f"move to {folder}", move)
@@ -319,6 +323,8 @@ class FeedSource:
     saved_search: str | None = None
     transport: httpx.BaseTransport | None = None
     name: str = ""
+    #: hosts on loopback or private networks a feed may be fetched from (BIDBOARD_ALLOWED_HOSTS)
+    allowed_hosts: tuple[str, ...] = ()
     _validators: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -334,7 +340,7 @@ class FeedSource:
             headers["If-None-Match"] = cached["etag"]
         if cached.get("last_modified"):
             headers["If-Modified-Since"] = cached["last_modified"]
-        policy = EgressPolicy.for_urls([self.url])
+        policy = FeedPolicy(self.allowed_hosts)
         with guarded_client(policy, transport=self.transport, timeout=30.0) as client:
             try:
                 response = client.get(self.url, headers=headers)

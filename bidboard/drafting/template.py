@@ -34,7 +34,7 @@ from pathlib import Path
 from ..alerts.model import JobAlert
 from ..scoring.portfolio import PortfolioItem
 from .fingerprint import distance, simhash
-from .lint import NEAR_DUPLICATE_BITS, title_runs, words
+from .lint import NEAR_DUPLICATE_BITS, forbidden, title_runs, words
 from .model import Draft, DraftRequest, ScreeningAnswer, Snippet
 from .post import (
     ABOUT_FREELANCER,
@@ -244,7 +244,9 @@ def _with_skill(step: str, job: JobAlert) -> str:
     """A generic step naming the first of the job's skills that its post names too
     ("review your current Laravel setup"), or none ("review your current setup")."""
     said = " " + " ".join(words(f"{job.title} {job.description or ''}")) + " "
-    named = [s for s in job.skills if f" {' '.join(words(s))} " in said]
+    named = [
+        s for s in job.skills if f" {' '.join(words(s))} " in said and not forbidden(f"the {s}")
+    ]
     if named:
         return step.replace("{skill}", named[0])
     return step.replace("{skill} ", "").replace("which  pieces", "which pieces")
@@ -263,6 +265,15 @@ def _name(item: PortfolioItem) -> str:
     if any(first in words(skill) for skill in item.skills):
         return f"the {item.name}"
     return f"the {_lower(item.name)}"
+
+
+def _after_colon(text: str, item: PortfolioItem) -> str:
+    """An item's summary after "The work:": "moved four legacy PHP sites", but "Laravel and
+    Vue.js SaaS" and "FastAPI backend" keep their capitals."""
+    first = text.split(" ", 1)[0]
+    if any(first.lower() in words(skill) for skill in item.skills):
+        return text
+    return _lower(text)
 
 
 def _sentence(text: str) -> str:
@@ -395,18 +406,19 @@ class TemplateDrafter:
         return options[int.from_bytes(digest[:4], "big") % len(options)].text
 
     def draft(self, request: DraftRequest, avoid: Sequence[str] = ()) -> Draft:
-        """The draft for ``request``: the first variant that does not paste the job title and,
+        """The draft for ``request``: the first variant that does not paste the job title, has
+        nothing the linter forbids (a safety net: what it quotes is checked already) and,
         with ``avoid`` (fingerprints of recent drafts), is further than the near-duplicate
         threshold from all of them; else the best of the variants tried."""
         best: tuple[tuple[bool, int], Draft] | None = None
         for variant in range(VARIANTS):
             draft = self._compose(request, variant)
-            pasted = bool(title_runs(request.job.title, draft.text))
+            clean = not title_runs(request.job.title, draft.text) and not forbidden(draft.text)
             fingerprint = simhash(draft.text)
             nearest = min((distance(fingerprint, old) for old in avoid), default=64)
-            if not pasted and nearest > NEAR_DUPLICATE_BITS:
+            if clean and nearest > NEAR_DUPLICATE_BITS:
                 return draft
-            rank = (not pasted, nearest)
+            rank = (clean, nearest)
             if best is None or rank > best[0]:
                 best = (rank, draft)
         assert best is not None
@@ -442,7 +454,7 @@ class TemplateDrafter:
                 name = f"a {join(item.skills[:2])} project of mine"
             values.update(
                 portfolio=name,
-                summary=_sentence(item.summary) if item.summary else "",
+                summary=_sentence(_after_colon(item.summary, item)) if item.summary else "",
                 outcome=_sentence(_lower(item.outcome)) if item.outcome else "",
                 Outcome=_sentence(item.outcome) if item.outcome else "",
                 matched=join(shared[:4]),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import threading
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -31,6 +33,7 @@ def load_portfolio_file(path: Path) -> list[PortfolioItem]:
 
 def save_portfolio_file(path: Path, items: list[PortfolioItem]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_suffix(".tmp")
+    # a name of its own: two runs may save at once, and each must replace whole
+    temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
     temporary.write_text(json.dumps([i.model_dump() for i in items], indent=2) + "\n")
     temporary.replace(path)

@@ -60,6 +60,14 @@ class Thresholds(_Strict):
     shortlist: float = Field(default=60, ge=0, le=100)
     review: float = Field(default=35, ge=0, le=100)
 
+    @model_validator(mode="after")
+    def _ordered(self) -> Thresholds:
+        if self.review > self.shortlist:  # inverted: nothing would ever be "review"
+            raise ValueError(
+                f"review ({self.review:g}) must not be above shortlist ({self.shortlist:g})"
+            )
+        return self
+
 
 class SearchConfig(_Strict):
     searches: list[SavedSearch] = Field(min_length=1)
