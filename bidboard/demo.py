@@ -482,6 +482,7 @@ def history_cards(now: datetime, tz: ZoneInfo) -> list[JobCard]:
         lost = furthest == Stage.LOST
         reach = _ORDER.index(Stage.VIEWED if lost else furthest)
         for wanted, stamp, after in _PACE[: reach + 1]:
+            after += timedelta(minutes=(n * 37) % 150)  # people are not clockwork
             if arrived + after > now:
                 break
             values[stamp], stage = arrived + after, wanted

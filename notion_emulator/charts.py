@@ -166,7 +166,10 @@ def chart_data(
 def layout(chart: Chart, tick_text: Callable[[float], str]) -> Chart:
     """Place the points: columns, bars or a line within the plot area, with y-axis ticks."""
     top = max((p.value for p in chart.points), default=0.0)
-    y_max = 4 * _nice_max(top / 4)  # four round steps: 0, 2, 4, 6, 8 or 0%, 10%, ... 40%
+    step = _nice_max(top / 4)  # four round steps: 0, 2, 4, 6, 8 or 0%, 10%, ... 40%
+    if top >= 1 and all(float(p.value).is_integer() for p in chart.points):
+        step = max(1.0, float(math.ceil(step)))  # counts: whole ticks
+    y_max = 4 * step
     plot_h = chart.baseline - _TOP
     plot_w = chart.right - chart.left
     chart.ticks = [(chart.baseline - plot_h * i / 4, tick_text(y_max * i / 4)) for i in range(5)]
