@@ -158,7 +158,9 @@ def start_emulator(settings: Settings, port: int) -> tuple[BackgroundServer, Set
     from notion_emulator import EmulatorConfig, create_app
 
     db_path = settings.data_dir / "emulator.sqlite3"
-    app = create_app(EmulatorConfig(db=str(db_path), rate_limit=3.0, burst=3))
+    app = create_app(
+        EmulatorConfig(db=str(db_path), rate_limit=3.0, burst=3, timezone=settings.timezone)
+    )
     try:
         server = BackgroundServer(app, port=port).start()
     except RuntimeError:
