@@ -85,42 +85,77 @@ def _config(config: ConfigOrFactory) -> PipelineConfig:
     return config if isinstance(config, PipelineConfig) else config()
 
 
-def run_ingest(
-    sources: list[AlertSource], gateway: BoardGateway, config: ConfigOrFactory, store: StateStore
-) -> IngestResult:
-    """Each source fails alone: a feed that is down (or refused, or a mailbox that cannot be
-    read) is reported in ``source_errors`` and the others are read and written as usual; what a
-    failing source yielded before its error is kept."""
-    parsed: list[tuple[AlertSource, RawAlert, ParseOutcome]] = []
+Parsed = list[tuple[AlertSource, RawAlert, ParseOutcome]]
+
+
+def _failure(source: AlertSource, error: Exception) -> tuple[str, str]:
+    reason = redact(f"{type(error).__name__}: {error}")
+    logger.warning("alert source failed, the others go on source=%s error=%s", source.name, reason)
+    return source.name, reason
+
+
+def read_sources(
+    sources: list[AlertSource],
+) -> tuple[list[tuple[AlertSource, RawAlert]], list[tuple[str, str]]]:
+    """Every raw alert waiting in the sources, and (source, error) for each source that failed:
+    each source fails alone, and what it yielded before its error is kept."""
+    fetched: list[tuple[AlertSource, RawAlert]] = []
     source_errors: list[tuple[str, str]] = []
-
-    def failed(source: AlertSource, error: Exception) -> None:
-        reason = redact(f"{type(error).__name__}: {error}")
-        logger.warning(
-            "alert source failed, the others go on source=%s error=%s", source.name, reason
-        )
-        source_errors.append((source.name, reason))
-
     for source in sources:
         try:
             for raw in source.fetch():
-                parsed.append((source, raw, parse_raw(raw)))
+                fetched.append((source, raw))
         except (BidboardError, OSError) as error:
-            failed(source, error)
-    alerts = [a for _, _, outcome in parsed for a in outcome.alerts]
+            source_errors.append(_failure(source, error))
+    return fetched, source_errors
+
+
+def parse_alerts(fetched: list[tuple[AlertSource, RawAlert]]) -> Parsed:
+    """Each raw alert parsed into its jobs (or quarantined with a reason); pure."""
+    return [(source, raw, parse_raw(raw)) for source, raw in fetched]
+
+
+def held_by(store: StateStore) -> Callable[[JobAlert, str], None]:
+    """What the pipeline calls for a job the daily cap held back: ``draft_pending`` drafts it."""
 
     def held(job: JobAlert, page_id: str) -> None:
         store.pending_put(job.job_key, page_id, job.model_dump_json())
 
-    batch = process_alerts(alerts, gateway, _config(config), held) if alerts else BatchReport()
-    result = IngestResult(batch=batch, read=len(parsed), source_errors=source_errors)
-    waiting = set(batch.waiting)
-    for source, raw, outcome in parsed:  # every card exists now: the sources may learn
+    return held
+
+
+def settle_sources(
+    parsed: Parsed, batch: BatchReport, store: StateStore, source_errors: list[tuple[str, str]]
+) -> IngestResult:
+    """Every card exists now: tell each source what became of each alert (done, quarantined,
+    skipped). A failure to tell one keeps that alert for the next run (deduped then)."""
+    result = IngestResult(batch=batch, read=len(parsed), source_errors=list(source_errors))
+    waiting = set(batch.waiting)  # Notion refused them for now: they stay in their source
+    for source, raw, outcome in parsed:
         try:
             _tell(source, raw, outcome, batch, waiting, store, result)
-        except (BidboardError, OSError) as error:  # it stays in its source: read again, deduped
-            failed(source, error)
+        except (BidboardError, OSError) as error:
+            result.source_errors.append(_failure(source, error))
     return result
+
+
+def run_ingest(
+    sources: list[AlertSource], gateway: BoardGateway, config: ConfigOrFactory, store: StateStore
+) -> IngestResult:
+    """Read, parse, write the cards, then tell the sources (the ``ingest_alerts`` flow calls the
+    same steps one by one, as tasks). Each source fails alone: a feed that is down (or refused,
+    or a mailbox that cannot be read) is reported in ``source_errors`` and the others are read
+    and written as usual. With no alert, no Notion request: ``config`` may be a factory, called
+    only when there is work."""
+    fetched, source_errors = read_sources(sources)
+    parsed = parse_alerts(fetched)
+    alerts = [a for _, _, outcome in parsed for a in outcome.alerts]
+    batch = (
+        process_alerts(alerts, gateway, _config(config), held_by(store))
+        if alerts
+        else BatchReport()
+    )
+    return settle_sources(parsed, batch, store, source_errors)
 
 
 def _tell(

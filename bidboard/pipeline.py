@@ -68,6 +68,7 @@ class JobOutcome:
     url: str | None
     created: bool
     note: str = ""
+    reasons: str = ""  # the score's reasons, as on the card
 
 
 @dataclass
@@ -303,79 +304,133 @@ class CardFailures:
         self.notion_in_a_row = 0
 
 
-def process_alerts(
-    alerts: list[JobAlert],
-    gateway: BoardGateway,
-    config: PipelineConfig,
-    held: Callable[[JobAlert, str], None] | None = None,
-) -> BatchReport:
-    """``held(job, page_id)`` is told of each shortlisted job the daily cap held back, so that
-    ``draft_pending`` can draft it later (its post is not on the card).
+@dataclass
+class Deduped:
+    """A batch after dedupe: the jobs new to the board, those already on it with their card,
+    and how many alerts were duplicates (of each other or of a card)."""
 
-    When Notion refuses for now (:class:`NotionPaused`: the block limit, a long workspace rate
-    limit), the batch stops with one error line; the jobs not written are ``waiting``."""
-    report = BatchReport()
-    try:
-        _process_alerts(alerts, gateway, config, held, report)
-    except NotionPaused as paused:
-        seen = {o.job_key for o in report.outcomes}
-        report.waiting = list(dict.fromkeys(a.job_key for a in alerts if a.job_key not in seen))
-        report.stopped = str(paused)
-        logger.error(
-            "ingest stopped, %d jobs wait for a later run: %s", len(report.waiting), paused
-        )
-    return report
+    new: dict[str, JobAlert] = field(default_factory=dict)
+    known: list[tuple[JobAlert, CardRef]] = field(default_factory=list)
+    duplicates: int = 0
+
+    def jobs(self) -> list[JobAlert]:
+        return [*self.new.values(), *(job for job, _ in self.known)]
 
 
-def _process_alerts(
-    alerts: list[JobAlert],
-    gateway: BoardGateway,
-    config: PipelineConfig,
-    held: Callable[[JobAlert, str], None] | None,
-    report: BatchReport,
-) -> None:
-    unique: dict[str, JobAlert] = {}
+@dataclass
+class DraftPlan:
+    """Which new jobs to draft now and which the daily cap holds back."""
+
+    to_draft: set[str] = field(default_factory=set)
+    held_back: set[str] = field(default_factory=set)
+    fingerprints: list[RecentDraft] = field(default_factory=list)
+
+
+#: A job's draft: the card fields to set, its page content and a note; or why it failed.
+Drafted = tuple[dict[str, Any], list[Block], str] | BidboardError | ValueError
+
+
+def dedupe_alerts(alerts: list[JobAlert], gateway: BoardGateway) -> Deduped:
+    """Drop duplicates within the batch, then find the jobs already on the board (one query per
+    100 keys, and the same job under another key)."""
+    deduped = Deduped()
     merged = merge_same_jobs(alerts)  # a key-less alert of a job this batch names by its key
-    report.duplicates += len(alerts) - len(merged)
+    deduped.duplicates += len(alerts) - len(merged)
+    unique: dict[str, JobAlert] = {}
     for alert in merged:
         if alert.job_key in unique:
-            report.duplicates += 1
+            deduped.duplicates += 1
         unique.setdefault(alert.job_key, alert)
     existing = gateway.find_cards(unique)
     existing.update(
         same_jobs_on_board({k: unique[k] for k in unique if k not in existing}, gateway)
     )
-    for key in existing:
-        report.duplicates += 1
-        job = unique.pop(key)
-        known = existing[key]
+    for key, known in existing.items():
+        deduped.duplicates += 1
+        deduped.known.append((unique.pop(key), known))
+    deduped.new = unique
+    return deduped
+
+
+def score_jobs(jobs: list[JobAlert], config: PipelineConfig) -> dict[str, Score]:
+    """Every job's score with its reasons (pure)."""
+    return {job.job_key: score_job(job, config.searches, config.portfolio) for job in jobs}
+
+
+def plan_drafts(
+    new: dict[str, JobAlert],
+    scored: dict[str, Score],
+    gateway: BoardGateway,
+    config: PipelineConfig,
+) -> DraftPlan:
+    """The shortlisted new jobs, highest scores first, within what is left of today's cap (the
+    board is read only when something is shortlisted)."""
+    shortlist = [(k, scored[k].score) for k in new if scored[k].verdict == "shortlist"]
+    if not shortlist:
+        return DraftPlan()
+    fingerprints, drafted_today = _stage_context(gateway, config)
+    to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
+    return DraftPlan(set(to_draft), set(held_back), fingerprints)
+
+
+def draft_jobs(
+    new: dict[str, JobAlert], scored: dict[str, Score], plan: DraftPlan, config: PipelineConfig
+) -> dict[str, Drafted]:
+    """A draft for each job the plan drafts now (a failure is that job's alone)."""
+    drafts: dict[str, Drafted] = {}
+    for key in sorted(plan.to_draft, key=lambda k: -scored[k].score):
+        try:
+            drafts[key] = _draft(new[key], scored[key], config, plan.fingerprints)
+        except (BidboardError, ValueError) as error:
+            drafts[key] = error
+    return drafts
+
+
+def write_cards(
+    deduped: Deduped,
+    scored: dict[str, Score],
+    plan: DraftPlan,
+    drafts: dict[str, Drafted],
+    gateway: BoardGateway,
+    config: PipelineConfig,
+    held: Callable[[JobAlert, str], None] | None = None,
+    report: BatchReport | None = None,
+) -> BatchReport:
+    """One card per new job (its draft as page content), into ``report`` (filled as cards land,
+    so that a stop midway keeps what landed); it also gets a row for each job already on the
+    board, with its score and its card."""
+    report = report if report is not None else BatchReport()
+    report.duplicates += deduped.duplicates
+    for job, known in deduped.known:
+        score = scored.get(job.job_key)
+        stage = known.stage.value if known.stage else known.stage_name or ""
         report.outcomes.append(
             JobOutcome(
-                key,
+                job.job_key,
                 job.title,
-                0,
-                "",
-                known.stage.value if known.stage else "",
+                score.score if score else 0,
+                score.verdict if score else "",
+                stage,
                 known.url,
                 created=False,
                 note="already on the board",
+                reasons=score.explain() if score else "",
             )
         )
-    scored = {key: score_job(job, config.searches, config.portfolio) for key, job in unique.items()}
-    shortlist = [(k, s.score) for k, s in scored.items() if s.verdict == "shortlist"]
-    fingerprints, drafted_today = _stage_context(gateway, config) if shortlist else ([], 0)
-    to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
     failures = CardFailures()
-    for key in sorted(unique, key=lambda k: -scored[k].score):
-        job, score = unique[key], scored[key]
+    for key in sorted(deduped.new, key=lambda k: -scored[k].score):
+        job, score = deduped.new[key], scored[key]
         try:  # one card's bad value never stops the others
             card = card_for(job, score)
             content: list[Block] = []
             note = ""
-            if key in to_draft:
-                values, content, note = _draft(job, score, config, fingerprints)
+            drafted = drafts.get(key)
+            if isinstance(drafted, Exception):
+                raise drafted
+            if drafted is not None:
+                values, content, note = drafted
                 card = card.model_copy(update=values)
-            elif key in held_back:
+            elif key in plan.held_back:
                 note = f"held back: the daily cap of {config.daily_cap} drafts is reached"
                 card = card.model_copy(
                     update={
@@ -392,7 +447,7 @@ def _process_alerts(
             report.failed[key] = reason
             continue
         failures.landed()
-        if key in held_back and held is not None:
+        if key in plan.held_back and held is not None:
             held(job, ref.page_id)
         report.outcomes.append(
             JobOutcome(
@@ -404,13 +459,48 @@ def _process_alerts(
                 ref.url,
                 created=True,
                 note=note,
+                reasons=score.explain(),
             )
         )
     logger.info(
-        "batch processed alerts=%d created=%d duplicates=%d drafted=%d failed=%d",
-        len(alerts),
+        "batch processed created=%d duplicates=%d drafted=%d failed=%d",
         sum(o.created for o in report.outcomes),
         report.duplicates,
-        len(to_draft),
+        len(drafts),
         len(report.failed),
     )
+    return report
+
+
+def stopped_for_now(
+    alerts: list[JobAlert], report: BatchReport, paused: NotionPaused
+) -> BatchReport:
+    """Notion refused for now (:class:`NotionPaused`: the block limit, a long workspace rate
+    limit): the batch stops with one error line; the jobs not written are ``waiting`` (their
+    alerts stay in their sources for a later run)."""
+    seen = {o.job_key for o in report.outcomes}
+    report.waiting = list(dict.fromkeys(a.job_key for a in alerts if a.job_key not in seen))
+    report.stopped = str(paused)
+    logger.error("ingest stopped, %d jobs wait for a later run: %s", len(report.waiting), paused)
+    return report
+
+
+def process_alerts(
+    alerts: list[JobAlert],
+    gateway: BoardGateway,
+    config: PipelineConfig,
+    held: Callable[[JobAlert, str], None] | None = None,
+) -> BatchReport:
+    """``held(job, page_id)`` is told of each shortlisted job the daily cap held back, so that
+    ``draft_pending`` can draft it later (its post is not on the card). The steps (dedupe, score,
+    plan and draft, write) are also called one by one, as tasks, by the ``ingest_alerts`` flow.
+    When Notion refuses for now, see :func:`stopped_for_now`."""
+    report = BatchReport()
+    try:
+        deduped = dedupe_alerts(alerts, gateway)
+        scored = score_jobs(deduped.jobs(), config)
+        plan = plan_drafts(deduped.new, scored, gateway, config)
+        drafts = draft_jobs(deduped.new, scored, plan, config)
+        return write_cards(deduped, scored, plan, drafts, gateway, config, held, report)
+    except NotionPaused as paused:
+        return stopped_for_now(alerts, report, paused)

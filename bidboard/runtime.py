@@ -16,7 +16,7 @@ from .factory import notion_from_settings, workspace_from_settings
 from .gateway import BoardGateway
 from .lease import write_lease
 from .notion import Notion
-from .pipeline import BatchReport, PipelineConfig
+from .pipeline import BatchReport, JobOutcome, PipelineConfig
 from .redact import settings_secrets
 from .settings import Settings
 
@@ -78,20 +78,49 @@ def opened(settings: Settings) -> Iterator[Runtime]:
         notion.close()
 
 
+def _one_line(text: str) -> str:
+    """Reasons as one table cell: one a line on the card, ``; `` between them here."""
+    return "; ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
 def batch_table(batch: BatchReport) -> list[dict[str, object]]:
-    """One row per job, for a Prefect table artifact."""
+    """One row per job, for a Prefect table artifact: new cards and the jobs already on the
+    board (with the card they are on), each with its score, verdict and reasons; notes whole."""
     return [
         {
-            "job": o.title[:80],
-            "job_key": o.job_key,
+            "job": o.title,
             "score": o.score,
-            "verdict": o.verdict,
+            "verdict": o.verdict or "(not scored)",
             "stage": o.stage,
-            "card": o.url or "",
+            "new card": "yes" if o.created else "no",
             "note": o.note,
+            "card": o.url or "",
+            "reasons": _one_line(o.reasons),  # the longest cell last: the others stay in view
+            "job_key": o.job_key,
         }
         for o in batch.outcomes
     ]
+
+
+def job_summary(job: JobOutcome) -> str:
+    """A markdown summary of one job (the add-job run's): score, verdict, reasons, stage and
+    the card's link."""
+    card = f"[{job.title}]({job.url})" if job.url else "(no link)"
+    lines = [
+        f"# {'Job added' if job.created else 'Already on the board'}: {job.title}",
+        "",
+        f"- score: **{job.score}** ({job.verdict or 'not scored'})",
+        f"- stage: {job.stage or '(none)'}",
+        f"- card: {card}",
+        f"- job key: `{job.job_key}`",
+    ]
+    if job.note:
+        lines.append(f"- note: {job.note}")
+    reasons = [r.strip() for r in job.reasons.splitlines() if r.strip()]
+    if reasons:
+        lines += ["", "## Why this score", ""]
+        lines += [f"- {reason}" for reason in reasons]
+    return "\n".join(lines) + "\n"
 
 
 def batch_summary(

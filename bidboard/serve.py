@@ -25,7 +25,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -63,26 +63,44 @@ def load_flow(entrypoint: str) -> Any:
 
 def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
     """The deployments of ``prefect.yaml`` as Prefect ``RunnerDeployment`` objects, with the
-    agency's timezone in place of ``{{ $BIDBOARD_TIMEZONE }}``."""
+    agency's timezone in place of ``{{ $BIDBOARD_TIMEZONE }}``, their tags, and add-job's
+    ``saved_search`` as a choice of the configured saved searches."""
     from prefect.schedules import Cron
 
     text = prefect_file(path).read_text().replace("{{ $BIDBOARD_TIMEZONE }}", settings.timezone)
     made = []
     for spec in yaml.safe_load(text)["deployments"]:
         schedules = [
-            Cron(s["cron"], timezone=s.get("timezone", "UTC")) for s in spec.get("schedules", [])
+            Cron(s["cron"], timezone=s.get("timezone", "UTC"), slug=s.get("slug"))
+            for s in spec.get("schedules", [])
         ]
-        made.append(
-            load_flow(spec["entrypoint"]).to_deployment(
-                name=spec["name"],
-                description=spec.get("description"),
-                schedules=schedules,
-                parameters=spec.get("parameters") or {},
-                concurrency_limit=spec.get("concurrency_limit"),
-                enforce_parameter_schema=spec.get("enforce_parameter_schema", True),
-            )
+        deployment = load_flow(spec["entrypoint"]).to_deployment(
+            name=spec["name"],
+            description=spec.get("description"),
+            tags=spec.get("tags") or [],
+            schedules=schedules,
+            parameters=spec.get("parameters") or {},
+            concurrency_limit=spec.get("concurrency_limit"),
+            enforce_parameter_schema=spec.get("enforce_parameter_schema", True),
         )
+        properties = deployment._parameter_openapi_schema.properties
+        for spec_of in properties.values():  # the docstring's wrapping is not the form's
+            if isinstance(spec_of.get("description"), str):
+                spec_of["description"] = " ".join(spec_of["description"].split())
+        choices = properties.get("saved_search")
+        if choices is not None:
+            choices["enum"] = saved_search_choices(settings, choices.get("default"))
+        made.append(deployment)
     return made
+
+
+def saved_search_choices(settings: Settings, default: str | None) -> list[str]:
+    """The form's choices for ``saved_search``: "every saved search" (the default), then the
+    name of each search in the searches file, as the card would show it."""
+    from .scoring.searches import EXAMPLE_PATH, load_searches
+
+    names = [s.card_value for s in load_searches(settings.searches_file or EXAMPLE_PATH).searches]
+    return list(dict.fromkeys([*([default] if default else []), *names]))
 
 
 PID_FILE = "serve.pid"
@@ -263,9 +281,13 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes] | None, timeout: flo
 
 
 @contextmanager
-def prefect_server(settings: Settings, port: int) -> Iterator[str]:
-    """The Prefect API to use: ``PREFECT_API_URL`` if set, else a local server started here."""
+def prefect_server(
+    settings: Settings, port: int, meanwhile: Callable[[], None] = lambda: None
+) -> Iterator[str]:
+    """The Prefect API to use: ``PREFECT_API_URL`` if set, else a local server started here.
+    ``meanwhile`` runs while the server starts (its database migrations take seconds)."""
     if os.environ.get("PREFECT_API_URL"):
+        meanwhile()
         yield os.environ["PREFECT_API_URL"]
         return
     home = (settings.data_dir / "prefect").resolve()
@@ -291,6 +313,7 @@ def prefect_server(settings: Settings, port: int) -> Iterator[str]:
     )
     try:
         print(f"Prefect server starting on http://127.0.0.1:{port} (log: {home / 'server.log'})")
+        meanwhile()
         wait_healthy(f"{api}/health", process, timeout=180)
         if process.poll() is not None:  # healthy, but not ours: never attach to another server
             raise ConfigError(f"the Prefect server exited with code {process.returncode}")
@@ -327,9 +350,34 @@ def main(settings: Settings, *, port: int = 4200, emulator_port: int = 8765) -> 
         return _main(settings, port=port, emulator_port=emulator_port)
 
 
+#: Seconds between the serving process's looks for runs to start (Prefect's default is 10,
+#: which made a Custom run wait up to 10 s before it started). One read of the local API.
+POLL_SECONDS = 1
+
+
+class StartClock:
+    """How long ``serve`` took to start, step by step (printed with "Serving")."""
+
+    def __init__(self) -> None:
+        self.started = time.monotonic()
+        self.last = self.started
+        self.steps: list[tuple[str, float]] = []
+
+    def step(self, name: str) -> None:
+        now = time.monotonic()
+        self.steps.append((name, now - self.last))
+        self.last = now
+
+    def summary(self) -> str:
+        total = time.monotonic() - self.started
+        parts = ", ".join(f"{name} {seconds:.1f}s" for name, seconds in self.steps)
+        return f"started in {total:.1f}s ({parts})"
+
+
 def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
     from . import demo
 
+    clock = StartClock()
     if not os.environ.get("PREFECT_API_URL"):
         check_port_free(port, "the Prefect server")
     emulator: BackgroundServer | None = None
@@ -339,7 +387,8 @@ def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
         os.environ["BIDBOARD_NOTION_BASE_URL"] = settings.notion_base_url
         os.environ["BIDBOARD_NOTION_TOKEN"] = settings.notion_token.get_secret_value()
     os.environ["BIDBOARD_DATA_DIR"] = str(settings.data_dir)  # the flow runs' settings
-    try:
+
+    def prepare_board() -> None:  # while the Prefect server starts
         notion = notion_from_settings(settings)
         try:
             workspace = demo.prepare(settings, notion)
@@ -347,15 +396,28 @@ def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
             notion.close()
         if emulator is not None:
             print(f"Board: {emulator.url}/board/{workspace.ids('jobs').data_source_id}")
-        with prefect_server(settings, port) as api:
-            from prefect import serve
+        clock.step("board ready")
 
+    try:
+        with prefect_server(settings, port, prepare_board) as api:
+            clock.step("Prefect server up")
+            from prefect.exceptions import TerminationSignal
+            from prefect.runner import Runner
+
+            served = deployments(settings)
+            clock.step("flows imported")
+            # what prefect.serve() does, with the runner's poll interval and a start clock that
+            # stops once the deployments are registered (the UI lists them from then on)
+            runner = Runner(pause_on_shutdown=True, query_seconds=POLL_SECONDS)
+            for deployment in served:
+                runner.add_deployment(deployment)
+            clock.step("deployments registered")
             ui = api.removesuffix("/api")
             print(f"Prefect UI: {ui}  (Deployments → add-job → Run → Custom run)")
-            print("Serving every deployment; press Ctrl-C to stop.", flush=True)
+            print(f"Serving every deployment, {clock.summary()}; press Ctrl-C to stop.", flush=True)
             try:
-                serve(*deployments(settings), print_starting_message=False)
-            except KeyboardInterrupt:
+                asyncio.run(runner.start())
+            except (KeyboardInterrupt, TerminationSignal):
                 pass
             except BaseExceptionGroup as group:  # a second Ctrl-C cut Prefect's own shutdown
                 if group.subgroup(lambda e: not _interrupt(e)) is not None:

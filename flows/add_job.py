@@ -1,51 +1,124 @@
-"""``add_job``: a job pasted by hand in the Prefect UI (its URL and the text of the post)."""
+"""``add_job``: a job pasted by hand in the Prefect UI (its URL and the text of the post).
+
+The Custom run form is built from the parameters below: the ``Args:`` of the flow's docstring
+are its help texts (Prefect reads those, not ``Field`` descriptions). A run that puts no job on
+the board ends ``Failed`` (named "Not added" or "Already on the board") with the reason, and the
+card's link when the job is already there, in its message.
+"""
 
 from __future__ import annotations
 
-from prefect import flow, get_run_logger
+from typing import Any
+
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Failed
 
 from bidboard.alerts.manual import parse_pasted_job
+from bidboard.alerts.model import JobAlert, ParseOutcome
 from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.lease import write_lease
-from bidboard.notify import notify_strong_matches
-from bidboard.pipeline import process_alerts
-from bidboard.runtime import batch_summary, opened
-from bidboard.settings import load_settings
+from bidboard.notify import NotifyReport, notify_strong_matches
+from bidboard.pipeline import BatchReport, JobOutcome, process_alerts
+from bidboard.runtime import Runtime, job_summary, opened
+from bidboard.settings import Settings, load_settings
+
+#: ``saved_search``'s value for "score against every saved search" (the form's default)
+EVERY_SEARCH = "(every saved search: the best match)"
+
+
+@task(name="parse pasted job", persist_result=False, cache_policy=NO_CACHE)
+def parse_job(url: str, text: str, saved_search: str | None, questions: str) -> ParseOutcome:
+    """The pasted post as a job, with its screening questions (pure)."""
+    outcome = parse_pasted_job(url, text, saved_search=saved_search)
+    asked = parse_question_lines(questions)
+    outcome.alerts = [with_questions(alert, asked) for alert in outcome.alerts]
+    for warning in outcome.warnings:
+        get_run_logger().warning("pasted job: %s", warning)
+    return outcome
+
+
+@task(name="score, draft and write the card", persist_result=False, cache_policy=NO_CACHE)
+def put_on_board(alerts: list[JobAlert], runtime: Runtime, settings: Settings) -> BatchReport:
+    """Dedupe, score, draft when shortlisted, one card (not retried: a create is not)."""
+    config = runtime.pipeline()
+    with write_lease(settings, "add_job"):
+        return process_alerts(alerts, runtime.gateway, config)
+
+
+@task(name="notify", persist_result=False, cache_policy=NO_CACHE)
+def notify(outcomes: list[JobOutcome], settings: Settings) -> NotifyReport:
+    """The agency told when it is a strong match (not retried: it would tell twice)."""
+    return notify_strong_matches(outcomes, settings)
 
 
 @flow(name="add_job")
 def add_job(
-    url: str, text: str, saved_search: str | None = None, screening_questions: str = ""
-) -> dict[str, str]:
-    """Put one job on the board: scored, drafted when it is shortlisted. Screening questions
-    (one a line, and those found in the pasted text) get a drafted answer each."""
+    url: str, text: str, saved_search: str = EVERY_SEARCH, screening_questions: str = ""
+) -> Any:
+    """Put one job pasted from Upwork on the board: scored against the saved searches and the
+    portfolio, drafted when it is shortlisted, with an answer to each screening question.
+
+    Args:
+        url: The job's Upwork link, e.g. https://www.upwork.com/jobs/~01abc… (bidboard reads
+            the job key from it and never opens it).
+        text: The job post as you copied it, several lines: the title on the first line, then
+            what Upwork shows (Hourly: $40-$60, Skills: Python | FastAPI, a client line such as
+            "Client: Payment method verified, 4.9 rating, $12K spent, United Kingdom") and the
+            description. Drag the box's corner to see more of it.
+        saved_search: The saved search the job came from, written on the card; left as it is,
+            the best matching search is. The job is scored against every saved search either
+            way.
+        screening_questions: The client's screening questions, one a line; each gets a drafted
+            answer on the card (questions found in the pasted post are added).
+    """
     logger = get_run_logger()
     settings = load_settings()
-    outcome = parse_pasted_job(url, text, saved_search=saved_search)
-    asked = parse_question_lines(screening_questions)
-    outcome.alerts = [with_questions(alert, asked) for alert in outcome.alerts]
+    search = None if saved_search in ("", EVERY_SEARCH) else saved_search
+    outcome = parse_job(url, text, search, screening_questions)
     with opened(settings) as runtime:
         if not outcome.alerts:
-            reason = outcome.quarantined[0].reason
-            runtime.store.quarantine("manual", outcome.quarantined[0].source_ref, reason, url)
-            create_markdown_artifact(f"# Job not added\n\n{reason}\n", key="add-job")
-            logger.warning("job not added reason=%s", reason)
-            return {"status": "quarantined", "reason": reason}
-        config = runtime.pipeline()
-        with write_lease(settings, "add_job"):
-            batch = process_alerts(outcome.alerts, runtime.gateway, config)
+            item = outcome.quarantined[0]
+            runtime.store.quarantine("manual", item.source_ref, item.reason, url)
+            create_markdown_artifact(
+                f"# Job not added\n\nNot a job post: {item.reason}\n",
+                key="add-job",
+                description="Why the pasted job was not put on the board",
+            )
+            logger.warning("job not added reason=%s", item.reason)
+            return Failed(name="Not added", message=f"Job not added: {item.reason}")
+        batch = put_on_board(outcome.alerts, runtime, settings)
+    if not batch.outcomes:  # the card could not be written (the reason is the card's)
+        reason = batch.stopped or next(iter(batch.failed.values()), "the card could not be written")
+        return Failed(name="Not added", message=f"Job not added: {reason}")
     job = batch.outcomes[0]
-    notified = notify_strong_matches(batch.outcomes, settings)
+    notified = notify(batch.outcomes, settings)
     create_markdown_artifact(
-        batch_summary("Job added", batch, [], 1) + notified.summary(), key="add-job"
+        job_summary(job) + notified.summary(),
+        key="add-job",
+        description="The pasted job: score, verdict, reasons, stage and card",
     )
     if job.url:
-        create_link_artifact(job.url, link_text=job.title, key="add-job-card")
-    logger.info("job added job_key=%s stage=%s created=%s", job.job_key, job.stage, job.created)
+        create_link_artifact(
+            job.url,
+            link_text=job.title,
+            key="add-job-card",
+            description="The job's card on the board",
+        )
+    if not job.created:
+        logger.warning("job already on the board job_key=%s card=%s", job.job_key, job.url)
+        return Failed(
+            name="Already on the board",
+            message=f"Job not added: it is already on the board ({job.stage or 'no stage'}): "
+            f"{job.url or job.job_key}",
+        )
+    logger.info("job added job_key=%s stage=%s score=%s", job.job_key, job.stage, job.score)
     return {
-        "status": "created" if job.created else "already on the board",
+        "status": "created",
         "job_key": job.job_key,
+        "score": job.score,
+        "verdict": job.verdict,
         "stage": job.stage,
         "card": job.url or "",
     }

@@ -74,16 +74,89 @@ def test_add_job_flow(deployment_env: Any) -> None:
 
     text = (
         "FastAPI backend for a logistics dashboard\nHourly: $40.00 - $60.00\n"
-        "Skills: Python, FastAPI, PostgreSQL\nPayment verified · Rating 4.9 · $79K spent\n"
+        "Skills: Python | FastAPI | PostgreSQL\n"
+        "Client: Payment method verified, 4.9 rating, $79K spent, United Kingdom\n"
         "We need a FastAPI and PostgreSQL backend for our dispatch dashboard."
     )
-    result = add_job(url="https://www.upwork.com/jobs/~01f0f0f0f0f0f0f0f0", text=text)
+    url = "https://www.upwork.com/jobs/~01f0f0f0f0f0f0f0f0"
+    result = add_job(url=url, text=text)
     assert result["status"] == "created" and result["stage"] == "Drafted"
+    assert result["verdict"] == "shortlist" and result["score"] >= 60
     assert result["card"].startswith("http://127.0.0.1:")
-    again = add_job(url="https://www.upwork.com/jobs/~01f0f0f0f0f0f0f0f0", text=text)
-    assert again["status"] == "already on the board"
-    refused = add_job(url="https://www.upwork.com/nx/find-work/", text="Some job")
-    assert refused["status"] == "quarantined" and "job key" in refused["reason"]
+    (card,) = board_cards(deployment_env)
+    assert card.card.skills == ["Python", "FastAPI", "PostgreSQL"]
+    assert card.card.payment_verified is True and card.card.client_rating == 4.9
+    assert card.card.client_spend == 79000 and card.card.client_country == "United Kingdom"
+
+    again = add_job(url=url, text=text, return_state=True)  # a second submit: not Completed
+    assert again.is_failed() and again.name == "Already on the board"
+    assert result["card"] in (again.message or "") and "Drafted" in (again.message or "")
+    refused = add_job(
+        url="https://www.upwork.com/nx/find-work/", text="Some job", return_state=True
+    )
+    assert refused.is_failed() and refused.name == "Not added"
+    assert "not an Upwork job link" in (refused.message or "")
+    assert len(board_cards(deployment_env)) == 1
+
+
+def test_add_job_artifacts_tell_score_reasons_stage_and_card(deployment_env: Any) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.add_job import add_job
+
+    text = "Django REST API for a clinic\nSkills: Python, Django\nWe need a Django REST API."
+    state = add_job(
+        url="https://www.upwork.com/jobs/~01e0e0e0e0e0e0e0e0", text=text, return_state=True
+    )
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+        )
+    by_key = {a.key: a for a in artifacts}
+    assert set(by_key) == {"add-job", "add-job-card"}  # the summary, the card's link
+    assert all(a.description for a in artifacts)
+    summary = str(by_key["add-job"].data)
+    (card,) = board_cards(deployment_env)
+    assert f"- score: **{int(card.card.score or 0)}**" in summary
+    assert f"- stage: {card.card.stage.value if card.card.stage else ''}" in summary
+    assert "## Why this score" in summary and "Django" in summary
+    assert "](http://127.0.0.1:" in summary  # the card's link
+    assert set(task_runs(flow_run_id)) == {
+        "parse pasted job",
+        "score, draft and write the card",
+        "notify",
+    }
+
+
+def test_the_ingest_table_has_every_job_with_its_score_duplicates_included(
+    deployment_env: Any,
+) -> None:
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    from flows.ingest_alerts import ingest_alerts
+
+    ingest_alerts()
+    inbox = Path(deployment_env.alerts_dir)
+    for path in sorted(inbox.glob("*.eml"))[:3]:  # the same emails again (a new header)
+        (inbox / f"resent-{path.name}").write_bytes(b"X-Resent: yes\r\n" + path.read_bytes())
+    state = ingest_alerts(return_state=True)
+    with get_client(sync_client=True) as client:
+        artifacts = client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
+            )
+        )
+    assert all(a.description for a in artifacts)
+    (table,) = [a for a in artifacts if a.type == "table"]
+    rows = table.data if isinstance(table.data, list) else __import__("json").loads(table.data)
+    assert len(rows) >= 3 and all(row["new card"] == "no" for row in rows)
+    assert all(row["verdict"] in ("shortlist", "review", "skip") for row in rows)
+    assert any(row["score"] > 0 for row in rows) and all(row["reasons"] for row in rows)
+    assert all(row["card"].startswith("http://127.0.0.1:") for row in rows)
+    assert all(row["note"] == "already on the board" and row["stage"] for row in rows)
 
 
 def test_sync_board_and_weekly_metrics_flows(deployment_env: Any) -> None:
@@ -134,3 +207,55 @@ def test_sync_board_and_weekly_metrics_flows(deployment_env: Any) -> None:
     in_week = [r for r in received if r and IsoWeek.of(r, deployment_env.tz).label == label]
     assert props["Alerts"]["number"] == len(in_week)
     assert props["Connects spent"]["number"] == 12
+
+
+INGEST_STEPS = ["read sources", "parse", "dedupe", "score", "draft", "write cards", "tell sources"]
+
+
+def task_runs(flow_run_id: Any) -> dict[str, Any]:
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    with get_client(sync_client=True) as client:
+        runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+    return {run.name.rsplit("-", 1)[0]: run for run in runs}
+
+
+def test_ingest_steps_are_tasks_in_the_run_graph(deployment_env: Any) -> None:
+    """Each step is a task run of its own, with its state; none is persisted or cached."""
+    from prefect.settings import get_current_settings
+
+    from flows.ingest_alerts import ingest_alerts
+
+    state = ingest_alerts(return_state=True)
+    assert state.is_completed()
+    runs = task_runs(state.state_details.flow_run_id)
+    assert set(runs) == {*INGEST_STEPS, "notify"}
+    assert {name: run.state_type.value for name, run in runs.items()} == dict.fromkeys(
+        runs, "COMPLETED"
+    )
+    ordered = sorted(runs.values(), key=lambda r: r.start_time)
+    assert [r.name.rsplit("-", 1)[0] for r in ordered][: len(INGEST_STEPS)] == INGEST_STEPS
+    assert runs["dedupe"].empirical_policy.retries == 2  # a read of the board
+    assert runs["write cards"].empirical_policy.retries == 0  # a create is not idempotent
+    assert runs["notify"].empirical_policy.retries == 0
+    from prefect.cache_policies import NO_CACHE
+
+    import flows.ingest_alerts as module
+
+    for step in (module.read_sources, module.parse, module.dedupe, module.draft, module.notify):
+        assert step.persist_result is False and step.cache_policy is NO_CACHE, step.name
+    storage = get_current_settings().results.local_storage_path
+    written = [p for p in storage.rglob("*") if p.is_file()] if storage.exists() else []
+    assert written == []  # no job post, no draft under PREFECT_HOME/storage
+
+
+def test_an_idle_ingest_reads_and_stops_before_the_board(deployment_env: Any) -> None:
+    from flows.ingest_alerts import ingest_alerts
+
+    ingest_alerts()
+    state = ingest_alerts(return_state=True)  # nothing waiting now
+    runs = task_runs(state.state_details.flow_run_id)
+    assert set(runs) == {"read sources", "parse", "tell sources", "notify"}

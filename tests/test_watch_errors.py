@@ -53,7 +53,8 @@ def test_watch_logs_backs_off_and_keeps_watching_through_a_notion_outage(
 ) -> None:
     settings, app = served
     init_workspace(settings)
-    dovecot.deliver(settings.imap_folder)
+    # an alert waits (a run with nothing to write makes no Notion request, so sees no outage)
+    dovecot.deliver(settings.imap_folder, alert_email("~01ba0ff00000000000", "FastAPI outage"))
     app.gate.reconfigure(token="another-token")  # Notion refuses every call: an outage
     runs: list[IngestResult] = []
     errors: list[tuple[float, Exception]] = []
