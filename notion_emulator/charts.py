@@ -166,13 +166,17 @@ def chart_data(
 def layout(chart: Chart, tick_text: Callable[[float], str]) -> Chart:
     """Place the points: columns, bars or a line within the plot area, with y-axis ticks."""
     top = max((p.value for p in chart.points), default=0.0)
-    step = _nice_max(top / 4)  # four round steps: 0, 2, 4, 6, 8 or 0%, 10%, ... 40%
+    step = _nice_max(top / 4)  # round steps: 0, 2, 4, 6, 8 or 0%, 10%, ... 40%
+    steps = 4
     if top >= 1 and all(float(p.value).is_integer() for p in chart.points):
-        step = max(1.0, float(math.ceil(step)))  # counts: whole ticks
-    y_max = 4 * step
+        step = max(1.0, float(math.ceil(step)))  # counts: whole ticks, no more than needed
+        steps = max(1, math.ceil(top / step))
+    y_max = steps * step
     plot_h = chart.baseline - _TOP
     plot_w = chart.right - chart.left
-    chart.ticks = [(chart.baseline - plot_h * i / 4, tick_text(y_max * i / 4)) for i in range(5)]
+    chart.ticks = [
+        (chart.baseline - plot_h * i / steps, tick_text(step * i)) for i in range(steps + 1)
+    ]
     n = max(len(chart.points), 1)
     slot = plot_w / n
     for i, point in enumerate(chart.points):
