@@ -8,10 +8,11 @@ STAMP := $(VENV)/.synced
 export UV_PYTHON ?= $(shell command -v $(PYTHON))
 export UV_LINK_MODE ?= copy
 
-.PHONY: demo test lint types pytest sysdeps bench soak emulator clean help
+.PHONY: demo screenshots test lint types pytest sysdeps bench soak emulator clean help
 
 help:
 	@echo "make demo   - run the main job on embedded defaults (local Notion emulator, offline)"
+	@echo "make screenshots - the README's pictures in docs/ (a fresh demo, photographed by Chromium)"
 	@echo "make test   - ruff, mypy (strict) and pytest"
 	@echo "make soak   - the full fault, crash, race, poison and security run (1,000 alerts under faults)"
 	@echo "make bench  - benchmarks (see BENCHMARKS.md), about 15 minutes"
@@ -24,6 +25,9 @@ $(STAMP): pyproject.toml uv.lock
 
 demo: $(STAMP)
 	$(VENV)/bin/bidboard demo
+
+screenshots: $(STAMP)
+	$(VENV)/bin/python -m docs.screenshots
 
 test: lint types pytest
 

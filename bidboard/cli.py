@@ -219,23 +219,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return 0
         if args.command in ("sync", "metrics"):
             from . import board_jobs
+            from .offline import offline
             from .settings import load_settings
 
-            if args.command == "sync":
-                return board_jobs.run_sync_command(load_settings())
-            return board_jobs.run_metrics_command(
-                load_settings(), args.week, args.json, args.publish
-            )
+            with offline(load_settings()) as settings:  # no token: the demo's emulator
+                if args.command == "sync":
+                    return board_jobs.run_sync_command(settings)
+                return board_jobs.run_metrics_command(settings, args.week, args.json, args.publish)
         if args.command in ("init", "verify", "migrate"):
             from . import schema_commands
+            from .offline import offline
             from .settings import load_settings
 
-            settings = load_settings()
-            if args.command == "init":
-                return schema_commands.run_init(settings, args.parent_page)
-            if args.command == "verify":
-                return schema_commands.run_verify(settings)
-            return schema_commands.run_migrate(settings, args.force)
+            with offline(load_settings()) as settings:  # no token: the demo's emulator
+                if args.command == "init":
+                    return schema_commands.run_init(settings, args.parent_page)
+                if args.command == "verify":
+                    return schema_commands.run_verify(settings)
+                return schema_commands.run_migrate(settings, args.force)
         if args.command == "demo":
             from . import demo
             from .settings import load_settings

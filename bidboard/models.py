@@ -23,10 +23,14 @@ class Stage(StrEnum):
     WON = "Won"
     LOST = "Lost"
     SKIPPED = "Skipped"
+    #: Scored too low to draft (the skip verdict): bidboard's own column, off the Pipeline board.
+    LOW_FIT = "Low fit"
 
 
 #: The only stages bidboard may ever write. Every other stage is set by a person on the board.
-MACHINE_STAGES: frozenset[Stage] = frozenset({Stage.NEW, Stage.DRAFTED, Stage.NEEDS_ATTENTION})
+MACHINE_STAGES: frozenset[Stage] = frozenset(
+    {Stage.NEW, Stage.DRAFTED, Stage.NEEDS_ATTENTION, Stage.LOW_FIT}
+)
 HUMAN_STAGES: frozenset[Stage] = frozenset(Stage) - MACHINE_STAGES
 
 
@@ -39,7 +43,10 @@ class JobCard(BaseModel):
     name: str
     job_url: str | None = None
     source: str | None = None
+    #: The alert's own saved search (its name in Upwork or the feed), as the alert said it.
     saved_search: str | None = None
+    #: The YAML search that scored the job; empty when the job matches none of its terms.
+    scored_by: str | None = None
     posted_at: AwareDatetime | None = None
     received_at: AwareDatetime | None = None
     budget_type: Literal["Fixed", "Hourly"] | None = None

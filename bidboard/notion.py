@@ -170,8 +170,13 @@ def translate(error: Exception, what: str) -> NotionError:
     if isinstance(error, RequestTimeoutError | httpx.TimeoutException):
         return NotionError(f"{what}: Notion did not answer in time", code="timeout")
     if isinstance(error, httpx.TransportError):
+        try:
+            url = error.request.url
+            where = f" at {url.scheme}://{url.netloc.decode()}"
+        except RuntimeError:  # no request attached
+            where = ""
         return NotionError(
-            f"{what}: connection to Notion failed ({type(error).__name__})", code="network"
+            f"{what}: connection to Notion{where} failed ({type(error).__name__})", code="network"
         )
     raise TypeError(f"not a Notion error: {error!r}")
 

@@ -116,7 +116,8 @@ def card_for(job: JobAlert, score: Score) -> JobCard:
         name=job.title,
         job_url=job.url,
         source=source_label(job),
-        saved_search=job.saved_search or score.saved_search,
+        saved_search=job.saved_search,
+        scored_by=score.saved_search,
         posted_at=job.posted_at,
         received_at=job.received_at,
         budget_type="Fixed"
@@ -141,7 +142,7 @@ def card_for(job: JobAlert, score: Score) -> JobCard:
         portfolio_matches=[
             m.page_id for m in score.portfolio_matches if not m.page_id.startswith("sample-")
         ],
-        stage=Stage.NEW,
+        stage=Stage.LOW_FIT if score.verdict == "skip" else Stage.NEW,
     )
 
 

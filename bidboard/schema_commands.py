@@ -37,7 +37,9 @@ def _notion(settings: Settings, given: Notion | None) -> Iterator[Notion]:
 
 
 def run_init(settings: Settings, parent_page: str | None, notion: Notion | None = None) -> int:
+    previous = _previous(settings)
     parent = parent_page or settings.notion_parent_page_id
+    parent = parent or (previous.parent_page_id if previous is not None else None)
     if not parent:
         raise ConfigError(
             "no parent page: pass --parent-page ID or set BIDBOARD_NOTION_PARENT_PAGE_ID"
@@ -59,13 +61,11 @@ def run_init(settings: Settings, parent_page: str | None, notion: Notion | None 
         title = next(d.title for d in ALL_DATABASES if d.key == key)
         state = "created" if title in report.created else "found"
         print(f"{title}: {state}  database {ids.database_id}  data source {ids.data_source_id}")
-    view = report.workspace.databases["jobs"].board_view_id
-    if view:
-        made = any("board view" in c for c in report.created)
-        print(
-            f"Jobs board view '{bootstrap.BOARD_VIEW_NAME}': {'created' if made else 'found'}"
-            f"  {view}"
-        )
+    for key, ids in report.workspace.databases.items():
+        if ids.views:
+            title = next(d.title for d in ALL_DATABASES if d.key == key)
+            made = sum(f"{title} view '{name}'" in report.created for name in ids.views)
+            print(f"{title} views: {', '.join(ids.views)} ({made} created)")
     print(
         f"Notion blocks used: {report.blocks} (a database is one block; a Free workspace "
         "with more than one member has 1,000 in its lifetime, a card costs up to 3)"

@@ -927,46 +927,132 @@ def _view_configuration(raw: Any, view_type: str, source: dict[str, Any]) -> dic
     if raw.get("type") != view_type:
         raise body_invalid("body.configuration.type", f"should be `{view_type}`", raw.get("type"))
     config = dict(raw)
+    if view_type == "chart":
+        config = _chart_configuration(config, source)
+    if isinstance(raw.get("properties"), list):
+        config["properties"] = [
+            _view_property(item, f"body.configuration.properties[{i}]", source)
+            for i, item in enumerate(raw["properties"])
+        ]
     group_by = raw.get("group_by")
     if view_type == "board" or group_by is not None:
-        if not isinstance(group_by, dict):
-            raise body_invalid("body.configuration.group_by", "should be an object", group_by)
-        key = group_by.get("property_id")
-        prop = find_property(source["schema"], key) if isinstance(key, str) else None
-        if prop is None:
-            raise validation(f"Could not find property with name or id: {key}")
-        expected = _GROUPABLE.get(prop["type"])
-        if expected is None or group_by.get("type") not in (prop["type"], expected):
-            raise validation(
-                f"group_by type {group_by.get('type')} does not match property "
-                f"{prop['name']} of type {prop['type']}."
-            )
-        sort = group_by.get("sort")  # required in every group-by config of the description
-        if not isinstance(sort, dict) or sort.get("type") not in (
-            "manual",
-            "ascending",
-            "descending",
-        ):
-            raise body_invalid(
-                "body.configuration.group_by.sort",
-                "should have type `manual`, `ascending` or `descending`",
-                sort,
-            )
-        if prop["type"] == "status" and group_by.get("group_by") not in ("group", "option"):
-            raise body_invalid(
-                "body.configuration.group_by.group_by",
-                "should be `group` or `option`",
-                group_by.get("group_by"),
-            )
-        config["group_by"] = {
-            **group_by,
-            # Answered decoded (the raw id), not in the data source's percent-encoded form: a
-            # client that compares the two as strings misses its own view, as it can on Notion.
-            "property_id": decode_property_id(prop["id"]),
-            "sort": sort,
-            "property_name": prop["name"],
-        }
+        config["group_by"] = _group_by(group_by, source, "body.configuration.group_by")
     return config
+
+
+_CHART_TYPES = ("column", "bar", "line", "donut", "number")
+_AGGREGATORS = (
+    "count",
+    "count_values",
+    "sum",
+    "average",
+    "median",
+    "min",
+    "max",
+    "range",
+    "unique",
+    "empty",
+    "not_empty",
+    "percent_empty",
+    "percent_not_empty",
+    "checked",
+    "unchecked",
+    "percent_checked",
+    "percent_unchecked",
+    "earliest_date",
+    "latest_date",
+    "date_range",
+)
+
+
+def _known_property(source: dict[str, Any], key: Any) -> dict[str, Any]:
+    prop = find_property(source["schema"], key) if isinstance(key, str) else None
+    if prop is None:
+        raise validation(f"Could not find property with name or id: {key}")
+    return dict(prop)
+
+
+def _view_property(item: Any, path: str, source: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(item, dict) or "property_id" not in item:
+        raise body_invalid(f"{path}.property_id", "should be defined", None)
+    prop = _known_property(source, item["property_id"])
+    return {**item, "property_id": decode_property_id(prop["id"])}
+
+
+def _aggregation(raw: Any, path: str, source: dict[str, Any]) -> dict[str, Any]:
+    if not isinstance(raw, dict) or raw.get("aggregator") not in _AGGREGATORS:
+        given = raw.get("aggregator") if isinstance(raw, dict) else raw
+        raise body_invalid(
+            f"{path}.aggregator", f"should be one of {', '.join(_AGGREGATORS)}", given
+        )
+    if raw["aggregator"] == "count":
+        return {"aggregator": "count"}
+    prop = _known_property(source, raw.get("property_id"))
+    return {"aggregator": raw["aggregator"], "property_id": decode_property_id(prop["id"])}
+
+
+def _chart_configuration(config: dict[str, Any], source: dict[str, Any]) -> dict[str, Any]:
+    """A chart view's configuration as the description has it: grouped data (``x_axis`` a
+    group-by, ``y_axis`` an aggregation) or results (``x_axis_property_id`` and
+    ``y_axis_property_id``, a row each); property ids answered decoded."""
+    path = "body.configuration"
+    if config.get("chart_type") not in _CHART_TYPES:
+        raise body_invalid(f"{path}.chart_type", f"should be one of {', '.join(_CHART_TYPES)}",
+                           config.get("chart_type"))  # fmt: skip
+    if config.get("x_axis") is not None:
+        config["x_axis"] = _group_by(config["x_axis"], source, f"{path}.x_axis")
+    if config.get("y_axis") is not None:
+        config["y_axis"] = _aggregation(config["y_axis"], f"{path}.y_axis", source)
+    if config.get("value") is not None:
+        config["value"] = _aggregation(config["value"], f"{path}.value", source)
+    for key in ("x_axis_property_id", "y_axis_property_id"):
+        if config.get(key) is not None:
+            config[key] = decode_property_id(_known_property(source, config[key])["id"])
+    if config.get("y_axis_property_id") is not None:
+        y = _known_property(source, config["y_axis_property_id"])
+        if y["type"] != "number":
+            raise validation(f"y_axis_property_id {y['name']} should be a number property.")
+    return {k: v for k, v in config.items() if v is not None}
+
+
+def _group_by(group_by: Any, source: dict[str, Any], path: str) -> dict[str, Any]:
+    if not isinstance(group_by, dict):
+        raise body_invalid(path, "should be an object", group_by)
+    key = group_by.get("property_id")
+    prop = find_property(source["schema"], key) if isinstance(key, str) else None
+    if prop is None:
+        raise validation(f"Could not find property with name or id: {key}")
+    expected = _GROUPABLE.get(prop["type"])
+    if expected is None or group_by.get("type") not in (prop["type"], expected):
+        raise validation(
+            f"group_by type {group_by.get('type')} does not match property "
+            f"{prop['name']} of type {prop['type']}."
+        )
+    sort = group_by.get("sort")  # required in every group-by config of the description
+    if not isinstance(sort, dict) or sort.get("type") not in (
+        "manual",
+        "ascending",
+        "descending",
+    ):
+        raise body_invalid(
+            f"{path}.sort",
+            "should have type `manual`, `ascending` or `descending`",
+            sort,
+        )
+    if prop["type"] == "status" and group_by.get("group_by") not in ("group", "option"):
+        raise body_invalid(
+            f"{path}.group_by",
+            "should be `group` or `option`",
+            group_by.get("group_by"),
+        )
+    return {
+        **group_by,
+        # Answered decoded (the raw id), not in the data source's percent-encoded form: a
+        # client that compares the two as strings misses its own view, as it can on Notion.
+        "property_id": decode_property_id(prop["id"]),
+        "sort": sort,
+        "property_name": prop["name"],
+    }
 
 
 async def views_create(ctx: Context) -> dict[str, Any]:

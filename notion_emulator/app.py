@@ -41,6 +41,8 @@ class EmulatorConfig:
     #: The Free plan's lifetime block limit to enforce (Notion's is 1,000); None: no limit.
     block_limit: int | None = None
     block_grace: timedelta = GRACE
+    #: The timezone the emulator's pages show dates in (Notion shows them in the reader's).
+    timezone: str = "UTC"
     clock: Callable[[], datetime] = field(default=_utcnow)
     monotonic: Callable[[], float] = field(default=time.monotonic)
 
@@ -150,19 +152,44 @@ class Emulator:
             self.budget.grace = self.config.block_grace = grace
 
     async def _index(self, request: Request) -> Response:
-        return HTMLResponse(board.index(self.store))
+        return HTMLResponse(board.index(self.store, self.config.token))
 
     async def _board(self, request: Request) -> Response:
         source = self._lookup(request.path_params["source_id"], "data_source")
         if source is None:
             return HTMLResponse("<h1>Not found</h1>", 404)
-        return HTMLResponse(board.board(self.store, source, str(request.base_url)))
+        return HTMLResponse(self._database_html(source, request))
+
+    def _database_html(self, source: dict[str, Any], request: Request) -> str:
+        view = request.query_params.get("v")
+        try:
+            view_id = parse_id(view) if view else None
+        except NotionAPIError:
+            view_id = None
+        return board.database(
+            self.store,
+            source,
+            str(request.base_url),
+            view_id=view_id,
+            token=self.config.token,
+            tz=self.config.timezone,
+            now=self.config.clock(),
+        )
+
+    def _page_html(self, page: dict[str, Any], request: Request) -> str:
+        return board.page_view(
+            self.store,
+            page,
+            str(request.base_url),
+            token=self.config.token,
+            tz=self.config.timezone,
+        )
 
     async def _page(self, request: Request) -> Response:
         page = self._lookup(request.path_params["page_id"], "page")
         if page is None:
             return HTMLResponse("<h1>Not found</h1>", 404)
-        return HTMLResponse(board.page_view(self.store, page, str(request.base_url)))
+        return HTMLResponse(self._page_html(page, request))
 
     async def _by_slug(self, request: Request) -> Response:
         object_id = request.path_params["slug"].rsplit("-", 1)[-1]
@@ -170,9 +197,9 @@ class Emulator:
         if doc is not None and doc["kind"] == "database" and doc["data_sources"]:
             source = self.store.get(doc["data_sources"][0])
             if source is not None:
-                return HTMLResponse(board.board(self.store, source, str(request.base_url)))
+                return HTMLResponse(self._database_html(source, request))
         if doc is not None and doc["kind"] == "page":
-            return HTMLResponse(board.page_view(self.store, doc, str(request.base_url)))
+            return HTMLResponse(self._page_html(doc, request))
         return HTMLResponse("<h1>Not found</h1>", 404)
 
     def _lookup(self, raw_id: str, kind: str | None) -> dict[str, Any] | None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 from collections.abc import Sequence
 from datetime import timedelta
 
@@ -74,6 +75,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DAYS",
         help="grace period after the block limit is reached (default 3, as Notion)",
     )
+    parser.add_argument(
+        "--timezone",
+        default=os.environ.get("BIDBOARD_TIMEZONE", "UTC"),
+        help="IANA timezone the pages show dates in (default $BIDBOARD_TIMEZONE, else UTC)",
+    )
     parser.add_argument("--seed", type=int, default=None, help="seed for fault injection")
     parser.add_argument(
         "--public-url",
@@ -101,6 +107,7 @@ def run(args: argparse.Namespace) -> None:
             public_url=args.public_url,
             block_limit=args.block_limit,
             block_grace=timedelta(days=args.block_grace_days),
+            timezone=args.timezone,
         )
     )
     logging.getLogger(__name__).info(

@@ -9,15 +9,17 @@ from typing import Any
 from urllib.parse import unquote
 
 from bidboard.errors import NotionError
+from bidboard.models import Stage
 from bidboard.notion import Notion
 
 from .codecs import property_schema, rich_text, schema_properties
-from .databases import ALL_DATABASES, JOBS
+from .databases import ALL_DATABASES, JOBS, RENAMED
 from .model import DatabaseSpec, PropertySpec
-from .workspace import DatabaseIds, Workspace, property_id
+from .views import PIPELINE, VIEWS, ensure_views
+from .workspace import DatabaseIds, Workspace
 
 logger = logging.getLogger(__name__)
-BOARD_VIEW_NAME = "Pipeline"
+BOARD_VIEW_NAME = PIPELINE.name
 
 
 @dataclass(frozen=True)
@@ -77,37 +79,6 @@ def _source(notion: Notion, source_id: str) -> dict[str, Any]:
     )
 
 
-def _board_view(notion: Notion, ids: DatabaseIds, stage_id: str) -> tuple[str, bool]:
-    """The board view of Jobs grouped by Stage: found, or created. Returns (id, created)."""
-    listed = notion.call(
-        "list views", notion.client.views.list, safe=True, database_id=ids.database_id
-    )
-    for partial in listed["results"]:
-        view = notion.call("read view", notion.client.views.retrieve, partial["id"], safe=True)
-        group = (view.get("configuration") or {}).get("group_by") or {}
-        same = property_id(str(group.get("property_id", ""))) == property_id(stage_id)
-        if view.get("type") == "board" and same:
-            return str(view["id"]), False
-    view = notion.call(
-        "create board view",
-        notion.client.views.create,
-        safe=False,
-        database_id=ids.database_id,
-        data_source_id=ids.data_source_id,
-        name=BOARD_VIEW_NAME,
-        type="board",
-        configuration={
-            "type": "board",
-            "group_by": {
-                "type": "select",
-                "property_id": property_id(stage_id),
-                "sort": {"type": "manual"},
-            },
-        },
-    )
-    return str(view["id"]), True
-
-
 def init(
     notion: Notion, parent_page_id: str, base_url: str, previous: Workspace | None = None
 ) -> InitReport:
@@ -149,17 +120,22 @@ def init(
         ids.option_ids = option_ids(source)
         databases[spec.key] = ids
         sources[spec.key] = source
-    jobs = databases[JOBS.key]
-    stage_id = jobs.property_ids.get("Stage")
-    if stage_id is not None:
+    for key, specs in VIEWS.items():
+        ids = databases[key]
         try:
-            jobs.board_view_id, made = _board_view(notion, jobs, stage_id)
-            if made:
-                created.append(f"{JOBS.title} board view '{BOARD_VIEW_NAME}'")
-        except NotionError as error:  # views are newer API; the board still works without one
-            notes.append(f"board view not created: {error}")
-            logger.warning("board view not created error=%s", error)
+            views, made = ensure_views(notion, ids, specs)
+        except NotionError as error:  # views are newer API; the board still works without them
+            notes.append(f"views of {key} not created: {error}")
+            logger.warning("views not created database=%s error=%s", key, error)
+            continue
+        ids.views = views
+        if key == JOBS.key:
+            ids.board_view_id = views.get(PIPELINE.name)
+        title = next(spec.title for spec in ALL_DATABASES if spec.key == key)
+        created += [f"{title} view '{name}'" for name in made]
     workspace = Workspace(notion_base_url=base_url, parent_page_id=parent_id, databases=databases)
+    if previous is not None and previous.notion_base_url == base_url:
+        workspace.emulator_db = previous.emulator_db  # still the same local emulator
     drift = [
         d
         for spec in ALL_DATABASES
@@ -398,6 +374,14 @@ def migrate(notion: Notion, workspace: Workspace, *, force: bool = False) -> Mig
         ids = workspace.ids(spec.key)
         source = _read_source(notion, spec, ids)
         update: dict[str, Any] = {}
+        for new_name, old_name in RENAMED.get(spec.key, {}).items():
+            old = source["properties"].get(old_name)
+            if new_name not in source["properties"] and old is not None:
+                update[old["id"]] = {"name": new_name}  # renamed in place: its values stay
+                source["properties"][new_name] = source["properties"].pop(old_name)
+                if old_name in ids.property_ids:  # followed by id under its new name
+                    ids.property_ids[new_name] = ids.property_ids.pop(old_name)
+                changed.append(f"{spec.title}: property '{old_name}' renamed '{new_name}'")
         options_written: set[str] = set()
         drifts = _drift(spec, source, data_sources, ids)
         renamed_to = {
@@ -465,7 +449,40 @@ def migrate(notion: Notion, workspace: Workspace, *, force: bool = False) -> Mig
             source = updated
         if source.get("properties"):
             follow(ids, source)
+    moved = move_low_fit(notion, workspace)
+    if moved:
+        changed.append(
+            f"{JOBS.title}: {moved} card(s) with a skip verdict moved from New to Low fit"
+        )
     return MigrateReport(changed, skipped)
+
+
+def move_low_fit(notion: Notion, workspace: Workspace) -> int:
+    """Boards from before the ``Low fit`` stage kept skip-verdict jobs in ``New``: move them
+    (both stages are bidboard's own). Their score reasons start with ``skip:``."""
+    ids = workspace.ids(JOBS.key)
+    pages = notion.paginate(
+        "find skipped New cards",
+        notion.client.data_sources.query,
+        ids.data_source_id,
+        filter={
+            "and": [
+                {"property": "Stage", "select": {"equals": Stage.NEW.value}},
+                {"property": "Score reasons", "rich_text": {"starts_with": "skip:"}},
+            ]
+        },
+    )
+    moved = 0
+    for page in list(pages):
+        notion.call(
+            "move to Low fit",
+            notion.client.pages.update,
+            page["id"],
+            safe=True,
+            properties={"Stage": {"select": {"name": Stage.LOW_FIT.value}}},
+        )
+        moved += 1
+    return moved
 
 
 def follow(ids: DatabaseIds, source: dict[str, Any]) -> None:

@@ -19,6 +19,7 @@ STAGE_COLORS: dict[Stage, str] = {
     Stage.WON: "green",
     Stage.LOST: "gray",
     Stage.SKIPPED: "default",
+    Stage.LOW_FIT: "gray",
 }
 STAGE_OPTIONS = tuple(Option(stage.value, STAGE_COLORS[stage]) for stage in Stage)
 MACHINE_STAGE_NAMES = frozenset(stage.value for stage in MACHINE_STAGES)
@@ -91,7 +92,8 @@ JOBS = DatabaseSpec(
                 )
             ),
         ),
-        _p("Saved search", "select", "saved_search"),
+        _p("Alert search", "select", "saved_search"),
+        _p("Scored by", "select", "scored_by"),
         _p("Posted at", "date", "posted_at"),
         _p("Received at", "date", "received_at"),
         _p(
@@ -116,9 +118,9 @@ JOBS = DatabaseSpec(
         _p("Category", "select", "category"),
         _p("Client country", "select", "client_country"),
         _p("Payment verified", "checkbox", "payment_verified"),
-        _p("Client rating", "number", "client_rating"),
+        _p("Client rating", "number", "client_rating", number_format="number"),
         _p("Client spend", "number", "client_spend", number_format="dollar"),
-        _p("Score", "number", "score"),
+        _p("Score", "number", "score", number_format="number"),
         _p("Score reasons", "rich_text", "score_reasons"),
         _p("Portfolio matches", "relation", "portfolio_matches", relation_to="portfolio"),
         _p("Stage", "select", "stage", options=STAGE_OPTIONS),
@@ -132,7 +134,7 @@ JOBS = DatabaseSpec(
         _p("Draft fingerprint", "rich_text", "draft_fingerprint"),
         _p("Drafted by", "select", "drafted_by"),
         _p("Drafted at", "date", "drafted_at"),
-        _p("Connects", "number", "connects"),
+        _p("Connects", "number", "connects", number_format="number"),
         _p("Bid", "number", "bid", number_format="dollar"),
         _p("Contract value", "number", "contract_value", number_format="dollar"),
         _p("Submitted at", "date", "submitted_at"),
@@ -179,6 +181,10 @@ WEEKLY_METRICS = DatabaseSpec(
         _p("Maturing", "checkbox"),
     ),
 )
+
+#: Properties renamed since boards were first made: database key -> {new name: old name}.
+#: ``migrate`` renames them in place, so their values stay.
+RENAMED: dict[str, dict[str, str]] = {"jobs": {"Alert search": "Saved search"}}
 
 #: In creation order: a relation's target comes before the database that points to it.
 ALL_DATABASES: tuple[DatabaseSpec, ...] = (PORTFOLIO, SNIPPETS, JOBS, WEEKLY_METRICS)

@@ -31,12 +31,17 @@ class DatabaseIds(BaseModel):
     #: select-like property name -> option name -> option id (a renamed option is known by it)
     option_ids: dict[str, dict[str, str]] = Field(default_factory=dict)
     board_view_id: str | None = None
+    #: view name -> id, the views bidboard made (or found) on this database
+    views: dict[str, str] = Field(default_factory=dict)
 
 
 class Workspace(BaseModel):
     notion_base_url: str
     parent_page_id: str
     databases: dict[str, DatabaseIds]
+    #: The local emulator's data file when the workspace was made on one (``bidboard demo``):
+    #: with no token set, commands use that emulator, and start it when it is down.
+    emulator_db: str | None = None
 
     def ids(self, key: str) -> DatabaseIds:
         try:

@@ -61,6 +61,10 @@ def _close_composites(spec: dict[str, Any], node: Any) -> Any:
     if "allOf" in out:
         out["allOf"] = [_close_composites(spec, _relax(spec, m)) for m in node["allOf"]]
         out["unevaluatedProperties"] = False
+    if set(out.get("properties") or ()) == {"and", "or"} and "required" not in out:
+        # A compound filter is "and" or "or" and nothing else; the description leaves it open,
+        # so every property filter would also match it and a filter's oneOf never holds.
+        out.update(additionalProperties=False, minProperties=1, maxProperties=1)
     return out
 
 

@@ -1,4 +1,5 @@
-"""The read-only HTML board: databases listed, cards grouped by Stage, hostile text escaped."""
+"""The emulator's pages: databases listed, a database through its views (a board grouped by
+Stage, tables, charts as inline SVG), hostile text escaped, values as Notion shows them."""
 
 from __future__ import annotations
 
@@ -25,18 +26,35 @@ def test_index_lists_databases(emulator: Emulator, notion: Client, root_page: st
     assert "Jobs" in page and "Portfolio" in page
 
 
+def board_view(notion: Client, database: str, source: str, prop: str = "Stage") -> str:
+    view: Any = notion.views.create(
+        database_id=database,
+        data_source_id=source,
+        name="Board",
+        type="board",
+        configuration={
+            "type": "board",
+            "group_by": {"type": "select", "property_id": prop, "sort": {"type": "manual"}},
+        },
+    )
+    return str(view["id"])
+
+
 def test_board_groups_cards_by_stage(emulator: Emulator, notion: Client, root_page: str) -> None:
-    _, source = make_database(notion, root_page)
+    database, source = make_database(notion, root_page)
+    view = board_view(notion, database, source)
     add_job(
         notion, source, "FastAPI backend", Stage={"select": {"name": "New"}}, Score={"number": 88}
     )
     add_job(notion, source, "Postgres tuning", Stage={"select": {"name": "Drafted"}})
     add_job(notion, source, "No stage yet")
-    html = get(emulator, f"/board/{source}").text
-    columns = re.findall(r"data-group='([^']+)'><h2>[^<]+<span class='count'>(\d+)", html)
+    html = get(emulator, f"/board/{source}?v={view}").text
+    columns = re.findall(
+        r'data-group="([^"]+)">\s*<h2><span[^>]*></span>[^<]+<span class="count">(\d+)', html
+    )
     assert columns[:3] == [("New", "1"), ("Drafted", "1"), ("Needs attention", "0")]
     assert ("No Stage", "1") in columns
-    assert "Score: 88" in html
+    assert "Score 88" in html
 
 
 def test_hostile_titles_are_escaped(emulator: Emulator, notion: Client, root_page: str) -> None:
@@ -106,8 +124,9 @@ def test_a_board_view_groups_by_its_property_whatever_its_id(
         },
     )
     add_job(notion, source, "Reviewed", Review={"status": {"name": "Done"}})
-    html = get(emulator, f"/board/{source}").text
-    groups = re.findall(r"data-group='([^']+)'", html)
+    views: Any = notion.views.list(database_id=database)
+    html = get(emulator, f"/board/{source}?v={views['results'][-1]['id']}").text
+    groups = re.findall(r'data-group="([^"]+)"', html)
     assert "Done" in groups and "New" not in groups
 
 
@@ -131,3 +150,47 @@ def test_styled_rich_text_keeps_its_bold_and_line_breaks(
     )
     html = get(emulator, f"/page/{job['id']}").text
     assert "<strong>Draft</strong><br>line one<br>line &lt;two&gt;" in html
+
+
+def test_views_of_bidboard_are_drawn_readably(board: Any) -> None:
+    """The board init made: the Pipeline without Low fit, the Review queue best score first,
+    the cards-by-stage chart as inline SVG; numbers in their formats, dates without seconds."""
+    from bidboard.gateway import BoardGateway
+    from bidboard.models import JobCard, Stage
+
+    gateway = BoardGateway(board.notion, board.workspace)
+    from datetime import UTC, datetime
+
+    when = datetime(2026, 11, 30, 9, 15, 42, 123456, tzinfo=UTC)
+    for n, (stage, score) in enumerate(
+        ((Stage.DRAFTED, 71.0), (Stage.NEEDS_ATTENTION, 93.0), (Stage.LOW_FIT, 12.0))
+    ):
+        gateway.create_card(
+            JobCard(
+                job_key=f"~0219990000000000000{n}",
+                name=f"Job {n} <b>",
+                stage=stage,
+                score=score,
+                budget_type="Fixed",
+                budget_min=1500.0,
+                budget_max=1500.0,
+                received_at=when,
+                score_reasons="review: line one\nline two",
+            ),
+            [],
+        )
+    jobs = board.workspace.ids("jobs")
+    base = f"/board/{jobs.data_source_id}?v="
+    pipeline = get(board.app, base + jobs.views["Pipeline"]).text
+    assert 'data-group="Low fit"' not in pipeline and "Job 2" not in pipeline
+    assert "Score 71" in pipeline and "Fixed $1,500" in pipeline and "Score 71.0" not in pipeline
+    assert '<label>Stage <select name="stage"' in pipeline and "Job 0 &lt;b&gt;" in pipeline
+    queue = get(board.app, base + jobs.views["Review queue"]).text
+    assert queue.index("Job 1") < queue.index("Job 0") and "Job 2" not in queue
+    assert "Nov 30, 2026 09:15<" in queue and "09:15:42" not in queue
+    assert "line one<br>line two" in queue and "<thead><tr><th" in queue
+    chart = get(board.app, base + jobs.views["Cards by stage"]).text
+    assert "<svg" in chart and chart.count("<rect") == 3  # empty stages hidden
+    assert "<script src" not in chart and "http" not in chart.split("<svg", 1)[1].split("</svg>")[
+        0
+    ].replace("http://www.w3.org/2000/svg", "")

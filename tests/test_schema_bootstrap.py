@@ -59,6 +59,7 @@ def test_init_creates_four_databases_and_a_board_view(board: Board) -> None:
         "Won",
         "Lost",
         "Skipped",
+        "Low fit",
     ]
     relation = jobs["properties"]["Portfolio matches"]["relation"]
     assert relation["data_source_id"] == board.workspace.ids("portfolio").data_source_id
@@ -182,7 +183,8 @@ def test_cli_init_prints_ids_and_writes_the_workspace_file(
     assert schema_commands.run_init(settings, board.workspace.parent_page_id, board.notion) == 0
     out = capsys.readouterr().out
     assert f"Jobs: found  database {board.workspace.ids('jobs').database_id}" in out
-    assert "Jobs board view 'Pipeline': found" in out
+    assert "Jobs views: Pipeline, Review queue, Cards by stage, Low fit (0 created)" in out
+    assert "Weekly metrics views: Weeks, Reply rate by week, Win rate by week" in out
     saved = load_workspace(settings.data_dir, settings.notion_base_url)
     assert saved == board.workspace
 
@@ -223,3 +225,86 @@ def test_init_counts_and_prints_its_block_footprint(
     )
     assert report.blocks == 0
     board.notion.close()
+
+
+def test_views_are_made_once_and_listed(board: Board) -> None:
+    """init makes the Jobs and Weekly metrics views with the Views API; a rerun finds them
+    (no duplicates); GET /v1/views?database_id=... lists them."""
+    again = bootstrap.init(
+        board.notion, board.workspace.parent_page_id, board.settings.notion_base_url,
+        board.workspace,
+    )  # fmt: skip
+    assert not [c for c in again.created if "view" in c]
+    for key, wanted in (
+        ("jobs", ["Pipeline", "Review queue", "Cards by stage", "Low fit"]),
+        ("weekly_metrics", ["Weeks", "Reply rate by week", "Win rate by week",
+                            "Submitted per week", "Won per week"]),
+    ):  # fmt: skip
+        ids = board.workspace.ids(key)
+        listed = board.notion.call(
+            "list", board.notion.client.views.list, safe=True, database_id=ids.database_id
+        )
+        views = [
+            board.notion.call("view", board.notion.client.views.retrieve, v["id"], safe=True)
+            for v in listed["results"]
+        ]
+        names = [v["name"] for v in views]
+        assert names[: len(wanted)] == wanted and names.count(wanted[0]) == 1
+    jobs = {v["name"]: v for v in views_of(board, "jobs")}
+    assert jobs["Pipeline"]["filter"] == {
+        "and": [{"property": "Stage", "select": {"does_not_equal": "Low fit"}}]
+    }
+    assert jobs["Review queue"]["sorts"] == [{"property": "Score", "direction": "descending"}]
+    assert jobs["Cards by stage"]["configuration"]["y_axis"] == {"aggregator": "count"}
+
+
+def views_of(board: Board, key: str) -> list[dict[str, Any]]:
+    ids = board.workspace.ids(key)
+    listed = board.notion.call(
+        "list", board.notion.client.views.list, safe=True, database_id=ids.database_id
+    )
+    return [
+        board.notion.call("view", board.notion.client.views.retrieve, v["id"], safe=True)
+        for v in listed["results"]
+    ]
+
+
+def test_migrate_brings_an_old_board_to_low_fit(board: Board) -> None:
+    """A board from before Low fit: no such option, 'Saved search' not yet 'Alert search', and
+    skip-verdict jobs in New. migrate renames in place (values kept), adds the stage and moves
+    those cards; jobs worth a look stay in New."""
+    jobs = board.workspace.ids("jobs")
+    old = source(board, "jobs")["properties"]
+    update(board, "jobs", {old["Alert search"]["id"]: {"name": "Saved search"}})
+    stage_options = [o for o in old["Stage"]["select"]["options"] if o["name"] != "Low fit"]
+    update(board, "jobs", {"Stage": {"select": {"options": stage_options}}})
+
+    def card(name: str, reasons: str) -> str:
+        page: Any = board.notion.call(
+            "card", board.notion.client.pages.create, safe=False,
+            parent={"type": "data_source_id", "data_source_id": jobs.data_source_id},
+            properties={
+                "Name": {"title": [{"text": {"content": name}}]},
+                "Stage": {"select": {"name": "New"}},
+                "Score reasons": {"rich_text": [{"text": {"content": reasons}}]},
+                "Saved search": {"select": {"name": "Python backend"}},
+            },
+        )  # fmt: skip
+        return str(page["id"])
+
+    low = card("Rust firmware", "skip: matches none of its terms (search Backend) +0")
+    worth = card("Django API", "review: matches django (search Backend) +20")
+    report = bootstrap.migrate(board.notion, board.workspace)
+    assert "Jobs: property 'Saved search' renamed 'Alert search'" in report.changed
+    assert "Jobs: 1 card(s) with a skip verdict moved from New to Low fit" in report.changed
+
+    def read(page_id: str) -> dict[str, Any]:
+        page: Any = board.notion.call(
+            "read", board.notion.client.pages.retrieve, page_id, safe=True
+        )
+        return dict(page["properties"])
+
+    assert read(low)["Stage"]["select"]["name"] == "Low fit"
+    assert read(worth)["Stage"]["select"]["name"] == "New"
+    assert read(worth)["Alert search"]["select"]["name"] == "Python backend"
+    assert bootstrap.verify(board.notion, board.workspace) == []

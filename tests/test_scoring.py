@@ -53,7 +53,7 @@ CASES = [
         },
         75,
         "shortlist",
-        "Python backend",
+        "Backend",
         [
             "matches python, fastapi, postgresql (search Backend) +40",
             "hourly rate $60 meets the $35 floor +10",
@@ -74,7 +74,7 @@ CASES = [
         },
         0,
         "skip",
-        "Python backend",
+        "Backend",
         [
             "matches fastapi (search Backend) +20",
             "budget $200 below the $500 floor \u221225",
@@ -100,7 +100,7 @@ CASES = [
         },
         50,
         "review",
-        "No-code automation",
+        "Automation",  # the search as its reasons name it
         [
             "matches zapier, notion, automation (search Automation) +40",
             "budget $800 meets the $300 floor +10",
@@ -111,7 +111,7 @@ CASES = [
         {"title": "Go service", "skills": ["Go"], "client_payment_verified": None},
         0,
         "skip",
-        "Python backend",
+        None,  # a Go job matches none of Backend's terms: not labelled by it
         [
             "matches none of its terms (search Backend) +0",
             "payment verification unknown +0",
@@ -123,7 +123,7 @@ CASES = [
         {"skills": ["Python"], "experience_level": "Entry"},
         20,
         "skip",
-        "Python backend",
+        "Backend",
         [
             "matches python, fastapi (search Backend) +30",
             "payment verification unknown +0",

@@ -214,6 +214,13 @@ def _fit(
     return _Fit(search, reasons, skip)
 
 
+def _matched(fit: _Fit) -> bool:
+    """Does the job match at least one of the search's terms (or has the search none)?"""
+    if not fit.search.include.any:
+        return True
+    return any(r.text.startswith("matches ") and r.points > 0 for r in fit.reasons)
+
+
 def score_job(job: JobAlert, searches: SearchConfig, portfolio: Portfolio) -> Score:
     """Score ``job`` against every saved search and the portfolio; pure, no I/O."""
     synonyms = {**SYNONYMS, **{k.lower(): v.lower() for k, v in searches.synonyms.items()}}
@@ -255,6 +262,8 @@ def score_job(job: JobAlert, searches: SearchConfig, portfolio: Portfolio) -> Sc
         score=total,
         verdict=verdict,
         reasons=reasons,
-        saved_search=best.search.card_value if best.skip is None else None,
+        # the search that scored it, named as its reasons name it; none when the job matches
+        # none of its terms (a Rust job is not "Backend" because Backend scored it least badly)
+        saved_search=best.search.name if best.skip is None and _matched(best) else None,
         portfolio_matches=matches,
     )

@@ -1,0 +1,1 @@
+"""The manual's pictures and the script that makes them."""

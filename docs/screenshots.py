@@ -1,0 +1,76 @@
+"""``python -m docs.screenshots`` (or ``make screenshots``): the README's pictures, made again.
+
+Runs ``bidboard demo`` into a fresh data directory, serves its emulator, and photographs with
+Debian's Chromium (headless, never a downloaded browser): the Pipeline board, a drafted card, the
+Review queue, and a week's metrics page with the charts of its database. PNGs in ``docs/``.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from bidboard import demo
+from bidboard.localserver import BackgroundServer, free_port
+from bidboard.settings import Settings
+from notion_emulator import EmulatorConfig, create_app
+from notion_schema.workspace import Workspace, workspace_path
+
+DOCS = Path(__file__).resolve().parent
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+def _first(page: Any, selector: str) -> str:
+    href = page.locator(selector).first.get_attribute("href")
+    if not href:
+        raise SystemExit(f"nothing matches {selector}")
+    return str(href)
+
+
+def main() -> int:
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        data = Path(tmp) / "data"
+        settings = Settings(data_dir=data)
+        if demo.main(settings, serve=False, port=free_port()) != 0:
+            return 1
+        workspace = Workspace.model_validate_json(workspace_path(data).read_text())
+        app = create_app(EmulatorConfig(db=str(data / "emulator.sqlite3"), rate_limit=0))
+        with BackgroundServer(app) as server, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1440, "height": 900})
+            jobs = workspace.ids("jobs")
+            weekly = workspace.ids("weekly_metrics")
+            shots = []
+
+            def shoot(name: str, url: str, full: bool = False) -> None:
+                page.goto(url)
+                path = DOCS / f"{name}.png"
+                page.screenshot(path=str(path), full_page=full)
+                shots.append(path)
+
+            board = f"{server.url}/board/{jobs.data_source_id}"
+            shoot("board", f"{board}?v={jobs.views['Pipeline']}", full=True)
+            shoot("review-queue", f"{board}?v={jobs.views['Review queue']}")
+            page.goto(f"{board}?v={jobs.views['Review queue']}")
+            card = _first(page, "table.data tbody a")
+            page.set_viewport_size({"width": 1100, "height": 900})
+            shoot("drafted-card", f"{server.url}{card}", full=True)
+            page.goto(f"{server.url}/board/{weekly.data_source_id}")
+            week = _first(page, "table.data tbody a")
+            shoot("weekly-metrics", f"{server.url}{week}", full=True)
+            page.set_viewport_size({"width": 1440, "height": 900})
+            shoot("weeks-table", f"{server.url}/board/{weekly.data_source_id}")
+            browser.close()
+        app.store.close()
+    for path in shots:
+        print(f"wrote {path.relative_to(DOCS.parent)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

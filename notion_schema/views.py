@@ -1,0 +1,218 @@
+"""The views bidboard makes with the Views API (2026-03-11): on Jobs the Pipeline board (without
+low-fit jobs), the Review queue, a chart of cards by stage and the Low fit table; on Weekly
+metrics a table of the figures and charts of the rates and counts by week.
+
+The Views API gives a chart one y-axis, so "reply and win rate by week" is two line charts and
+"submitted and won per week" two column charts. Views are found again by name and type on the
+next ``init``: never made twice."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from bidboard.errors import NotionError
+from bidboard.models import Stage
+from bidboard.notion import Notion
+
+from .workspace import DatabaseIds, property_id
+
+logger = logging.getLogger(__name__)
+
+Config = Callable[[Callable[[str], str]], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class ViewSpec:
+    name: str
+    type: str
+    #: Given a function from a property's name to its id (decoded once), the view's body
+    #: besides name and type: configuration, filter, sorts.
+    body: Config
+
+
+def _stage_is(*stages: Stage) -> dict[str, Any]:
+    return {"or": [{"property": "Stage", "select": {"equals": s.value}} for s in stages]}
+
+
+def _columns(names: tuple[str, ...]) -> Callable[[Callable[[str], str]], list[dict[str, Any]]]:
+    return lambda pid: [{"property_id": pid(n), "visible": True} for n in names]
+
+
+_QUEUE_COLUMNS = _columns(
+    (
+        "Name",
+        "Stage",
+        "Score",
+        "Score reasons",
+        "Alert search",
+        "Scored by",
+        "Budget type",
+        "Budget min",
+        "Budget max",
+        "Compliance",
+        "Received at",
+    )
+)
+_WEEK_COLUMNS = _columns(
+    (
+        "Week",
+        "Alerts",
+        "Drafted",
+        "Submitted",
+        "Replied",
+        "Interviews",
+        "Won",
+        "Reply rate",
+        "Win rate",
+        "Revenue",
+        "Connects spent",
+        "Revenue per connect",
+        "Median hours to submit",
+        "Maturing",
+    )
+)
+_BEST_FIRST = [{"property": "Score", "direction": "descending"}]
+
+
+def _results_chart(kind: str, y: str, color: str) -> Config:
+    return lambda pid: {
+        "configuration": {
+            "type": "chart",
+            "chart_type": kind,
+            "x_axis_property_id": pid("Week"),
+            "y_axis_property_id": pid(y),
+            "sort": "x_ascending",
+            "color_theme": color,
+        }
+    }
+
+
+PIPELINE = ViewSpec(
+    "Pipeline",
+    "board",
+    lambda pid: {
+        "configuration": {
+            "type": "board",
+            "group_by": {"type": "select", "property_id": pid("Stage"), "sort": {"type": "manual"}},
+        },
+        # compound, as a view's filter reads back unambiguously under the description
+        "filter": {
+            "and": [{"property": "Stage", "select": {"does_not_equal": Stage.LOW_FIT.value}}]
+        },
+    },
+)
+JOBS_VIEWS: tuple[ViewSpec, ...] = (
+    PIPELINE,
+    ViewSpec(
+        "Review queue",
+        "table",
+        lambda pid: {
+            "configuration": {
+                "type": "table",
+                "properties": _QUEUE_COLUMNS(pid),
+                "wrap_cells": True,
+            },
+            "filter": _stage_is(Stage.DRAFTED, Stage.NEEDS_ATTENTION),
+            "sorts": _BEST_FIRST,
+        },
+    ),
+    ViewSpec(
+        "Cards by stage",
+        "chart",
+        lambda pid: {
+            "configuration": {
+                "type": "chart",
+                "chart_type": "column",
+                "x_axis": {
+                    "type": "select",
+                    "property_id": pid("Stage"),
+                    "sort": {"type": "manual"},
+                    "hide_empty_groups": True,
+                },
+                "y_axis": {"aggregator": "count"},
+                "color_theme": "colorful",
+            }
+        },
+    ),
+    ViewSpec(
+        "Low fit",
+        "table",
+        lambda pid: {
+            "configuration": {
+                "type": "table",
+                "properties": _QUEUE_COLUMNS(pid),
+                "wrap_cells": True,
+            },
+            "filter": {"and": [{"property": "Stage", "select": {"equals": Stage.LOW_FIT.value}}]},
+            "sorts": _BEST_FIRST,
+        },
+    ),
+)
+WEEKLY_VIEWS: tuple[ViewSpec, ...] = (
+    ViewSpec(
+        "Weeks",
+        "table",
+        lambda pid: {
+            "configuration": {"type": "table", "properties": _WEEK_COLUMNS(pid)},
+            "sorts": [{"property": "Week start", "direction": "descending"}],
+        },
+    ),
+    ViewSpec("Reply rate by week", "chart", _results_chart("line", "Reply rate", "blue")),
+    ViewSpec("Win rate by week", "chart", _results_chart("line", "Win rate", "green")),
+    ViewSpec("Submitted per week", "chart", _results_chart("column", "Submitted", "orange")),
+    ViewSpec("Won per week", "chart", _results_chart("column", "Won", "green")),
+)
+VIEWS: dict[str, tuple[ViewSpec, ...]] = {"jobs": JOBS_VIEWS, "weekly_metrics": WEEKLY_VIEWS}
+
+
+def ensure_views(
+    notion: Notion, ids: DatabaseIds, specs: tuple[ViewSpec, ...]
+) -> tuple[dict[str, str], list[str]]:
+    """The database's views by name: found by name and type, or created (the first at the
+    start, so it is the one a database opens on; the others after it, in order). Returns
+    (name -> view id, names created)."""
+    listed = notion.call(
+        "list views", notion.client.views.list, safe=True, database_id=ids.database_id
+    )
+    have: dict[tuple[str, str], str] = {}
+    for partial in listed["results"]:
+        view = notion.call("read view", notion.client.views.retrieve, partial["id"], safe=True)
+        have.setdefault((str(view.get("name")), str(view.get("type"))), str(view["id"]))
+
+    def pid(name: str) -> str:
+        return property_id(ids.property_ids[name])
+
+    found: dict[str, str] = {}
+    created: list[str] = []
+    previous: str | None = None
+    for spec in specs:
+        key = (spec.name, spec.type)
+        if key in have:
+            found[spec.name] = previous = have[key]
+            continue
+        try:
+            body = spec.body(pid)
+        except KeyError as missing:  # a property the board lacks (run migrate): not this view
+            logger.warning("view not created view=%s missing=%s", spec.name, missing)
+            continue
+        position = {"type": "after_view", "view_id": previous} if previous else {"type": "start"}
+        view = notion.call(
+            f"create view {spec.name}",
+            notion.client.views.create,
+            safe=False,
+            database_id=ids.database_id,
+            data_source_id=ids.data_source_id,
+            name=spec.name,
+            type=spec.type,
+            position=position,
+            **body,
+        )
+        found[spec.name] = previous = str(view["id"])
+        created.append(spec.name)
+    return found, created
+
+
+__all__ = ["JOBS_VIEWS", "PIPELINE", "VIEWS", "WEEKLY_VIEWS", "NotionError", "ensure_views"]
