@@ -159,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the week's row and page in Weekly metrics",
     )
 
+    from .insights_command import add_commands
+
+    add_commands(commands)
+
     webhook = commands.add_parser("webhook", help="serve the JSON alert webhook receiver")
     webhook.add_argument("--host", default="127.0.0.1")
     webhook.add_argument("--port", type=int, default=8787)
@@ -226,6 +230,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return board_jobs.run_metrics_command(
                 load_settings(), args.week, args.json, args.publish
             )
+        if args.command in ("insights", "tune"):
+            from .insights_command import run_command
+
+            return run_command(args)
         if args.command in ("init", "verify", "migrate"):
             from . import schema_commands
             from .settings import load_settings
