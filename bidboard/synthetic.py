@@ -12,8 +12,13 @@ import math
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from .models import JobCard, Stage
+
+if TYPE_CHECKING:
+    from .gateway import BoardGateway
+    from .notion import Notion
 
 SEARCHES = ("Python backend", "No-code automation", "Scraping", "Data pipelines", "Dead search")
 DRAFTERS = ("openai:gpt-4o-mini", "template")
@@ -117,3 +122,20 @@ def history(
             stage, stamps = Stage.LOST, {"lost_at": submitted + timedelta(days=10)}
         cards.append(JobCard(**values, stage=stage, submitted_at=submitted, **stamps))  # type: ignore[arg-type]
     return cards
+
+
+def put_on_board(gateway: BoardGateway, notion: Notion, cards: list[JobCard]) -> None:
+    """Create ``cards`` as bidboard would (New or Drafted) and move each on to its stage as a
+    person does on the board (bidboard itself never writes a person's stage)."""
+    for card in cards:
+        stage = card.stage
+        machine = Stage.DRAFTED if card.drafted_at is not None else Stage.NEW
+        ref = gateway.create_card(card.model_copy(update={"stage": machine}))
+        if stage is not None and stage != machine:
+            notion.call(
+                "person moves the card",
+                notion.client.pages.update,
+                ref.page_id,
+                safe=True,
+                properties={"Stage": {"select": {"name": stage.value}}},
+            )
