@@ -24,7 +24,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .metrics import _INTERVIEW, _REPLIED, _WON, _elapsed, reached, submitted_moment
+from .metrics import (
+    _INTERVIEW,
+    _REPLIED,
+    _WON,
+    SPEED_BUCKETS,
+    _elapsed,
+    reached,
+    speed_bucket,
+    submitted_moment,
+)
 from .models import JobCard
 from .scoring.weights import parse_reasons
 
@@ -32,7 +41,6 @@ MIN_COUNT = 20
 ALPHA = 0.05
 Z95 = 1.959963984540054
 OUTCOMES = (("replied", _REPLIED), ("interview", _INTERVIEW), ("won", _WON))
-SPEED_BUCKETS = ("< 15 min", "15-60 min", "1-4 h", "4-24 h", "> 24 h")
 
 
 def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
@@ -47,21 +55,6 @@ def wilson(k: int, n: int, z: float = Z95) -> tuple[float, float]:
 
 def _p_two_sided(z: float) -> float:
     return math.erfc(abs(z) / math.sqrt(2))
-
-
-def speed_bucket(minutes: float | None) -> str:
-    """The bucket of a wait in minutes (posting to submission, or drafted to submitted)."""
-    if minutes is None or minutes < 0:
-        return "(unknown)"
-    if minutes < 15:
-        return SPEED_BUCKETS[0]
-    if minutes < 60:
-        return SPEED_BUCKETS[1]
-    if minutes < 240:
-        return SPEED_BUCKETS[2]
-    if minutes < 1440:
-        return SPEED_BUCKETS[3]
-    return SPEED_BUCKETS[4]
 
 
 def minutes_between(start: datetime | None, end: datetime | None) -> float | None:

@@ -123,3 +123,41 @@ def test_speed_buckets_edges() -> None:
         "(unknown)",
     ]
     assert speed_bucket(-timedelta(minutes=3).total_seconds()) == "(unknown)"
+
+
+def test_the_weekly_rollup_breaks_down_by_speed_to_lead() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bidboard.metrics import IsoWeek, as_markdown, weekly_rollup
+
+    posted = datetime(2026, 11, 16, 9, tzinfo=UTC)  # W47
+    cards = []
+    for i, (lag, wait, replied) in enumerate(
+        [(10, 5, True), (12, 8, False), (30, 20, True), (300, 290, False), (2000, 1990, False)]
+    ):
+        stamps = {"replied_at": posted + timedelta(days=2)} if replied else {}
+        cards.append(
+            JobCard(
+                job_key=f"k{i}",
+                name=f"Job {i}",
+                stage=Stage.REPLIED if replied else Stage.SUBMITTED,
+                posted_at=posted,
+                received_at=posted,
+                drafted_at=posted + timedelta(minutes=lag - wait),
+                submitted_at=posted + timedelta(minutes=lag),
+                **stamps,
+            )
+        )
+    cards.append(JobCard(job_key="n", name="never sent", stage=Stage.NEW, received_at=posted))
+    rollup = weekly_rollup(
+        cards, IsoWeek(2026, 47), ZoneInfo("UTC"), now=posted + timedelta(days=30)
+    )
+    speed = dict(rollup.breakdowns["speed"])
+    assert speed["< 15 min"]["Submitted"] == 2 and speed["< 15 min"]["Reply rate"] == 0.5
+    assert speed["15-60 min"]["Reply rate"] == 1.0 and speed["4-24 h"]["Reply rate"] == 0.0
+    assert speed["> 24 h"]["Submitted"] == 1 and speed["(not submitted)"]["Alerts"] == 1
+    wait = dict(rollup.breakdowns["wait"])
+    assert wait["< 15 min"]["Submitted"] == 2 and wait["15-60 min"]["Submitted"] == 1
+    assert wait["4-24 h"]["Submitted"] == 1 and wait["> 24 h"]["Submitted"] == 1
+    text = as_markdown(rollup)
+    assert "## By posting to submission" in text and "## By drafted to submitted" in text
