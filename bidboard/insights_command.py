@@ -100,7 +100,7 @@ def tune_text(report: TuneReport) -> str:
     lines = [
         f"{report.proposals} proposals, {report.replies} replied; daily cap {report.cap}.",
     ]
-    if report.needs:
+    if report.needs and report.before is None:
         lines.append(f"Not tuned: {report.needs}.")
     if report.before is not None and report.after is not None:
         lines += [
@@ -113,6 +113,8 @@ def tune_text(report: TuneReport) -> str:
             f"({report.after.replies}/{report.after.chosen}), "
             f"{_num(report.after.per_100_connects)} replies per 100 Connects",
         ]
+    if report.needs and report.before is not None:
+        lines.append(f"Not proposed: {report.needs}.")
     if report.drafting is not None:
         points = ", ".join(f"{k} {v:+d}" for k, v in report.drafting.points().items())
         lines.append(

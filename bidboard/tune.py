@@ -20,6 +20,7 @@ The method, on one page:
 * "Worth drafting" is a second model over the same features, with other labels: submitted
   (positive) against skipped by a person from New or Drafted (negative: a card in Skipped that
   was never submitted; bidboard never writes Skipped). It is reported, not written to the YAML.
+* Weights are proposed only when they beat the hand-set ones at the cap in the backtest.
 * Too little history (fewer than ``MIN_EACH`` replies or non-replies in the training weeks): no
   weights are proposed, and the report says how many more outcomes it needs.
 """
@@ -292,6 +293,11 @@ def tune(cards: Iterable[JobCard], cap: int) -> TuneReport:
     report.before = at_cap(test, [e.hand for e in test], cap)
     report.after = at_cap(test, [tuned_score(e, points) for e in test], cap)
     report.model = fit(examples)
+    if (report.after.precision or 0) <= (report.before.precision or 0):
+        report.needs = (
+            "the tuned weights did not beat the hand-set ones in the backtest; nothing proposed"
+        )
+        return report
     report.points = report.model.points()
     return report
 

@@ -23,7 +23,7 @@ from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.scoring.weights import KINDS, kind_of, parse_reasons
 from bidboard.settings import Settings
-from bidboard.synthetic import Effects, history, put_on_board
+from bidboard.synthetic import NO_EFFECT, Effects, history, put_on_board
 from bidboard.tune import MIN_EACH, person_skipped, tune, yaml_with_weights
 from notion_emulator import EmulatorConfig, create_app
 from notion_schema.databases import JOBS
@@ -34,6 +34,13 @@ from tests.helpers import init_workspace
 WRONG_HANDS = Effects(
     payment_odds=1.0, dead_search=None, late_factor=1.0, spend_odds=3.0, fit_odds=6.0
 )
+
+
+def test_weights_that_do_not_beat_the_hand_set_ones_are_not_proposed() -> None:
+    report = tune(history(3000, seed=1, effects=NO_EFFECT), cap=5)  # a seed where noise loses
+    assert report.before is not None and report.after is not None and report.model is not None
+    assert (report.after.precision or 0) <= (report.before.precision or 0)
+    assert report.points == {} and report.needs and "did not beat" in report.needs
 
 
 def test_tuned_weights_raise_precision_at_the_cap() -> None:
@@ -67,7 +74,9 @@ def test_person_skips_train_worth_drafting_not_gets_replies() -> None:
     assert report.drafting is not None and report.drafting.negatives == len(skips)
     drafting = report.drafting.points()
     assert drafting["payment_not_verified"] - drafting["payment_verified"] < -20
-    assert abs(report.points["payment_not_verified"] - report.points["payment_verified"]) < 8
+    assert report.model is not None  # fitted; with no reply effect it beats nothing: not proposed
+    replies = report.model.points()
+    assert abs(replies["payment_not_verified"] - replies["payment_verified"]) < 8
 
 
 def test_reason_kinds_cover_what_the_scorer_writes() -> None:
