@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bidboard.insights import ALPHA, MIN_COUNT, group_line, insights, speed_bucket, wilson
 from bidboard.models import JobCard, Stage
 from bidboard.synthetic import NO_EFFECT, Effects, history
+from tests.conftest import Board
 
 # Tolerances (stated in the README): with 6,000 proposals the odds ratio of payment verified is
 # recovered within 25 % of the true 2.0, the late/early reply-rate ratio within 0.15 of 0.5.
@@ -161,3 +162,26 @@ def test_the_weekly_rollup_breaks_down_by_speed_to_lead() -> None:
     assert wait["4-24 h"]["Submitted"] == 1 and wait["> 24 h"]["Submitted"] == 1
     text = as_markdown(rollup)
     assert "## By posting to submission" in text and "## By drafted to submitted" in text
+
+
+def test_the_what_gets_replies_page_is_one_page_rewritten_only_on_change(board: Board) -> None:
+    from bidboard.insights_page import TITLE, publish_page
+
+    parent = board.workspace.parent_page_id
+    report = insights(history(300, seed=31))
+    first = publish_page(board.notion, parent, report)
+    assert first.created and first.rewritten
+    board.reset()
+    again = publish_page(board.notion, parent, report)
+    assert not again.created and not again.rewritten and again.page_id == first.page_id
+    assert set(board.requests()) == {"GET /v1/blocks/{id}/children"}  # reads only
+    changed = publish_page(board.notion, parent, insights(history(400, seed=32)))
+    assert changed.rewritten and changed.page_id == first.page_id
+    held = board.notion.client.blocks.children.list(first.page_id)["results"]
+    text = " ".join("".join(i["plain_text"] for i in blk[blk["type"]]["rich_text"]) for blk in held)
+    assert text.startswith("400 proposals") and "Reply rate by posting to submission" in text
+    assert len(held) == 12  # a summary and one paragraph per dimension
+    children = board.notion.client.blocks.children.list(parent)["results"]
+    assert [c["child_page"]["title"] for c in children if c["type"] == "child_page"].count(
+        TITLE
+    ) == 1
