@@ -16,6 +16,7 @@ from . import blocks as b
 from .blocks import Run
 from .insights import Insights, group_line, insights, summary
 from .insights_command import history_cards
+from .lease import write_lease
 from .notion import Notion
 from .reporting import portfolio_names
 from .runtime import Runtime
@@ -113,6 +114,7 @@ def publish_insights(runtime: Runtime) -> PagePublished:
     """Read the whole history once and refresh the page (the weekly flow's one added line)."""
     names = portfolio_names(runtime.notion, runtime.workspace, runtime.settings.data_dir)
     report = insights(history_cards(runtime.gateway), portfolio_names=names)
-    published = publish_page(runtime.notion, runtime.workspace.parent_page_id, report)
+    with write_lease(runtime.settings, "insights page"):  # find-then-create: one writer at a time
+        published = publish_page(runtime.notion, runtime.workspace.parent_page_id, report)
     logger.info("insights page page=%s rewritten=%s", published.page_id, published.rewritten)
     return published

@@ -156,13 +156,17 @@ def live(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Settings]:
 
 
 def test_commands_over_the_emulator(live: Settings, capsys: pytest.CaptureFixture[str]) -> None:
-    app_requests: list[str] = []
     with opened(live) as runtime:
         gateway: BoardGateway = runtime.gateway
         cards = list(history_cards(gateway))
         assert len(cards) == 700 and all(c.score_reasons for c in cards)
-        app_requests.append("read")
     assert {JOBS.by_field()[f].name for f in INSIGHT_FIELDS} >= {"Score reasons", "Stage"}
+
+    from bidboard.insights_page import publish_insights
+
+    with opened(live) as runtime:
+        assert publish_insights(runtime).created  # what the weekly flow calls
+        assert not publish_insights(runtime).rewritten
 
     assert main(["insights"]) == 0
     out = capsys.readouterr().out
