@@ -159,6 +159,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the week's row and page in Weekly metrics",
     )
 
+    from .insights_command import add_commands
+
+    add_commands(commands)
+
     webhook = commands.add_parser("webhook", help="serve the JSON alert webhook receiver")
     webhook.add_argument("--host", default="127.0.0.1")
     webhook.add_argument("--port", type=int, default=8787)
@@ -226,6 +230,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                 if args.command == "sync":
                     return board_jobs.run_sync_command(settings)
                 return board_jobs.run_metrics_command(settings, args.week, args.json, args.publish)
+        if args.command in ("insights", "tune"):
+            from .insights_command import run_insights_command, run_tune_command
+            from .offline import offline
+            from .settings import load_settings
+
+            with offline(load_settings()) as settings:  # no token: the demo's emulator
+                if args.command == "insights":
+                    return run_insights_command(settings, args.json)
+                return run_tune_command(settings, args.json, args.apply)
         if args.command in ("init", "verify", "migrate"):
             from . import schema_commands
             from .offline import offline

@@ -21,7 +21,9 @@ The definitions (also in the README, section "Weekly metrics"):
   drafted. ``Median hours to submit``: drafted → submitted, over the cohort's drafted cards.
 * A rate or ratio with nothing to divide by is empty (``None``), never 0.
 * Breakdowns repeat the figures by saved search, category, matched portfolio item (a card that
-  matched several items counts under each) and drafter.
+  matched several items counts under each) and drafter, and by speed to lead: minutes from
+  ``Posted at`` to the submission moment, and from ``Drafted at`` to it (buckets < 15 min,
+  15-60 min, 1-4 h, 4-24 h, > 24 h; ``(unknown)`` without the moment, ``(not submitted)``).
 * Change: each figure minus the previous week's.
 * A week is **maturing** while it ended less than 14 days ago: its proposals may still be viewed,
   answered or won, so its rates will still rise.
@@ -90,6 +92,28 @@ BREAKDOWNS = (
     ("portfolio", "Portfolio item"),
     ("drafter", "Drafter"),
 )
+#: Speed to lead: in every rollup's ``breakdowns`` (and its text and markdown), kept apart from
+#: ``BREAKDOWNS`` so that the weekly page shows them only where it chooses to.
+SPEED_BREAKDOWNS = (
+    ("speed", "Posting to submission"),
+    ("wait", "Drafted to submitted"),
+)
+#: Speed-to-lead buckets: minutes from posting to submission, and from drafted to submitted.
+SPEED_BUCKETS = ("< 15 min", "15-60 min", "1-4 h", "4-24 h", "> 24 h")
+
+
+def speed_bucket(minutes: float | None) -> str:
+    """The bucket of a wait in minutes; ``(unknown)`` without both moments (or if negative)."""
+    if minutes is None or minutes < 0:
+        return "(unknown)"
+    for edge, name in zip((15, 60, 240, 1440), SPEED_BUCKETS, strict=False):
+        if minutes < edge:
+            return name
+    return SPEED_BUCKETS[-1]
+
+
+def _minutes(start: datetime | None, end: datetime | None) -> float | None:
+    return None if start is None or end is None else _elapsed(start, end) / 60
 
 
 @dataclass(frozen=True, order=True)
@@ -291,7 +315,14 @@ def _groups(card: JobCard, portfolio_names: dict[str, str]) -> dict[str, list[st
         "portfolio": [portfolio_names.get(p, p) for p in dict.fromkeys(card.portfolio_matches)]
         or ["(none)"],
         "drafter": [card.drafted_by or "(not drafted)"],
+        "speed": [_bucket_of(card, card.posted_at)],
+        "wait": [_bucket_of(card, card.drafted_at)],
     }
+
+
+def _bucket_of(card: JobCard, start: datetime | None) -> str:
+    moment = submitted_moment(card)
+    return "(not submitted)" if moment is None else speed_bucket(_minutes(start, moment))
 
 
 def weekly_rollups(
@@ -309,7 +340,7 @@ def weekly_rollups(
     counted = wanted | {w.previous() for w in wanted}
     totals = {w: _Tally() for w in counted}
     by_group: dict[IsoWeek, dict[str, dict[str, _Tally]]] = {
-        w: {key: {} for key, _ in BREAKDOWNS} for w in wanted
+        w: {key: {} for key, _ in BREAKDOWNS + SPEED_BREAKDOWNS} for w in wanted
     }
     unstamped = dict.fromkeys(wanted, 0)
 
@@ -476,7 +507,7 @@ def as_markdown(rollup: WeeklyRollup) -> str:
 
     lines = [f"# Weekly metrics {rollup.week.label}", "", summary_sentence(rollup), ""]
     lines += table(figures_rows(rollup))
-    for key, title in BREAKDOWNS:
+    for key, title in BREAKDOWNS + SPEED_BREAKDOWNS:
         lines += ["", f"## By {title.lower()}", ""]
         lines += table(breakdown_rows(rollup, key, title))
     return "\n".join(lines) + "\n"
@@ -493,7 +524,7 @@ def as_text(rollup: WeeklyRollup) -> str:
 
     lines = [summary_sentence(rollup), ""]
     lines += table(figures_rows(rollup))
-    for key, title in BREAKDOWNS:
+    for key, title in BREAKDOWNS + SPEED_BREAKDOWNS:
         lines += ["", f"By {title.lower()}:"]
         lines += table(breakdown_rows(rollup, key, title, limit=15))
     return "\n".join(lines) + "\n"

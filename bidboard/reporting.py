@@ -46,6 +46,7 @@ METRIC_FIELDS = (
     "job_key",
     "stage",
     "score",
+    "posted_at",
     "drafted_at",
     "drafted_by",
     "saved_search",

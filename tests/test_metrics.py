@@ -159,7 +159,10 @@ def test_an_empty_week_has_zero_counts_and_no_rates() -> None:
     for name in ("View rate", "Win rate", "Revenue per proposal", "Revenue per connect",
                  "Median minutes to draft", "Median hours to submit"):  # fmt: skip
         assert r.figures[name] is None, name
-    assert r.breakdowns == {"saved_search": [], "category": [], "portfolio": [], "drafter": []}
+    assert r.breakdowns == {
+        **{"saved_search": [], "category": [], "portfolio": [], "drafter": []},
+        **{"speed": [], "wait": []},  # speed to lead
+    }
     assert not r.maturing
     text = as_text(r)
     assert "View rate" in text and "—" in text

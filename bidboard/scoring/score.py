@@ -31,6 +31,7 @@ from .portfolio import PortfolioItem
 from .searches import SavedSearch, SearchConfig
 from .similarity import Similarity, TfidfIndex
 from .text import SYNONYMS, contains, term, tokens
+from .weights import kind_of, reweigh
 
 Verdict = Literal["shortlist", "review", "skip"]
 FIT_POINTS = 30
@@ -239,6 +240,11 @@ def score_job(job: JobAlert, searches: SearchConfig, portfolio: Portfolio) -> Sc
                 points=round(FIT_POINTS * top.similarity),
             )
         )
+    if searches.weights:  # learnt points per reason kind (bidboard tune --apply)
+        reasons = [
+            Reason(text=r.text, points=reweigh(kind_of(r.text), r.points, searches.weights))
+            for r in reasons
+        ]
     total = sum(r.points for r in reasons)
     verdict: Verdict
     if best.skip is not None:

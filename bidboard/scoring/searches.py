@@ -73,6 +73,18 @@ class SearchConfig(_Strict):
     searches: list[SavedSearch] = Field(min_length=1)
     thresholds: Thresholds = Field(default_factory=Thresholds)
     synonyms: dict[str, str] = Field(default_factory=dict)
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="Points per unit by reason kind (bidboard tune)."
+    )
+
+    @model_validator(mode="after")
+    def _known_kinds(self) -> SearchConfig:
+        from .weights import KINDS
+
+        unknown = sorted(set(self.weights) - set(KINDS))
+        if unknown:
+            raise ValueError(f"unknown reason kind(s) {unknown}: known are {sorted(KINDS)}")
+        return self
 
 
 def _line_of(root: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
