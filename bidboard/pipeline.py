@@ -312,6 +312,9 @@ class Deduped:
     new: dict[str, JobAlert] = field(default_factory=dict)
     known: list[tuple[JobAlert, CardRef]] = field(default_factory=list)
     duplicates: int = 0
+    #: cards of jobs in ``new`` that a crash left half written (see :func:`half_written`):
+    #: the write completes them instead of creating a second card
+    incomplete: dict[str, CardRef] = field(default_factory=dict)
 
     def jobs(self) -> list[JobAlert]:
         return [*self.new.values(), *(job for job, _ in self.known)]
@@ -330,6 +333,14 @@ class DraftPlan:
 Drafted = tuple[dict[str, Any], list[Block], str] | BidboardError | ValueError
 
 
+def half_written(card: CardRef) -> bool:
+    """A drafted card without its ``Draft fingerprint``: the gateway writes the fingerprint
+    last, so a crash cut its content. Still bidboard's (a person has not moved it), it is
+    completed by the next run of the same job."""
+    drafted = card.stage in (Stage.DRAFTED, Stage.NEEDS_ATTENTION)
+    return drafted and card.machine_owned and not card.draft_fingerprint
+
+
 def dedupe_alerts(alerts: list[JobAlert], gateway: BoardGateway) -> Deduped:
     """Drop duplicates within the batch, then find the jobs already on the board (one query per
     100 keys, and the same job under another key)."""
@@ -346,6 +357,9 @@ def dedupe_alerts(alerts: list[JobAlert], gateway: BoardGateway) -> Deduped:
         same_jobs_on_board({k: unique[k] for k in unique if k not in existing}, gateway)
     )
     for key, known in existing.items():
+        if half_written(known):
+            deduped.incomplete[key] = known  # its job stays new: drafted and written again
+            continue
         deduped.duplicates += 1
         deduped.known.append((unique.pop(key), known))
     deduped.new = unique
@@ -438,7 +452,12 @@ def write_cards(
                         "draft it with draft_pending"
                     }
                 )
-            ref = gateway.create_card(card, content)
+            half = deduped.incomplete.get(key)
+            if half is None:
+                ref = gateway.create_card(card, content)
+            else:  # rewrite its content and fields, never a second card
+                ref, _ = gateway.upsert_card(card, content, existing=half)
+                note = f"completed (a crash had cut its content){'; ' + note if note else ''}"
         except (BidboardError, ValueError) as error:
             reason = failures.reason(error)
             if reason is None:
@@ -457,7 +476,7 @@ def write_cards(
                 score.verdict,
                 (card.stage or Stage.NEW).value,
                 ref.url,
-                created=True,
+                created=half is None,
                 note=note,
                 reasons=score.explain(),
             )
