@@ -19,11 +19,10 @@ from .alerts.model import JobAlert
 from .drafting.compose import draft_job
 from .drafting.lint import LintContext, RecentDraft, words
 from .drafting.model import DraftRequest
-from .drafting.openai_drafter import OpenAIDrafter
 from .drafting.questions import parse_question_lines, with_questions
 from .drafting.template import TemplateDrafter, load_snippets
 from .errors import ConfigError
-from .openai_client import build_openai_client
+from .ingest import configured_drafter
 from .portfolio_store import cache_path
 from .scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from .scoring.score import Portfolio, score_job
@@ -57,13 +56,7 @@ def run_draft(
     results: list[dict[str, Any]] = []
     recent: list[RecentDraft] = []
     with ExitStack() as resources:
-        drafter: OpenAIDrafter | TemplateDrafter = template
-        if settings.openai_api_key is not None:
-            client = build_openai_client(
-                settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
-            )
-            resources.callback(client.close)
-            drafter = OpenAIDrafter(client, settings.openai_model, settings.portfolio_hosts)
+        drafter = configured_drafter(settings, template, resources)
         for job in _jobs(paths, asked):
             score = score_job(job, searches, portfolio)
             request = DraftRequest(

@@ -48,19 +48,27 @@ class IngestResult:
     source_errors: list[tuple[str, str]] = field(default_factory=list)
 
 
+def configured_drafter(
+    settings: Settings, template: TemplateDrafter, resources: ExitStack
+) -> OpenAIDrafter | TemplateDrafter:
+    """The drafter the settings ask for: OpenAI (its client closed with ``resources``) when a
+    key is set, otherwise ``template``."""
+    if settings.openai_api_key is None:
+        return template
+    client = build_openai_client(
+        settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
+    )
+    resources.callback(client.close)
+    return OpenAIDrafter(client, settings.openai_model, settings.portfolio_hosts)
+
+
 def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) -> PipelineConfig:
     """Searches, portfolio, snippets and drafter for a run, from settings and Notion. Close it
     (``config.close()``) when the run ends: it may hold OpenAI clients."""
     items = portfolio_for_run(notion, workspace, settings.data_dir)
     template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
     resources = ExitStack()
-    drafter: OpenAIDrafter | TemplateDrafter = template
-    if settings.openai_api_key is not None:
-        client = build_openai_client(
-            settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
-        )
-        resources.callback(client.close)
-        drafter = OpenAIDrafter(client, settings.openai_model, settings.portfolio_hosts)
+    drafter = configured_drafter(settings, template, resources)
     return PipelineConfig(
         resources=resources,
         searches=load_searches(settings.searches_file or EXAMPLE_PATH),
