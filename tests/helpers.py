@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from email.message import EmailMessage
+from pathlib import Path
 from typing import Any
 
 from notion_client import Client
+from pydantic import SecretStr
 
 from bidboard.settings import Settings
 
@@ -99,3 +102,23 @@ def alert_email(key: str, title: str) -> bytes:
         "You are receiving this email because you set up job alerts on Upwork.\n"
     )
     return message.as_bytes()
+
+
+def watch_settings(dovecot: Any, notion_url: str, data_dir: Path) -> Settings:
+    """Settings of ``bidboard watch`` on the Dovecot test mailbox (STARTTLS on loopback, a
+    folder of its own) and an emulator at ``notion_url``."""
+    from tests.imap_server import PASSWORD, USER
+
+    return Settings(
+        notion_token=SecretStr("watch-test-token"),
+        notion_base_url=notion_url,
+        notion_rate_limit=1000,
+        data_dir=data_dir,
+        imap_host="127.0.0.1",
+        imap_port=dovecot.imap_port,
+        imap_security="starttls",
+        imap_user=USER,
+        imap_password=SecretStr(PASSWORD),
+        imap_folder=f"watch-{uuid.uuid4().hex[:8]}",
+        imap_ca_file=dovecot.ca_file,
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,8 +17,7 @@ from bidboard.localserver import BackgroundServer
 from bidboard.settings import Settings
 from bidboard.watch import watch
 from notion_emulator import create_app
-from tests.helpers import init_workspace
-from tests.imap_server import PASSWORD, USER
+from tests.helpers import init_workspace, watch_settings
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 
@@ -28,19 +26,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 def settings(dovecot: Any, tmp_path: Path) -> Iterator[Settings]:
     app = create_app(rate_limit=0)
     with BackgroundServer(app) as server:
-        made = Settings(
-            notion_token=SecretStr("watch-test-token"),
-            notion_base_url=server.url,
-            notion_rate_limit=1000,
-            data_dir=tmp_path / "data",
-            imap_host="127.0.0.1",
-            imap_port=dovecot.imap_port,
-            imap_security="starttls",
-            imap_user=USER,
-            imap_password=SecretStr(PASSWORD),
-            imap_folder=f"watch-{uuid.uuid4().hex[:8]}",
-            imap_ca_file=dovecot.ca_file,
-        )
+        made = watch_settings(dovecot, server.url, tmp_path / "data")
         init_workspace(made)
         yield made
     app.store.close()

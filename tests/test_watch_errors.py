@@ -6,13 +6,11 @@ from __future__ import annotations
 import itertools
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from bidboard.errors import ConfigError
 from bidboard.ingest import IngestResult
@@ -21,30 +19,14 @@ from bidboard.settings import Settings
 from bidboard.watch import watch
 from notion_emulator import create_app
 from notion_emulator.app import Emulator
-from tests.helpers import alert_email, init_workspace
-from tests.imap_server import PASSWORD, USER
+from tests.helpers import alert_email, init_workspace, watch_settings
 
 
 @pytest.fixture
 def served(dovecot: Any, tmp_path: Path) -> Iterator[tuple[Settings, Emulator]]:
     app = create_app(rate_limit=0)
     with BackgroundServer(app) as server:
-        yield (
-            Settings(
-                notion_token=SecretStr("watch-test-token"),
-                notion_base_url=server.url,
-                notion_rate_limit=1000,
-                data_dir=tmp_path / "data",
-                imap_host="127.0.0.1",
-                imap_port=dovecot.imap_port,
-                imap_security="starttls",
-                imap_user=USER,
-                imap_password=SecretStr(PASSWORD),
-                imap_folder=f"watch-{uuid.uuid4().hex[:8]}",
-                imap_ca_file=dovecot.ca_file,
-            ),
-            app,
-        )
+        yield watch_settings(dovecot, server.url, tmp_path / "data"), app
     app.store.close()
 
 
