@@ -7,11 +7,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from .alerts.files import parse_file
-from .alerts.model import JobAlert, ParseOutcome, Quarantined, source_label
-from .alerts.store import StateStore
-from .errors import ConfigError
-from .settings import Settings
+from bidboard.alerts.files import parse_file
+from bidboard.alerts.model import JobAlert, ParseOutcome, Quarantined, source_label
+from bidboard.alerts.store import StateStore
+from bidboard.errors import ConfigError
+from bidboard.settings import Settings
 
 
 def _budget(alert: JobAlert) -> str:
@@ -109,7 +109,7 @@ def run_quarantine(settings: Settings, as_json: bool) -> int:
 def run_webhook(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
-    from .alerts.webhook import create_webhook_app, webhook_server_config
+    from bidboard.alerts.webhook import create_webhook_app, webhook_server_config
 
     if settings.webhook_secret is None:
         raise ConfigError("BIDBOARD_WEBHOOK_SECRET is not set: the receiver needs a secret")

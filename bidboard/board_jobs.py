@@ -6,13 +6,13 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from .lease import write_lease
-from .metrics import IsoWeek, WeeklyRollup, as_text, last_weeks
-from .reporting import MetricsPages, Published, portfolio_names, rollups_from_board
-from .runtime import Runtime, opened
-from .scoring.searches import EXAMPLE_PATH, load_searches
-from .settings import Settings
-from .sync import SyncReport, sync_board
+from bidboard.lease import write_lease
+from bidboard.metrics import IsoWeek, WeeklyRollup, as_text, last_weeks
+from bidboard.reporting import MetricsPages, Published, portfolio_names, rollups_from_board
+from bidboard.runtime import Runtime, opened
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.settings import Settings
+from bidboard.sync import SyncReport, sync_board
 
 
 def run_sync(runtime: Runtime, now: datetime | None = None) -> SyncReport:

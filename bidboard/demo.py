@@ -27,32 +27,31 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
+from bidboard.alerts.sources import FolderSource
+from bidboard.alerts.store import StateStore
+from bidboard.board_jobs import WeeklyResult, run_sync, run_weekly
+from bidboard.drafting.template import load_snippets
+from bidboard.errors import ConfigError
+from bidboard.factory import notion_from_settings
+from bidboard.gateway import BoardGateway
+from bidboard.ingest import pipeline_config, run_ingest
+from bidboard.lease import write_lease
+from bidboard.localserver import BackgroundServer
+from bidboard.metrics import IsoWeek, show
+from bidboard.models import JobCard, Stage
+from bidboard.notion import Notion
+from bidboard.offline import EMULATOR_TOKEN
+from bidboard.pipeline import BatchReport
+from bidboard.runtime import Runtime
+from bidboard.schema_commands import _previous
+from bidboard.scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE
+from bidboard.scoring.portfolio import load_portfolio_file
+from bidboard.settings import Settings
+from bidboard.sync import SyncReport
 from notion_schema import bootstrap
 from notion_schema.codecs import encode_properties
 from notion_schema.databases import JOBS, PORTFOLIO, SNIPPETS
 from notion_schema.workspace import Workspace, save_workspace
-
-from .alerts.sources import FolderSource
-from .alerts.store import StateStore
-from .board_jobs import WeeklyResult, run_sync, run_weekly
-from .drafting.template import load_snippets
-from .errors import ConfigError
-from .factory import notion_from_settings
-from .gateway import BoardGateway
-from .ingest import pipeline_config, run_ingest
-from .lease import write_lease
-from .localserver import BackgroundServer
-from .metrics import IsoWeek, show
-from .models import JobCard, Stage
-from .notion import Notion
-from .offline import EMULATOR_TOKEN
-from .pipeline import BatchReport
-from .runtime import Runtime
-from .schema_commands import _previous
-from .scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE
-from .scoring.portfolio import load_portfolio_file
-from .settings import Settings
-from .sync import SyncReport
 
 DEMO_TOKEN = EMULATOR_TOKEN  # the local emulator accepts any token
 SAMPLE_MAILBOX = Path(__file__).with_name("samples") / "mailbox"

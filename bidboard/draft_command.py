@@ -14,20 +14,20 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from .alerts.files import parse_file
-from .alerts.model import JobAlert
-from .drafting.compose import draft_job
-from .drafting.lint import LintContext, RecentDraft, words
-from .drafting.model import DraftRequest
-from .drafting.questions import parse_question_lines, with_questions
-from .drafting.template import TemplateDrafter, load_snippets
-from .errors import ConfigError
-from .ingest import configured_drafter
-from .portfolio_store import cache_path
-from .scoring.portfolio import SAMPLE_PATH, load_portfolio_file
-from .scoring.score import Portfolio, score_job
-from .scoring.searches import EXAMPLE_PATH, load_searches
-from .settings import Settings
+from bidboard.alerts.files import parse_file
+from bidboard.alerts.model import JobAlert
+from bidboard.drafting.compose import draft_job
+from bidboard.drafting.lint import LintContext, RecentDraft, words
+from bidboard.drafting.model import DraftRequest
+from bidboard.drafting.questions import parse_question_lines, with_questions
+from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.errors import ConfigError
+from bidboard.ingest import configured_drafter
+from bidboard.portfolio_store import cache_path
+from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.score import Portfolio, score_job
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.settings import Settings
 
 
 def _jobs(paths: list[Path], questions: list[str]) -> list[JobAlert]:

@@ -6,14 +6,13 @@ from contextlib import ExitStack
 
 import httpx
 
+from bidboard.notion import Notion, build_notion_client
+from bidboard.openai_client import build_openai_client
+from bidboard.scoring.embeddings import embedding_index
+from bidboard.scoring.portfolio import PortfolioItem
+from bidboard.scoring.score import Portfolio
+from bidboard.settings import Settings
 from notion_schema.workspace import Workspace, load_workspace
-
-from .notion import Notion, build_notion_client
-from .openai_client import build_openai_client
-from .scoring.embeddings import embedding_index
-from .scoring.portfolio import PortfolioItem
-from .scoring.score import Portfolio
-from .settings import Settings
 
 
 def notion_from_settings(

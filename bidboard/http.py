@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 import httpx2
 
-from .errors import EgressRefused
+from bidboard.errors import EgressRefused
 
 FORBIDDEN_DOMAINS = ("upwork.com", "upwork.co", "upworkcdn.com", "odesk.com")
 

@@ -13,24 +13,23 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
+from bidboard.alerts.model import JobAlert, ParseOutcome, RawAlert
+from bidboard.alerts.parse import parse_raw
+from bidboard.alerts.sources import AlertSource
+from bidboard.alerts.store import StateStore
+from bidboard.drafting.openai_drafter import OpenAIDrafter
+from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.errors import BidboardError
+from bidboard.factory import portfolio_matcher
+from bidboard.gateway import BoardGateway
+from bidboard.notion import Notion
+from bidboard.openai_client import build_openai_client
+from bidboard.pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
+from bidboard.portfolio_store import portfolio_for_run, read_snippets
+from bidboard.redact import redact
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.settings import Settings
 from notion_schema.workspace import Workspace
-
-from .alerts.model import JobAlert, ParseOutcome, RawAlert
-from .alerts.parse import parse_raw
-from .alerts.sources import AlertSource
-from .alerts.store import StateStore
-from .drafting.openai_drafter import OpenAIDrafter
-from .drafting.template import TemplateDrafter, load_snippets
-from .errors import BidboardError
-from .factory import portfolio_matcher
-from .gateway import BoardGateway
-from .notion import Notion
-from .openai_client import build_openai_client
-from .pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
-from .portfolio_store import portfolio_for_run, read_snippets
-from .redact import redact
-from .scoring.searches import EXAMPLE_PATH, load_searches
-from .settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from .metrics import (
+from bidboard.metrics import (
     _INTERVIEW,
     _REPLIED,
     _WON,
@@ -34,8 +34,8 @@ from .metrics import (
     speed_bucket,
     submitted_moment,
 )
-from .models import JobCard
-from .scoring.weights import parse_reasons
+from bidboard.models import JobCard
+from bidboard.scoring.weights import parse_reasons
 
 MIN_COUNT = 20
 ALPHA = 0.05

@@ -11,17 +11,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
+from bidboard.gateway import BoardGateway
+from bidboard.insights import Insights, as_text, insights
+from bidboard.models import JobCard
+from bidboard.reporting import portfolio_names
+from bidboard.runtime import opened
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.settings import Settings
+from bidboard.sync import STAMPS
+from bidboard.tune import TuneReport, apply, diff, tune, yaml_with_weights
 from notion_schema.databases import JOBS
-
-from .gateway import BoardGateway
-from .insights import Insights, as_text, insights
-from .models import JobCard
-from .reporting import portfolio_names
-from .runtime import opened
-from .scoring.searches import EXAMPLE_PATH, load_searches
-from .settings import Settings
-from .sync import STAMPS
-from .tune import TuneReport, apply, diff, tune, yaml_with_weights
 
 INSIGHT_FIELDS = (
     "job_key",

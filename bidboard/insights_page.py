@@ -12,14 +12,14 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from . import blocks as b
-from .blocks import Run
-from .insights import Insights, group_line, insights, summary
-from .insights_command import history_cards
-from .lease import write_lease
-from .notion import Notion
-from .reporting import portfolio_names
-from .runtime import Runtime
+from bidboard import blocks as b
+from bidboard.blocks import Run
+from bidboard.insights import Insights, group_line, insights, summary
+from bidboard.insights_command import history_cards
+from bidboard.lease import write_lease
+from bidboard.notion import Notion
+from bidboard.reporting import portfolio_names
+from bidboard.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 TITLE = "What gets replies"

@@ -32,8 +32,8 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from .errors import ConfigError, LeaseBusy
-from .settings import Settings
+from bidboard.errors import ConfigError, LeaseBusy
+from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
 LOCK_FILE = "write.lock"

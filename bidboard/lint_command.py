@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .drafting.lint import LintContext, lint_draft
-from .errors import ConfigError
+from bidboard.drafting.lint import LintContext, lint_draft
+from bidboard.errors import ConfigError
 
 
 def run_lint(

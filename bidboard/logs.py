@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import os
 
-from .redact import RedactFilter
+from bidboard.redact import RedactFilter
 
 _FORMAT = "%(asctime)s level=%(levelname)s logger=%(name)s %(message)s"
 _configured = False

@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .models import JobCard, Stage
+from bidboard.models import JobCard, Stage
 
 MATURING = timedelta(days=14)
 

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .errors import BidboardError, ConfigError, EgressRefused
-from .http import EgressPolicy
-from .pipeline import JobOutcome
-from .settings import Settings
+from bidboard.errors import BidboardError, ConfigError, EgressRefused
+from bidboard.http import EgressPolicy
+from bidboard.pipeline import JobOutcome
+from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
 

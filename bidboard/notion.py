@@ -40,9 +40,16 @@ from notion_client import Client
 from notion_client.client import ClientOptions
 from notion_client.errors import APIResponseError, RequestTimeoutError, UnknownHTTPResponseError
 
-from .errors import ConfigError, NotionError
-from .http import EgressPolicy, GlobalRateLimit, PacedTransport, Pacer, Paces, guarded_client
-from .settings import Settings
+from bidboard.errors import ConfigError, NotionError
+from bidboard.http import (
+    EgressPolicy,
+    GlobalRateLimit,
+    PacedTransport,
+    Pacer,
+    Paces,
+    guarded_client,
+)
+from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
 

@@ -13,10 +13,9 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr, ValidationError
 
+from bidboard.errors import ConfigError
+from bidboard.settings import Settings
 from notion_schema.workspace import Workspace, workspace_path
-
-from .errors import ConfigError
-from .settings import Settings
 
 #: The local emulator accepts any token; this one says where it came from.
 EMULATOR_TOKEN = "demo-local-emulator-token"  # noqa: S105
@@ -64,9 +63,8 @@ def offline(settings: Settings) -> Iterator[Settings]:
             f"the Notion emulator at {url} is not running and its data {db} is gone: run "
             "`bidboard demo` again, or set BIDBOARD_NOTION_TOKEN for real Notion"
         )
+    from bidboard.localserver import BackgroundServer
     from notion_emulator import EmulatorConfig, create_app
-
-    from .localserver import BackgroundServer
 
     app = create_app(EmulatorConfig(db=db, rate_limit=3.0, burst=3, timezone=settings.timezone))
     try:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import httpx2
 from openai import OpenAI
 
-from .errors import ConfigError
-from .http import EgressPolicy, guarded_client2
-from .redact import remember
-from .settings import Settings
+from bidboard.errors import ConfigError
+from bidboard.http import EgressPolicy, guarded_client2
+from bidboard.redact import remember
+from bidboard.settings import Settings
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 

@@ -17,22 +17,22 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from .alerts.identity import SAME_JOB_WINDOW, merge_same_jobs, same_job_cards, when_posted
-from .alerts.model import JobAlert, source_label
-from .blocks import Block
-from .drafting.compose import draft_job
-from .drafting.content import card_content, select_for_drafting
-from .drafting.lint import LintContext, RecentDraft
-from .drafting.model import DraftRequest
-from .drafting.openai_drafter import OpenAIDrafter
-from .drafting.template import TemplateDrafter
-from .errors import BidboardError, CardError, HumanStageError, NotionError
-from .gateway import BoardGateway, CardRef, card_ref
-from .models import MACHINE_STAGES, JobCard, Stage
-from .notion import NotionPaused
-from .scoring.portfolio import PortfolioItem
-from .scoring.score import Portfolio, Score, score_job
-from .scoring.searches import SearchConfig
+from bidboard.alerts.identity import SAME_JOB_WINDOW, merge_same_jobs, same_job_cards, when_posted
+from bidboard.alerts.model import JobAlert, source_label
+from bidboard.blocks import Block
+from bidboard.drafting.compose import draft_job
+from bidboard.drafting.content import card_content, select_for_drafting
+from bidboard.drafting.lint import LintContext, RecentDraft
+from bidboard.drafting.model import DraftRequest
+from bidboard.drafting.openai_drafter import OpenAIDrafter
+from bidboard.drafting.template import TemplateDrafter
+from bidboard.errors import BidboardError, CardError, HumanStageError, NotionError
+from bidboard.gateway import BoardGateway, CardRef, card_ref
+from bidboard.models import MACHINE_STAGES, JobCard, Stage
+from bidboard.notion import NotionPaused
+from bidboard.scoring.portfolio import PortfolioItem
+from bidboard.scoring.score import Portfolio, Score, score_job
+from bidboard.scoring.searches import SearchConfig
 
 logger = logging.getLogger(__name__)
 FINGERPRINT_DAYS = 30

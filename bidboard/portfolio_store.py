@@ -10,14 +10,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from bidboard.drafting.model import Snippet
+from bidboard.errors import NotionError
+from bidboard.notion import Notion
+from bidboard.scoring.portfolio import PortfolioItem, load_portfolio_file, save_portfolio_file
 from notion_schema.codecs import decode_value
 from notion_schema.databases import PORTFOLIO, SNIPPETS
 from notion_schema.workspace import Workspace
-
-from .drafting.model import Snippet
-from .errors import NotionError
-from .notion import Notion
-from .scoring.portfolio import PortfolioItem, load_portfolio_file, save_portfolio_file
 
 logger = logging.getLogger(__name__)
 

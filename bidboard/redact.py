@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from pydantic import SecretStr
 
 if TYPE_CHECKING:
-    from .settings import Settings
+    from bidboard.settings import Settings
 
 MASK = "***"
 MIN_LENGTH = 6  # shorter "secrets" would blank ordinary words

@@ -15,15 +15,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from notion_schema.codecs import encode_properties, plain_text
-from notion_schema.databases import JOBS, WEEKLY_METRICS
-from notion_schema.workspace import Workspace
-
-from . import blocks as b
-from .blocks import Run
-from .errors import NotionError
-from .gateway import BoardGateway
-from .metrics import (
+from bidboard import blocks as b
+from bidboard.blocks import Run
+from bidboard.errors import NotionError
+from bidboard.gateway import BoardGateway
+from bidboard.metrics import (
     BREAKDOWNS,
     FIGURES,
     IsoWeek,
@@ -33,11 +29,14 @@ from .metrics import (
     summary_sentence,
     weekly_rollups,
 )
-from .models import JobCard
-from .notion import BlockLimitReached, Notion, is_transient
-from .portfolio_store import cache_path, read_portfolio
-from .scoring.portfolio import load_portfolio_file
-from .sync import STAMPS
+from bidboard.models import JobCard
+from bidboard.notion import BlockLimitReached, Notion, is_transient
+from bidboard.portfolio_store import cache_path, read_portfolio
+from bidboard.scoring.portfolio import load_portfolio_file
+from bidboard.sync import STAMPS
+from notion_schema.codecs import encode_properties, plain_text
+from notion_schema.databases import JOBS, WEEKLY_METRICS
+from notion_schema.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 

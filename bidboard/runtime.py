@@ -8,21 +8,20 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bidboard.alerts.store import StateStore
+from bidboard.errors import LeaseBusy
+from bidboard.factory import notion_from_settings, workspace_from_settings
+from bidboard.gateway import BoardGateway
+from bidboard.lease import write_lease
+from bidboard.notion import Notion
+from bidboard.pipeline import BatchReport, JobOutcome, PipelineConfig
+from bidboard.redact import settings_secrets
+from bidboard.settings import Settings
 from notion_schema.workspace import Workspace
 
-from .alerts.store import StateStore
-from .errors import LeaseBusy
-from .factory import notion_from_settings, workspace_from_settings
-from .gateway import BoardGateway
-from .lease import write_lease
-from .notion import Notion
-from .pipeline import BatchReport, JobOutcome, PipelineConfig
-from .redact import settings_secrets
-from .settings import Settings
-
 if TYPE_CHECKING:
-    from .alerts.model import JobAlert
-    from .ingest import IngestResult
+    from bidboard.alerts.model import JobAlert
+    from bidboard.ingest import IngestResult
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +37,7 @@ class Runtime:
 
     def pipeline(self) -> PipelineConfig:
         """The run's pipeline config, closed (its OpenAI clients too) with the runtime."""
-        from .ingest import pipeline_config
+        from bidboard.ingest import pipeline_config
 
         config = pipeline_config(self.settings, self.notion, self.workspace)
         self.resources.callback(config.close)
@@ -48,8 +47,8 @@ class Runtime:
         """The one way jobs that did not come through :meth:`ingest` (a job pasted by hand)
         reach the board: under the write lease, with the run's pipeline config, and every job the
         daily cap holds back remembered for ``draft_pending``."""
-        from .ingest import held_by
-        from .pipeline import process_alerts
+        from bidboard.ingest import held_by
+        from bidboard.pipeline import process_alerts
 
         with write_lease(self.settings, role):
             return process_alerts(alerts, self.gateway, self.pipeline(), held_by(self.store))
@@ -59,8 +58,8 @@ class Runtime:
         the sources are closed after it (IMAP logs out, feeds close their clients). When another
         process holds the lease past ``BIDBOARD_WRITE_LEASE_WAIT``, the run reads nothing and
         says so (``result.busy``): the next run reads what is waiting."""
-        from .alerts.config import sources_from_settings
-        from .ingest import IngestResult, run_ingest
+        from bidboard.alerts.config import sources_from_settings
+        from bidboard.ingest import IngestResult, run_ingest
 
         sources = sources_from_settings(self.settings, self.store)
         try:  # the pipeline config (two reads of Notion) only if an alert arrived

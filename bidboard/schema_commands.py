@@ -5,15 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from bidboard.errors import ConfigError
+from bidboard.factory import notion_from_settings
+from bidboard.lease import write_lease
+from bidboard.notion import Notion
+from bidboard.settings import Settings, notion_page_id
 from notion_schema import bootstrap
 from notion_schema.databases import ALL_DATABASES
 from notion_schema.workspace import Workspace, load_workspace, save_workspace, workspace_path
-
-from .errors import ConfigError
-from .factory import notion_from_settings
-from .lease import write_lease
-from .notion import Notion
-from .settings import Settings, notion_page_id
 
 
 def _previous(settings: Settings) -> Workspace | None:

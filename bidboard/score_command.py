@@ -7,13 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from .alerts.files import parse_file
-from .errors import ConfigError
-from .portfolio_store import cache_path
-from .scoring.portfolio import SAMPLE_PATH, load_portfolio_file
-from .scoring.score import Portfolio, score_job
-from .scoring.searches import EXAMPLE_PATH, load_searches
-from .settings import Settings
+from bidboard.alerts.files import parse_file
+from bidboard.errors import ConfigError
+from bidboard.portfolio_store import cache_path
+from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.score import Portfolio, score_job
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.settings import Settings
 
 
 def run_score(settings: Settings, paths: list[Path], as_json: bool) -> int:

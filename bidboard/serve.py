@@ -33,10 +33,10 @@ from typing import Any
 import httpx
 import yaml
 
-from .errors import ConfigError
-from .factory import notion_from_settings
-from .localserver import BackgroundServer
-from .settings import Settings
+from bidboard.errors import ConfigError
+from bidboard.factory import notion_from_settings
+from bidboard.localserver import BackgroundServer
+from bidboard.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFLINE_ENV = {
@@ -97,7 +97,7 @@ def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
 def saved_search_choices(settings: Settings, default: str | None) -> list[str]:
     """The form's choices for ``saved_search``: "every saved search" (the default), then the
     name of each search in the searches file, as the card would show it."""
-    from .scoring.searches import EXAMPLE_PATH, load_searches
+    from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 
     names = [s.card_value for s in load_searches(settings.searches_file or EXAMPLE_PATH).searches]
     return list(dict.fromkeys([*([default] if default else []), *names]))
@@ -375,7 +375,7 @@ class StartClock:
 
 
 def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
-    from . import demo
+    from bidboard import demo
 
     clock = StartClock()
     if not os.environ.get("PREFECT_API_URL"):

@@ -21,7 +21,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict, SettingsError
 
-from .errors import ConfigError
+from bidboard.errors import ConfigError
 
 NOTION_API_VERSION = "2026-03-11"
 _NOTION_ID = re.compile(

@@ -22,12 +22,11 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+from bidboard.alerts.fields import canonical_url, is_derived, job_keys
+from bidboard.alerts.store import StateStore
+from bidboard.gateway import BoardGateway
+from bidboard.models import Stage, StoredCard
 from notion_schema.databases import JOBS
-
-from .alerts.fields import canonical_url, is_derived, job_keys
-from .alerts.store import StateStore
-from .gateway import BoardGateway
-from .models import Stage, StoredCard
 
 logger = logging.getLogger(__name__)
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
-from .models import JobCard, Stage
+from bidboard.models import JobCard, Stage
 
 if TYPE_CHECKING:
-    from .gateway import BoardGateway
-    from .notion import Notion
+    from bidboard.gateway import BoardGateway
+    from bidboard.notion import Notion
 
 SEARCHES = ("Python backend", "No-code automation", "Scraping", "Data pipelines", "Dead search")
 DRAFTERS = ("openai:gpt-4o-mini", "template")

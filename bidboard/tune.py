@@ -39,10 +39,10 @@ from typing import Any
 
 import numpy as np
 
-from .metrics import _REPLIED, reached, submitted_moment
-from .models import JobCard, Stage
-from .scoring.searches import load_searches
-from .scoring.weights import KINDS, parse_reasons
+from bidboard.metrics import _REPLIED, reached, submitted_moment
+from bidboard.models import JobCard, Stage
+from bidboard.scoring.searches import load_searches
+from bidboard.scoring.weights import KINDS, parse_reasons
 
 L2 = 1.0
 POINTS_PER_DOUBLING = 10.0

@@ -23,14 +23,14 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from .alerts.config import imap_config
-from .alerts.sources import ImapConfig, ImapSource
-from .errors import AlertError, ConfigError
-from .ingest import IngestResult
-from .notify import notify_strong_matches
-from .redact import redact_text
-from .runtime import opened
-from .settings import Settings
+from bidboard.alerts.config import imap_config
+from bidboard.alerts.sources import ImapConfig, ImapSource
+from bidboard.errors import AlertError, ConfigError
+from bidboard.ingest import IngestResult
+from bidboard.notify import notify_strong_matches
+from bidboard.redact import redact_text
+from bidboard.runtime import opened
+from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
 
@@ -147,7 +147,7 @@ def watch(
         raise ConfigError("bidboard watch needs BIDBOARD_IMAP_HOST, _USER and _PASSWORD")
     # this connection only waits; the ingest run moves the messages
     config = replace(mailbox, processed_folder=None, quarantine_folder=None)
-    from .alerts.store import StateStore
+    from bidboard.alerts.store import StateStore
 
     store = StateStore(":memory:")  # the idler keeps no state
     idler = Idler(config, ImapSource(config, store))

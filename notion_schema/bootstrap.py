@@ -11,12 +11,11 @@ from urllib.parse import unquote
 from bidboard.errors import NotionError
 from bidboard.models import Stage
 from bidboard.notion import Notion
-
-from .codecs import property_schema, rich_text, schema_properties
-from .databases import ALL_DATABASES, JOBS, RENAMED
-from .model import DatabaseSpec, PropertySpec
-from .views import PIPELINE, VIEWS, ensure_views
-from .workspace import DatabaseIds, Workspace
+from notion_schema.codecs import property_schema, rich_text, schema_properties
+from notion_schema.databases import ALL_DATABASES, JOBS, RENAMED
+from notion_schema.model import DatabaseSpec, PropertySpec
+from notion_schema.views import PIPELINE, VIEWS, ensure_views
+from notion_schema.workspace import DatabaseIds, Workspace
 
 logger = logging.getLogger(__name__)
 BOARD_VIEW_NAME = PIPELINE.name

@@ -18,9 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bidboard.models import JobCard, StoredCard
-
-from .databases import JOBS
-from .model import DatabaseSpec, PropertySpec
+from notion_schema.databases import JOBS
+from notion_schema.model import DatabaseSpec, PropertySpec
 
 logger = logging.getLogger(__name__)
 

@@ -16,8 +16,7 @@ from typing import Any
 from bidboard.errors import NotionError
 from bidboard.models import Stage
 from bidboard.notion import Notion
-
-from .workspace import DatabaseIds, property_id
+from notion_schema.workspace import DatabaseIds, property_id
 
 logger = logging.getLogger(__name__)
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from ..settings import Settings
-from .sources import AlertSource, FeedSource, FolderSource, ImapConfig, ImapSource, SpoolSource
-from .store import StateStore
+from bidboard.alerts.sources import (
+    AlertSource,
+    FeedSource,
+    FolderSource,
+    ImapConfig,
+    ImapSource,
+    SpoolSource,
+)
+from bidboard.alerts.store import StateStore
+from bidboard.settings import Settings
 
 
 def feed_entries(settings: Settings) -> list[tuple[str | None, str]]:

@@ -14,9 +14,9 @@ from email.header import decode_header, make_header
 from email.policy import compat32
 from email.utils import parseaddr
 
-from . import fields as f
-from .model import ParseOutcome, Quarantined, Skipped, build_alert, visible
-from .text import html_to_lines, text_to_lines, without_links
+from bidboard.alerts import fields as f
+from bidboard.alerts.model import ParseOutcome, Quarantined, Skipped, build_alert, visible
+from bidboard.alerts.text import html_to_lines, text_to_lines, without_links
 
 MAX_DEPTH = 30
 _ALERT_SUBJECT = re.compile(
@@ -275,7 +275,7 @@ def parse_upwork_alert_email(
         f.parse_date_header(_header(message, "Date")) or received_fallback or datetime.now(UTC)
     )
     if _VOLLNA_SENDER.search(sender.rpartition("@")[2]):
-        from .vollna import parse_vollna_email
+        from bidboard.alerts.vollna import parse_vollna_email
 
         return parse_vollna_email(markup, plain, subject, source_ref, received)
     plain_lines = [line for body in plain for line in text_to_lines(body)]

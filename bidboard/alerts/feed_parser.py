@@ -19,9 +19,9 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
-from . import fields as f
-from .model import ParseOutcome, Quarantined, Skipped, build_alert
-from .text import read_html
+from bidboard.alerts import fields as f
+from bidboard.alerts.model import ParseOutcome, Quarantined, Skipped, build_alert
+from bidboard.alerts.text import read_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _UPWORK_TITLE = re.compile(r"\s+-\s+Upwork\s*$", re.IGNORECASE)

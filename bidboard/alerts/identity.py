@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from ..models import JobCard, StoredCard
-from .fields import is_derived, normalised_title
-from .model import JobAlert
+from bidboard.alerts.fields import is_derived, normalised_title
+from bidboard.alerts.model import JobAlert
+from bidboard.models import JobCard, StoredCard
 
 SAME_JOB_WINDOW = timedelta(hours=48)
 

@@ -16,9 +16,9 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from . import fields as f
-from .model import ParseOutcome, Quarantined, Skipped, build_alert, explain
-from .vollna import alerts_from_vollna, is_vollna_envelope
+from bidboard.alerts import fields as f
+from bidboard.alerts.model import ParseOutcome, Quarantined, Skipped, build_alert, explain
+from bidboard.alerts.vollna import alerts_from_vollna, is_vollna_envelope
 
 SCHEMA_PATH = Path(__file__).with_name("job-alert.schema.json")
 

@@ -34,9 +34,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
-from .json_alerts import DuplicateKeys, loads, read_json, refusal
-from .store import StateStore
-from .vollna import is_vollna_envelope
+from bidboard.alerts.json_alerts import DuplicateKeys, loads, read_json, refusal
+from bidboard.alerts.store import StateStore
+from bidboard.alerts.vollna import is_vollna_envelope
 
 logger = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 1024 * 1024

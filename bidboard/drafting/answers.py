@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from ..scoring.portfolio import PortfolioItem
-from .model import Draft, DraftRequest, Snippet
-from .post import cut, join, second_person
+from bidboard.drafting.model import Draft, DraftRequest, Snippet
+from bidboard.drafting.post import cut, join, second_person
+from bidboard.scoring.portfolio import PortfolioItem
 
 _FIELD = re.compile(r"\{(\w+)\}")
 _YES_NO_ASKED = re.compile(

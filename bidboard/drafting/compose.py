@@ -16,12 +16,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from ..errors import BidboardError
-from ..models import Stage
-from .lint import LintContext, Report, lint_draft
-from .model import Draft, DraftRequest
-from .openai_drafter import OpenAIDrafter
-from .template import TemplateDrafter
+from bidboard.drafting.lint import LintContext, Report, lint_draft
+from bidboard.drafting.model import Draft, DraftRequest
+from bidboard.drafting.openai_drafter import OpenAIDrafter
+from bidboard.drafting.template import TemplateDrafter
+from bidboard.errors import BidboardError
+from bidboard.models import Stage
 
 logger = logging.getLogger(__name__)
 

@@ -9,12 +9,12 @@ checklist), its sections set off by bold titles and line breaks in one rich text
 
 from __future__ import annotations
 
-from .. import blocks as b
-from ..blocks import Run
-from ..scoring.portfolio import PortfolioItem
-from ..scoring.score import Score
-from .lint import Report
-from .model import Draft
+from bidboard import blocks as b
+from bidboard.blocks import Run
+from bidboard.drafting.lint import Report
+from bidboard.drafting.model import Draft
+from bidboard.scoring.portfolio import PortfolioItem
+from bidboard.scoring.score import Score
 
 NOTICE = "Draft: review it, then submit it yourself on Upwork. bidboard never sends anything."
 CHECKLIST = [

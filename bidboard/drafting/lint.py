@@ -18,7 +18,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from .fingerprint import distance, simhash
+from bidboard.drafting.fingerprint import distance, simhash
 
 Code = Literal[
     "EXTERNAL_LINK",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from ..alerts.model import JobAlert
-from ..scoring.portfolio import PortfolioItem
-from ..scoring.score import Score
+from bidboard.alerts.model import JobAlert
+from bidboard.scoring.portfolio import PortfolioItem
+from bidboard.scoring.score import Score
 
 
 class Snippet(BaseModel):

@@ -17,11 +17,11 @@ from openai import OpenAI, OpenAIError
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, Field, ValidationError
 
-from ..errors import BidboardError
-from .lint import Finding
-from .model import Draft, DraftRequest, ScreeningAnswer
-from .questions import post_body, screening_questions
-from .template import fitting_items
+from bidboard.drafting.lint import Finding
+from bidboard.drafting.model import Draft, DraftRequest, ScreeningAnswer
+from bidboard.drafting.questions import post_body, screening_questions
+from bidboard.drafting.template import fitting_items
+from bidboard.errors import BidboardError
 
 RULES = """You draft Upwork proposals for a freelancer or agency. A person reviews every draft
 and submits it on Upwork themselves; you never contact anyone.

@@ -10,9 +10,9 @@ from __future__ import annotations
 import html
 import re
 
-from ..alerts.model import JobAlert
-from .lint import LintContext, forbidden, title_runs, words
-from .questions import post_body
+from bidboard.alerts.model import JobAlert
+from bidboard.drafting.lint import LintContext, forbidden, title_runs, words
+from bidboard.drafting.questions import post_body
 
 # a link (a bare domain is the linter's to find: it knows "ASP.NET" and ".NET" are not ones)
 _URLISH = re.compile(r"https?://|www\.|\b[a-z0-9-]+\.(?:com|io|org)\b", re.IGNORECASE)

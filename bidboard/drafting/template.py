@@ -31,12 +31,11 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..alerts.model import JobAlert
-from ..scoring.portfolio import PortfolioItem
-from .fingerprint import distance, simhash
-from .lint import NEAR_DUPLICATE_BITS, forbidden, title_runs, words
-from .model import Draft, DraftRequest, ScreeningAnswer, Snippet
-from .post import (
+from bidboard.alerts.model import JobAlert
+from bidboard.drafting.fingerprint import distance, simhash
+from bidboard.drafting.lint import NEAR_DUPLICATE_BITS, forbidden, title_runs, words
+from bidboard.drafting.model import Draft, DraftRequest, ScreeningAnswer, Snippet
+from bidboard.drafting.post import (
     ABOUT_FREELANCER,
     ACTION,
     GREETING,
@@ -50,7 +49,8 @@ from .post import (
     unescape,
     usable,
 )
-from .questions import screening_questions
+from bidboard.drafting.questions import screening_questions
+from bidboard.scoring.portfolio import PortfolioItem
 
 SAMPLE_PATH = Path(__file__).with_name("snippets.sample.json")
 FIT_THRESHOLD = 0.2  # portfolio similarity (0-1) from which an item may be cited...
@@ -620,7 +620,7 @@ class TemplateDrafter:
     def answers(
         self, request: DraftRequest, draft: Draft, values: dict[str, str]
     ) -> list[ScreeningAnswer]:
-        from .answers import answer_question
+        from bidboard.drafting.answers import answer_question
 
         fits = fitting_items(request)
         return [

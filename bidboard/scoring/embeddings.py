@@ -12,9 +12,9 @@ from pathlib import Path
 
 from openai import OpenAI, OpenAIError
 
-from ..errors import BidboardError
-from ..redact import redact
-from .similarity import EmbeddingCache, EmbeddingIndex, Similarity, TfidfIndex
+from bidboard.errors import BidboardError
+from bidboard.redact import redact
+from bidboard.scoring.similarity import EmbeddingCache, EmbeddingIndex, Similarity, TfidfIndex
 
 logger = logging.getLogger(__name__)
 DEFAULT_MODEL = "text-embedding-3-small"

@@ -26,12 +26,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from ..alerts.model import JobAlert
-from .portfolio import PortfolioItem
-from .searches import SavedSearch, SearchConfig
-from .similarity import Similarity, TfidfIndex
-from .text import SYNONYMS, contains, term, tokens
-from .weights import kind_of, reweigh
+from bidboard.alerts.model import JobAlert
+from bidboard.scoring.portfolio import PortfolioItem
+from bidboard.scoring.searches import SavedSearch, SearchConfig
+from bidboard.scoring.similarity import Similarity, TfidfIndex
+from bidboard.scoring.text import SYNONYMS, contains, term, tokens
+from bidboard.scoring.weights import kind_of, reweigh
 
 Verdict = Literal["shortlist", "review", "skip"]
 FIT_POINTS = 30

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from ..errors import ConfigError
+from bidboard.errors import ConfigError
 
 EXAMPLE_PATH = Path(__file__).with_name("searches.example.yaml")
 
@@ -79,7 +79,7 @@ class SearchConfig(_Strict):
 
     @model_validator(mode="after")
     def _known_kinds(self) -> SearchConfig:
-        from .weights import KINDS
+        from bidboard.scoring.weights import KINDS
 
         unknown = sorted(set(self.weights) - set(KINDS))
         if unknown:

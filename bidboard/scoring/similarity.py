@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from .text import tokens
+from bidboard.scoring.text import tokens
 
 
 class Similarity(Protocol):
