@@ -21,14 +21,14 @@ import httpx
 from pydantic import SecretStr
 
 from bench.notion_gateway import card, content
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer
-from bidboard.notion import Notion, build_notion_client
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.notion import bootstrap
+from bidboard.notion.client import Notion, build_notion_client
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import Workspace
+from bidboard.schema.codecs import encode_card
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
-from notion_schema import bootstrap
-from notion_schema.codecs import encode_card
-from notion_schema.workspace import Workspace
 
 
 def total(url: str) -> int:

@@ -22,11 +22,11 @@ from pathlib import Path
 import yaml
 from pydantic import SecretStr
 
-from bidboard.board_jobs import run_sync, run_weekly, weeks_to_roll
-from bidboard.gateway import BoardGateway
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.ingest import run_draft_pending
-from bidboard.localserver import BackgroundServer
 from bidboard.models import JobCard, Stage
+from bidboard.notion.gateway import BoardGateway
+from bidboard.routines import run_sync, run_weekly, weeks_to_roll
 from bidboard.runtime import opened
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app

@@ -25,15 +25,15 @@ import httpx
 from pydantic import SecretStr
 
 from bench.rollup import peak_rss_mb
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import free_port
-from bidboard.notion import Notion, build_notion_client
+from bidboard.cli.localserver import free_port
+from bidboard.notion import bootstrap
+from bidboard.notion.client import Notion, build_notion_client
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import save_workspace
 from bidboard.settings import Settings
 from bidboard.synthetic import history, put_on_board
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.transport import SyncASGITransport
-from notion_schema import bootstrap
-from notion_schema.workspace import save_workspace
 
 
 def seed(size: int, data_dir: Path) -> tuple[Path, float]:
@@ -60,10 +60,10 @@ def seed(size: int, data_dir: Path) -> tuple[Path, float]:
 
 def measure(url: str, data_dir: str) -> None:
     """In its own process: the insights, then tune, each from one read of the board."""
+    from bidboard.cli.insights import history_cards
     from bidboard.insights import insights
-    from bidboard.insights_command import history_cards
+    from bidboard.notion.workspace import Workspace
     from bidboard.tune import tune
-    from notion_schema.workspace import Workspace
 
     settings = Settings(
         notion_token=SecretStr("bench"),

@@ -24,14 +24,14 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bidboard import schema_commands
+from bidboard.cli import schema as schema_commands
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.watch import watch
 from bidboard.factory import notion_from_settings
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import load_workspace
 from bidboard.settings import Settings
-from bidboard.watch import watch
 from notion_emulator import EmulatorConfig, create_app
-from notion_schema.workspace import load_workspace
 
 
 def alert(i: int) -> tuple[str, bytes]:

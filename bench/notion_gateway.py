@@ -24,21 +24,21 @@ from typing import Any
 import httpx
 from pydantic import SecretStr
 
-from bidboard import blocks as b
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.drafting.content import card_content
+from bidboard.drafting.draft import Draft, ScreeningAnswer
 from bidboard.drafting.lint import Report
-from bidboard.drafting.model import Draft, ScreeningAnswer
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer
 from bidboard.metrics import IsoWeek, weekly_rollups
 from bidboard.models import JobCard, Stage
-from bidboard.notion import Notion, build_notion_client
-from bidboard.reporting import MetricsPages
+from bidboard.notion import blocks as b
+from bidboard.notion import bootstrap
+from bidboard.notion.client import Notion, build_notion_client
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.metrics_pages import MetricsPages
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Reason, Score
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
-from notion_schema import bootstrap
 
 
 def card(i: int) -> JobCard:

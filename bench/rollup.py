@@ -28,16 +28,16 @@ from pathlib import Path
 import httpx
 from pydantic import SecretStr
 
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import free_port
+from bidboard.cli.localserver import free_port
 from bidboard.metrics import last_weeks
 from bidboard.models import JobCard, Stage
-from bidboard.notion import Notion, build_notion_client
+from bidboard.notion import bootstrap
+from bidboard.notion.client import Notion, build_notion_client
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import save_workspace
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.transport import SyncASGITransport
-from notion_schema import bootstrap
-from notion_schema.workspace import save_workspace
 
 TZ = "UTC"
 
@@ -116,8 +116,8 @@ def peak_rss_mb() -> float:
 
 def measure(url: str, data_dir: str, rate: float) -> None:
     """In its own process: one rollup of last week, over HTTP; prints a JSON line."""
-    from bidboard.reporting import rollups_from_board
-    from notion_schema.workspace import Workspace
+    from bidboard.notion.metrics_pages import rollups_from_board
+    from bidboard.notion.workspace import Workspace
 
     settings = Settings(
         notion_token=SecretStr("bench"),

@@ -16,7 +16,7 @@ import resource
 import time
 from datetime import UTC, datetime
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import httpx
 
-from bidboard.localserver import free_port
+from bidboard.cli.localserver import free_port
 
 STACKS = (
     ("FastAPI backend", ["Python", "FastAPI", "PostgreSQL"], "Web Development"),
@@ -107,12 +107,12 @@ def main() -> None:
                     httpx.get(f"{url}/__emulator/stats", timeout=1)
                     break
                 time.sleep(0.1)
-            from bidboard import schema_commands
+            from bidboard.cli import schema as schema_commands
             from bidboard.factory import notion_from_settings
-            from bidboard.gateway import BoardGateway
+            from bidboard.notion.gateway import BoardGateway
+            from bidboard.notion.workspace import load_workspace
             from bidboard.settings import load_settings
             from flows.ingest_alerts import ingest_alerts
-            from notion_schema.workspace import load_workspace
 
             settings = load_settings(env_file=None)
             notion = notion_from_settings(settings)

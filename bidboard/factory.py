@@ -6,13 +6,13 @@ from contextlib import ExitStack
 
 import httpx
 
-from bidboard.notion import Notion, build_notion_client
-from bidboard.openai_client import build_openai_client
-from bidboard.scoring.embeddings import embedding_index
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.embeddings import embedding_index
+from bidboard.notion.client import Notion, build_notion_client
+from bidboard.notion.workspace import Workspace, load_workspace
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio
 from bidboard.settings import Settings
-from notion_schema.workspace import Workspace, load_workspace
 
 
 def notion_from_settings(

@@ -13,23 +13,23 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from bidboard.alerts.model import JobAlert, ParseOutcome, RawAlert
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.alerts.alert import JobAlert, ParseOutcome, RawAlert
 from bidboard.alerts.parse import parse_raw
-from bidboard.alerts.sources import AlertSource
-from bidboard.alerts.store import StateStore
-from bidboard.drafting.openai_drafter import OpenAIDrafter
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import BidboardError
 from bidboard.factory import portfolio_matcher
-from bidboard.gateway import BoardGateway
-from bidboard.notion import Notion
-from bidboard.openai_client import build_openai_client
+from bidboard.inbox.sources import AlertSource
+from bidboard.notion.client import Notion
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.portfolio import portfolio_for_run, read_snippets
+from bidboard.notion.workspace import Workspace
 from bidboard.pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
-from bidboard.portfolio_store import portfolio_for_run, read_snippets
 from bidboard.redact import redact
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
-from notion_schema.workspace import Workspace
+from bidboard.state import StateStore
 
 logger = logging.getLogger(__name__)
 

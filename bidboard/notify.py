@@ -19,8 +19,8 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bidboard.egress import EgressPolicy
 from bidboard.errors import BidboardError, ConfigError, EgressRefused
-from bidboard.http import EgressPolicy
 from bidboard.pipeline import JobOutcome
 from bidboard.settings import Settings
 

@@ -17,19 +17,19 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.alerts.alert import JobAlert, source_label
 from bidboard.alerts.identity import SAME_JOB_WINDOW, merge_same_jobs, same_job_cards, when_posted
-from bidboard.alerts.model import JobAlert, source_label
-from bidboard.blocks import Block
 from bidboard.drafting.compose import draft_job
 from bidboard.drafting.content import card_content, select_for_drafting
+from bidboard.drafting.draft import DraftRequest
 from bidboard.drafting.lint import LintContext, RecentDraft
-from bidboard.drafting.model import DraftRequest
-from bidboard.drafting.openai_drafter import OpenAIDrafter
 from bidboard.drafting.template import TemplateDrafter
 from bidboard.errors import BidboardError, CardError, HumanStageError, NotionError
-from bidboard.gateway import BoardGateway, CardRef, card_ref
 from bidboard.models import MACHINE_STAGES, JobCard, Stage
-from bidboard.notion import NotionPaused
+from bidboard.notion.blocks import Block
+from bidboard.notion.client import NotionPaused
+from bidboard.notion.gateway import BoardGateway, CardRef, card_ref
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio, Score, score_job
 from bidboard.scoring.searches import SearchConfig

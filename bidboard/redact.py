@@ -4,7 +4,7 @@
 OpenAI-compatible endpoint may echo the key in its error body, which the SDK puts in its
 exception text, which would then be logged, written on a card ("OpenAI failed (…)") and stored
 by Prefect. The HTTP clients bidboard builds blank every secret they were given in every response
-body before anything reads it (:class:`bidboard.http.Redacting2Transport`), every secret used is
+body before anything reads it (:class:`bidboard.egress.Redacting2Transport`), every secret used is
 remembered here, and :func:`redact` blanks them in any text (the log handler applies it to every
 record).
 """

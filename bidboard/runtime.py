@@ -8,19 +8,19 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from bidboard.alerts.store import StateStore
 from bidboard.errors import LeaseBusy
 from bidboard.factory import notion_from_settings, workspace_from_settings
-from bidboard.gateway import BoardGateway
 from bidboard.lease import write_lease
-from bidboard.notion import Notion
+from bidboard.notion.client import Notion
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import Workspace
 from bidboard.pipeline import BatchReport, JobOutcome, PipelineConfig
 from bidboard.redact import settings_secrets
 from bidboard.settings import Settings
-from notion_schema.workspace import Workspace
+from bidboard.state import StateStore
 
 if TYPE_CHECKING:
-    from bidboard.alerts.model import JobAlert
+    from bidboard.alerts.alert import JobAlert
     from bidboard.ingest import IngestResult
 
 logger = logging.getLogger(__name__)

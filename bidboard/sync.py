@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bidboard.alerts.fields import canonical_url, is_derived, job_keys
-from bidboard.alerts.store import StateStore
-from bidboard.gateway import BoardGateway
 from bidboard.models import Stage, StoredCard
-from notion_schema.databases import JOBS
+from bidboard.notion.gateway import BoardGateway
+from bidboard.schema.databases import JOBS
+from bidboard.state import StateStore
 
 logger = logging.getLogger(__name__)
 

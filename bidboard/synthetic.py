@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 from bidboard.models import JobCard, Stage
 
 if TYPE_CHECKING:
-    from bidboard.gateway import BoardGateway
-    from bidboard.notion import Notion
+    from bidboard.notion.client import Notion
+    from bidboard.notion.gateway import BoardGateway
 
 SEARCHES = ("Python backend", "No-code automation", "Scraping", "Data pipelines", "Dead search")
 DRAFTERS = ("openai:gpt-4o-mini", "template")

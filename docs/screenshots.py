@@ -12,11 +12,11 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from bidboard import demo
-from bidboard.localserver import BackgroundServer, free_port
+from bidboard.cli import demo
+from bidboard.cli.localserver import BackgroundServer, free_port
+from bidboard.notion.workspace import Workspace, workspace_path
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
-from notion_schema.workspace import Workspace, workspace_path
 
 DOCS = Path(__file__).resolve().parent
 CHROMIUM = "/usr/bin/chromium"

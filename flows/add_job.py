@@ -15,8 +15,8 @@ from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
 
+from bidboard.alerts.alert import JobAlert, ParseOutcome
 from bidboard.alerts.manual import parse_pasted_job
-from bidboard.alerts.model import JobAlert, ParseOutcome
 from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.notify import NotifyReport, notify_strong_matches
 from bidboard.pipeline import BatchReport, JobOutcome

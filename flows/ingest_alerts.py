@@ -16,20 +16,20 @@ from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from bidboard import ingest, pipeline
+from bidboard.alerts.alert import JobAlert, RawAlert
 from bidboard.alerts.config import sources_from_settings
-from bidboard.alerts.model import JobAlert, RawAlert
-from bidboard.alerts.sources import AlertSource
-from bidboard.alerts.store import StateStore
 from bidboard.errors import LeaseBusy
-from bidboard.gateway import BoardGateway
+from bidboard.inbox.sources import AlertSource
 from bidboard.ingest import IngestResult, Parsed
 from bidboard.lease import write_lease
 from bidboard.notify import NotifyReport, notify_strong_matches
-from bidboard.notion import NotionPaused
+from bidboard.notion.client import NotionPaused
+from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import BatchReport, Deduped, Drafted, DraftPlan, PipelineConfig
 from bidboard.runtime import batch_summary, batch_table, opened
 from bidboard.scoring.score import Score
 from bidboard.settings import Settings, load_settings
+from bidboard.state import StateStore
 
 
 @task(name="read sources", persist_result=False, cache_policy=NO_CACHE)

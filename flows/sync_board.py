@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from bidboard.board_jobs import run_sync
+from bidboard.routines import run_sync
 from bidboard.runtime import opened
 from bidboard.settings import load_settings
 

@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 
-from bidboard.board_jobs import run_weekly, weeks_to_roll
 from bidboard.metrics import FIGURES, as_markdown, show
+from bidboard.routines import run_weekly, weeks_to_roll
 from bidboard.runtime import opened
 from bidboard.settings import load_settings
 

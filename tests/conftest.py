@@ -13,7 +13,7 @@ import httpx
 import pytest
 from notion_client import AsyncClient, Client
 
-from bidboard.localserver import BackgroundServer
+from bidboard.cli.localserver import BackgroundServer
 from notion_emulator import Emulator, create_app
 from notion_emulator.transport import AsyncASGITransport, SyncASGITransport
 from tests.contract import SPEC_PATH, Contract, Exchange
@@ -190,9 +190,9 @@ def make_board(
     """``check_contract`` validates every exchange against the description (~15 ms each)."""
     from pydantic import SecretStr
 
-    from bidboard.notion import Notion, build_notion_client
+    from bidboard.notion import bootstrap
+    from bidboard.notion.client import Notion, build_notion_client
     from bidboard.settings import Settings
-    from notion_schema import bootstrap
 
     settings = Settings(
         notion_token=SecretStr(TOKEN),

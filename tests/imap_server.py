@@ -13,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bidboard.localserver import free_port
+from bidboard.cli.localserver import free_port
 
 USER = "alerts@example.test"
 PASSWORD = "imap-test-password-0001"

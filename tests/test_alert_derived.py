@@ -7,13 +7,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from bidboard.alerts.files import parse_file
+from bidboard.alerts.alert import JobAlert
 from bidboard.alerts.identity import merge_same_jobs
-from bidboard.alerts.model import JobAlert
-from bidboard.alerts.store import StateStore
-from bidboard.gateway import BoardGateway
+from bidboard.inbox.files import parse_file
 from bidboard.models import Stage, StoredCard
+from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import process_alerts
+from bidboard.state import StateStore
 from bidboard.sync import sync_board
 from tests.conftest import Board
 from tests.test_pipeline import config

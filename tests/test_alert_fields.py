@@ -172,7 +172,7 @@ def test_the_clients_own_text_is_not_a_label(line: str) -> None:
 def test_derived_keys_are_stable_marked_and_accepted_by_the_model() -> None:
     from datetime import date
 
-    from bidboard.alerts.model import JobAlert
+    from bidboard.alerts.alert import JobAlert
 
     one = f.derived_key("FastAPI  backend!", "hourly", 40.0, 60.0, date(2026, 9, 4))
     assert one == f.derived_key("fastapi backend", "hourly", 40, 60, date(2026, 9, 4))
@@ -196,7 +196,7 @@ def test_derived_keys_are_stable_marked_and_accepted_by_the_model() -> None:
 def test_the_model_rejects_keys_of_no_known_shape(key: str) -> None:
     from pydantic import ValidationError
 
-    from bidboard.alerts.model import JobAlert
+    from bidboard.alerts.alert import JobAlert
 
     with pytest.raises(ValidationError):
         JobAlert(

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bidboard.alerts.files import parse_file
+from bidboard.inbox.files import parse_file
 
 ALERTS = Path(__file__).parent / "fixtures" / "alerts"
 K = "~01a1b2c3d4e5f600"

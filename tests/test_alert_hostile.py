@@ -10,11 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bidboard.alerts.alert import ParseOutcome
 from bidboard.alerts.email_parser import parse_mbox, parse_upwork_alert_email
 from bidboard.alerts.feed_parser import parse_feed
 from bidboard.alerts.json_alerts import parse_json_alerts
 from bidboard.alerts.manual import parse_pasted_job
-from bidboard.alerts.model import ParseOutcome
 
 KEY = "~01deadbeefcafe0001"
 URL = f"https://www.upwork.com/jobs/{KEY}"

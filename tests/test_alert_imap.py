@@ -11,9 +11,9 @@ import pytest
 from pydantic import SecretStr
 
 from bidboard.alerts.parse import parse_raw
-from bidboard.alerts.sources import ImapConfig, ImapSource
-from bidboard.alerts.store import StateStore
 from bidboard.errors import AlertError, ConfigError
+from bidboard.inbox.sources import ImapConfig, ImapSource
+from bidboard.state import StateStore
 from tests.imap_server import PASSWORD, USER
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from bidboard.alerts import fields as f
-from bidboard.alerts.files import parse_file
-from bidboard.alerts.model import JobAlert, ParseOutcome
+from bidboard.alerts.alert import JobAlert, ParseOutcome
+from bidboard.inbox.files import parse_file
 from tests.real_samples import real_sample
 
 RECEIVED = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -13,10 +13,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bidboard.alerts.parse import parse_raw
-from bidboard.alerts.sources import FeedSource, FolderSource
-from bidboard.alerts.store import StateStore
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.errors import AlertError, EgressRefused
-from bidboard.localserver import BackgroundServer
+from bidboard.inbox.sources import FeedSource, FolderSource
+from bidboard.state import StateStore
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 
@@ -167,7 +167,7 @@ def test_configured_sources_always_drain_the_webhook_spool(
     from pydantic import SecretStr
 
     from bidboard.alerts.config import sources_from_settings
-    from bidboard.alerts.sources import ImapSource, SpoolSource
+    from bidboard.inbox.sources import ImapSource, SpoolSource
     from bidboard.settings import Settings
 
     bare = sources_from_settings(Settings(data_dir=tmp_path), store)

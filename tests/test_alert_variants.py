@@ -11,7 +11,7 @@ import pytest
 
 from bidboard import cli
 from bidboard.alerts import fields as f
-from bidboard.alerts.files import parse_file
+from bidboard.inbox.files import parse_file
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
 KEY = "~022074164276058730111"

@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bidboard.localserver import BackgroundServer
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.runtime import opened
 from bidboard.settings import Settings
 from bidboard.sync import sync_board

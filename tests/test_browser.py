@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 import httpx
 import pytest
 
-from bidboard.localserver import free_port
+from bidboard.cli.localserver import free_port
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

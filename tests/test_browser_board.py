@@ -13,13 +13,13 @@ from typing import Any
 
 import pytest
 
-from bidboard.alerts.store import StateStore
-from bidboard.board_jobs import run_sync, run_weekly
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.metrics import IsoWeek
 from bidboard.models import JobCard, Stage
+from bidboard.notion.gateway import BoardGateway
+from bidboard.routines import run_sync, run_weekly
 from bidboard.runtime import Runtime
+from bidboard.state import StateStore
 from notion_emulator import Emulator
 from tests.conftest import Board, make_board
 from tests.test_browser import CHROMIUM_ARGS, chromium

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bidboard import cli, demo
-from bidboard.localserver import free_port
+from bidboard import cli
+from bidboard.cli import demo
+from bidboard.cli.localserver import free_port
 from bidboard.settings import Settings
 
 README = Path(__file__).resolve().parents[1] / "README.md"
@@ -94,7 +95,7 @@ def test_alerts_parse_json_and_exit_0_when_all_parse(capsys: pytest.CaptureFixtu
 def test_alerts_quarantine_lists_reasons(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from bidboard.alerts.store import StateStore
+    from bidboard.state import StateStore
 
     monkeypatch.setenv("BIDBOARD_DATA_DIR", str(tmp_path))
     assert cli.main(["alerts", "quarantine"]) == 0

@@ -22,15 +22,15 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.watch import ingest_once
 from bidboard.errors import LeaseBusy
 from bidboard.factory import notion_from_settings
 from bidboard.lease import write_lease
-from bidboard.localserver import BackgroundServer
+from bidboard.notion.workspace import load_workspace
 from bidboard.settings import Settings
-from bidboard.watch import ingest_once
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
-from notion_schema.workspace import load_workspace
 from tests.helpers import alert_email, init_workspace
 from tests.imap_server import PASSWORD, USER
 from tests.test_reliability import board_keys, job, key_of
@@ -140,7 +140,7 @@ def test_two_ingesters_on_one_mailbox_and_one_folder_make_each_card_once(
 
 
 def week_rows(settings: Settings, label: str) -> int:
-    from notion_schema.databases import WEEKLY_METRICS
+    from bidboard.schema.databases import WEEKLY_METRICS
 
     notion = notion_from_settings(settings)
     try:
@@ -162,8 +162,8 @@ def test_two_metrics_publish_make_one_row(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bidboard.board_jobs import run_metrics_command
     from bidboard.metrics import IsoWeek
+    from bidboard.routines import run_metrics_command
 
     _app, server = emulator_server
     settings = settings_for(server, tmp_path / "data")
@@ -185,7 +185,7 @@ def test_two_inits_make_one_set_of_databases(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bidboard import schema_commands
+    from bidboard.cli import schema as schema_commands
 
     _app, server = emulator_server
     notion = notion_from_settings(settings_for(server, tmp_path))
@@ -323,8 +323,8 @@ def test_a_prefect_global_concurrency_limit_is_the_lease_across_machines(
 
 def test_a_message_another_client_moved_first_counts_as_done(dovecot: Any, tmp_path: Path) -> None:
     from bidboard.alerts.config import imap_config
-    from bidboard.alerts.sources import ImapSource
-    from bidboard.alerts.store import StateStore
+    from bidboard.inbox.sources import ImapSource
+    from bidboard.state import StateStore
 
     folder, processed = f"gone-{uuid.uuid4().hex[:6]}", f"gone-done-{uuid.uuid4().hex[:6]}"
     dovecot.deliver(folder, alert_email("~01ace5ffff00000001", "FastAPI backend gone"))

@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bidboard import cli, demo
-from bidboard.alerts.files import parse_file
-from bidboard.localserver import free_port
+from bidboard import cli
+from bidboard.cli import demo
+from bidboard.cli.localserver import free_port
+from bidboard.inbox.files import parse_file
 from bidboard.models import Stage
 from bidboard.settings import Settings
 

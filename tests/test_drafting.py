@@ -11,16 +11,16 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from bidboard.alerts.files import parse_file
-from bidboard.alerts.model import JobAlert
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.compose import draft_job
 from bidboard.drafting.content import card_content, select_for_drafting
+from bidboard.drafting.draft import DraftRequest, ScreeningAnswer
 from bidboard.drafting.lint import LintContext, lint_draft, title_runs
-from bidboard.drafting.model import DraftRequest, ScreeningAnswer
-from bidboard.drafting.openai_drafter import OpenAIDrafter
 from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.inbox.files import parse_file
 from bidboard.models import Stage
-from bidboard.openai_client import build_openai_client
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
@@ -301,7 +301,7 @@ def test_daily_cap_drafts_the_highest_scores_first() -> None:
 
 
 def test_the_agency_library_is_used_and_old_title_snippets_are_left_out() -> None:
-    from bidboard.drafting.model import Snippet
+    from bidboard.drafting.draft import Snippet
 
     library = [
         Snippet(name="old", kind="Opening", text="Hello, {title} caught my eye because I code."),

@@ -18,15 +18,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.drafting.compose import draft_job
+from bidboard.drafting.draft import DraftRequest
 from bidboard.drafting.lint import LintContext
-from bidboard.drafting.model import DraftRequest
-from bidboard.drafting.openai_drafter import OpenAIDrafter
 from bidboard.drafting.questions import with_questions
 from bidboard.drafting.template import TemplateDrafter, load_snippets
-from bidboard.localserver import BackgroundServer
 from bidboard.models import Stage
-from bidboard.openai_client import build_openai_client
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

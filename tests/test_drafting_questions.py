@@ -11,11 +11,11 @@ from typing import Any
 
 import pytest
 
+from bidboard.alerts.alert import JobAlert
 from bidboard.alerts.manual import parse_pasted_job
-from bidboard.alerts.model import JobAlert
 from bidboard.drafting.answers import topic
+from bidboard.drafting.draft import DraftRequest
 from bidboard.drafting.lint import LintContext, lint_draft
-from bidboard.drafting.model import DraftRequest
 from bidboard.drafting.questions import (
     EXTRA_KEY,
     parse_question_lines,
@@ -178,7 +178,7 @@ def test_the_add_job_flow_takes_screening_questions(
 ) -> None:
     """Through Prefect with its parameter schema, against the emulator: the job is drafted
     (the card shows the answers with the card content that renders ``Draft.answers``)."""
-    from bidboard.localserver import BackgroundServer
+    from bidboard.cli.localserver import BackgroundServer
     from bidboard.settings import load_settings
     from notion_emulator import create_app
     from tests.helpers import init_workspace

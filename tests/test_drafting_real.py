@@ -16,9 +16,9 @@ from functools import cache
 
 import pytest
 
-from bidboard.alerts.files import parse_file
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.compose import draft_job
+from bidboard.drafting.draft import Draft, DraftRequest
 from bidboard.drafting.fingerprint import distance
 from bidboard.drafting.lint import (
     NEAR_DUPLICATE_BITS,
@@ -28,8 +28,8 @@ from bidboard.drafting.lint import (
     title_runs,
     words,
 )
-from bidboard.drafting.model import Draft, DraftRequest
 from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.inbox.files import parse_file
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

@@ -6,9 +6,9 @@ import httpx
 import pytest
 from pydantic import SecretStr
 
+from bidboard.egress import EgressPolicy, guarded_async_client, guarded_client
 from bidboard.errors import EgressRefused, PolicyError
-from bidboard.http import EgressPolicy, guarded_async_client, guarded_client
-from bidboard.notion import build_notion_client
+from bidboard.notion.client import build_notion_client
 from bidboard.settings import Settings
 
 UPWORK_URLS = [
@@ -91,7 +91,7 @@ def test_egress_refusal_is_a_policy_error() -> None:
 
 
 def test_pacer_spaces_calls_at_the_rate() -> None:
-    from bidboard.http import Pacer
+    from bidboard.egress import Pacer
 
     now = [100.0]
     slept: list[float] = []

@@ -155,8 +155,8 @@ def test_styled_rich_text_keeps_its_bold_and_line_breaks(
 def test_views_of_bidboard_are_drawn_readably(board: Any) -> None:
     """The board init made: the Pipeline without Low fit, the Review queue best score first,
     the cards-by-stage chart as inline SVG; numbers in their formats, dates without seconds."""
-    from bidboard.gateway import BoardGateway
     from bidboard.models import JobCard, Stage
+    from bidboard.notion.gateway import BoardGateway
 
     gateway = BoardGateway(board.notion, board.workspace)
     from datetime import UTC, datetime

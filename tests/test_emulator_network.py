@@ -17,7 +17,7 @@ import pytest
 from notion_client import APIErrorCode, APIResponseError, Client, RequestTimeoutError
 from notion_client.client import RetryOptions
 
-from bidboard.localserver import BackgroundServer, free_port
+from bidboard.cli.localserver import BackgroundServer, free_port
 from notion_emulator import Emulator
 from tests.helpers import text
 
@@ -304,7 +304,7 @@ async def test_async_client_over_a_real_socket(live_server: Live) -> None:
 def test_paced_notion_client_meets_no_429_at_the_limit(live_server: Live) -> None:
     from pydantic import SecretStr
 
-    from bidboard.notion import build_notion_client
+    from bidboard.notion.client import build_notion_client
     from bidboard.settings import Settings
 
     server, app = live_server

@@ -17,10 +17,10 @@ import pytest
 from notion_client import Client
 from notion_client.errors import APIResponseError
 
-from bidboard.gateway import BoardGateway
 from bidboard.models import JobCard, Stage
+from bidboard.notion import bootstrap
+from bidboard.notion.gateway import BoardGateway
 from notion_emulator.ids import encode_property_id, new_property_id
-from notion_schema import bootstrap
 from tests.conftest import Board, Recorder
 
 

@@ -14,11 +14,11 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from bidboard.alerts.config import sources_from_settings
-from bidboard.alerts.sources import FeedSource
-from bidboard.alerts.store import StateStore
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.errors import EgressRefused
-from bidboard.localserver import BackgroundServer
+from bidboard.inbox.sources import FeedSource
 from bidboard.settings import Settings
+from bidboard.state import StateStore
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title></channel></rss>"""
 

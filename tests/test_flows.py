@@ -10,12 +10,12 @@ from typing import Any
 
 import pytest
 
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.factory import notion_from_settings
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import load_workspace
 from bidboard.settings import load_settings
 from notion_emulator import create_app
-from notion_schema.workspace import load_workspace
 from tests.helpers import init_workspace
 
 MAILBOX = Path(__file__).resolve().parents[1] / "bidboard" / "samples" / "mailbox"

@@ -9,11 +9,11 @@ from typing import Any
 
 import pytest
 
-from bidboard import blocks as b
+from bidboard.egress import Pacer
 from bidboard.errors import HumanStageError, NotionError
-from bidboard.gateway import BoardGateway, CardRef
-from bidboard.http import Pacer
 from bidboard.models import HUMAN_STAGES, JobCard, Stage
+from bidboard.notion import blocks as b
+from bidboard.notion.gateway import BoardGateway, CardRef
 from notion_emulator import create_app
 from tests.conftest import Board, make_board
 
@@ -307,7 +307,7 @@ def test_a_workspace_rate_limit_past_the_budget_ends_the_batch_cleanly(
 ) -> None:
     """Retry-After 600 s > the 120 s budget: no wait, no failed run; the batch stops with one
     line saying when Notion allows requests again, and every job not written waits."""
-    from bidboard.notion import RateLimitedUntil
+    from bidboard.notion.client import RateLimitedUntil
     from bidboard.pipeline import process_alerts
     from tests.test_pipeline import alerts, config
 

@@ -4,7 +4,7 @@ such a card and complete it, not count it as "already on the board" for good."""
 
 from __future__ import annotations
 
-from bidboard.gateway import BoardGateway
+from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import process_alerts
 from tests.conftest import Board
 from tests.test_pipeline import alerts, cards, config, content

@@ -12,16 +12,16 @@ from typing import Any
 import httpx2
 from pydantic import SecretStr
 
-from bidboard.alerts.model import JobAlert
-from bidboard.alerts.store import StateStore
-from bidboard.drafting.openai_drafter import OpenAIDrafter
-from bidboard.gateway import BoardGateway
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.alerts.alert import JobAlert
 from bidboard.ingest import run_draft_pending
 from bidboard.models import Stage
-from bidboard.openai_client import build_openai_client
+from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import PipelineConfig, card_for, process_alerts
 from bidboard.scoring.score import score_job
 from bidboard.settings import Settings
+from bidboard.state import StateStore
 from tests.conftest import Board
 from tests.test_drafting import GOOD
 from tests.test_pipeline import NOW, alerts, cards, config, content

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.ingest import run_draft_pending
-from bidboard.localserver import BackgroundServer
 from bidboard.runtime import opened
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app

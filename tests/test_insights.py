@@ -165,7 +165,7 @@ def test_the_weekly_rollup_breaks_down_by_speed_to_lead() -> None:
 
 
 def test_the_what_gets_replies_page_is_one_page_rewritten_only_on_change(board: Board) -> None:
-    from bidboard.insights_page import TITLE, publish_page
+    from bidboard.notion.insights_page import TITLE, publish_page
 
     parent = board.workspace.parent_page_id
     report = insights(history(300, seed=31))

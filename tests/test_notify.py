@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bidboard.localserver import free_port
+from bidboard.cli.localserver import free_port
 from bidboard.notify import message, notify_strong_matches, strong_matches
 from bidboard.pipeline import JobOutcome
 from bidboard.settings import Settings

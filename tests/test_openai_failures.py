@@ -21,17 +21,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
-from bidboard.alerts.model import JobAlert
-from bidboard.demo import seed_library
+from bidboard.alerts.alert import JobAlert
+from bidboard.cli.demo import seed_library
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.watch import ingest_once
 from bidboard.factory import notion_from_settings, portfolio_matcher
-from bidboard.localserver import BackgroundServer
+from bidboard.notion.workspace import load_workspace
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
-from bidboard.watch import ingest_once
 from notion_emulator import EmulatorConfig, create_app
-from notion_schema.workspace import load_workspace
 from tests.helpers import alert_email, init_workspace
 from tests.test_reliability import board_keys
 

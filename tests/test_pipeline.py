@@ -10,13 +10,13 @@ from typing import Any
 import httpx2
 from pydantic import SecretStr
 
-from bidboard.alerts.files import parse_file
-from bidboard.alerts.model import JobAlert
-from bidboard.drafting.openai_drafter import OpenAIDrafter
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.template import TemplateDrafter, load_snippets
-from bidboard.gateway import BoardGateway
+from bidboard.inbox.files import parse_file
 from bidboard.models import MACHINE_STAGES, Stage
-from bidboard.openai_client import build_openai_client
+from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio
@@ -140,8 +140,8 @@ def test_an_openai_failure_is_said_on_the_card(board: Board, tmp_path: Path) -> 
 def test_held_back_jobs_are_drafted_the_next_day(board: Board, tmp_path: Path) -> None:
     from datetime import timedelta
 
-    from bidboard.alerts.store import StateStore
     from bidboard.ingest import run_draft_pending
+    from bidboard.state import StateStore
 
     store = StateStore(tmp_path / "state.sqlite3")
     gateway = BoardGateway(board.notion, board.workspace)

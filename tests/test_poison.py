@@ -10,12 +10,12 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from bidboard.alerts.store import StateStore
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.watch import ingest_once
 from bidboard.models import MACHINE_STAGES
+from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import process_alerts
-from bidboard.watch import ingest_once
+from bidboard.state import StateStore
 from notion_emulator.app import Emulator
 from tests.conftest import Board
 from tests.helpers import alert_email, init_workspace
@@ -119,8 +119,8 @@ def test_a_refusal_that_hits_every_card_stops_the_run_and_keeps_every_alert(
 
     from bidboard.errors import NotionError
     from bidboard.factory import notion_from_settings
-    from notion_schema.databases import JOBS
-    from notion_schema.workspace import load_workspace
+    from bidboard.notion.workspace import load_workspace
+    from bidboard.schema.databases import JOBS
 
     _app, server = emulator_server
     inbox = tmp_path / "inbox"

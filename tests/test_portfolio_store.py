@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from bidboard.errors import NotionError
-from bidboard.portfolio_store import cache_path, portfolio_for_run, read_portfolio
-from notion_schema.codecs import encode_properties
-from notion_schema.databases import PORTFOLIO
+from bidboard.notion.portfolio import cache_path, portfolio_for_run, read_portfolio
+from bidboard.schema.codecs import encode_properties
+from bidboard.schema.databases import PORTFOLIO
 from tests.conftest import Board
 
 
@@ -53,8 +53,8 @@ def test_empty_portfolio(board: Board) -> None:
 
 
 def test_snippets_are_read_from_notion(board: Board) -> None:
-    from bidboard.portfolio_store import read_snippets
-    from notion_schema.databases import SNIPPETS
+    from bidboard.notion.portfolio import read_snippets
+    from bidboard.schema.databases import SNIPPETS
 
     source = board.workspace.ids("snippets").data_source_id
     for kind, text, active in (

@@ -88,7 +88,7 @@ def test_every_deployment_says_what_it_does_and_is_tagged_with_its_role() -> Non
 
 
 def test_the_served_deployments_carry_tags_and_a_saved_search_choice(tmp_path: Path) -> None:
-    from bidboard.serve import deployments as served
+    from bidboard.cli.serve import deployments as served
     from bidboard.settings import Settings
 
     (tmp_path / "searches.yaml").write_text(

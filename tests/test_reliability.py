@@ -22,14 +22,14 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from bidboard.alerts.store import StateStore
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.factory import notion_from_settings
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import load_workspace
 from bidboard.settings import Settings
+from bidboard.state import StateStore
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
-from notion_schema.workspace import load_workspace
 from tests.helpers import alert_email, init_workspace
 from tests.imap_server import PASSWORD, USER
 
@@ -163,7 +163,7 @@ def alert_mail(i: int) -> tuple[str, bytes]:
 
 
 INGEST_ONCE = (
-    "from bidboard.settings import load_settings; from bidboard.watch import ingest_once; "
+    "from bidboard.settings import load_settings; from bidboard.cli.watch import ingest_once; "
     "ingest_once(load_settings())"
 )
 

@@ -10,12 +10,17 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bidboard.cli import main
-from bidboard.gateway import BoardGateway
 from bidboard.metrics import IsoWeek, weekly_rollups
 from bidboard.models import JobCard, Stage
-from bidboard.reporting import METRIC_FIELDS, MetricsPages, cards_for_weeks, rollups_from_board
-from notion_schema.codecs import plain_text
-from notion_schema.databases import JOBS
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.metrics_pages import (
+    METRIC_FIELDS,
+    MetricsPages,
+    cards_for_weeks,
+    rollups_from_board,
+)
+from bidboard.schema.codecs import plain_text
+from bidboard.schema.databases import JOBS
 from tests.conftest import Board
 
 UTC_ZONE = ZoneInfo("UTC")

@@ -19,12 +19,12 @@ from typing import Any
 import httpx
 import pytest
 
+from bidboard.cli.localserver import BackgroundServer, free_port
 from bidboard.factory import notion_from_settings
-from bidboard.gateway import BoardGateway
-from bidboard.localserver import BackgroundServer, free_port
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import load_workspace
 from bidboard.settings import Settings
 from notion_emulator import create_app
-from notion_schema.workspace import load_workspace
 from tests.helpers import init_workspace
 
 pytestmark = pytest.mark.slow
@@ -289,7 +289,7 @@ def test_the_global_limit_paces_notion_calls(prefect_harness: None, tmp_path: Pa
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
     from pydantic import SecretStr
 
-    from bidboard.notion import build_notion_client
+    from bidboard.notion.client import build_notion_client
     from notion_emulator.transport import SyncASGITransport
 
     with get_client(sync_client=True) as client:

@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
-from bidboard import schema_commands
+from bidboard.cli import schema as schema_commands
+from bidboard.notion import bootstrap
+from bidboard.notion.workspace import load_workspace, save_workspace
+from bidboard.schema.databases import ALL_DATABASES, JOBS
 from bidboard.settings import Settings
-from notion_schema import bootstrap
-from notion_schema.databases import ALL_DATABASES, JOBS
-from notion_schema.workspace import load_workspace, save_workspace
 from tests.conftest import Board
 
 

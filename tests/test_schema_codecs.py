@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bidboard.models import JobCard, Stage
-from notion_schema.codecs import (
+from bidboard.schema.codecs import (
     CodecError,
     decode_card,
     decode_value,
@@ -17,8 +17,8 @@ from notion_schema.codecs import (
     option_name,
     rich_text,
 )
-from notion_schema.databases import JOBS
-from notion_schema.model import PropertySpec
+from bidboard.schema.databases import JOBS
+from bidboard.schema.spec import PropertySpec
 from tests.conftest import Board
 
 

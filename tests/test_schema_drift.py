@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from bidboard.schema_commands import run_migrate, run_verify
-from notion_schema.databases import JOBS
-from notion_schema.workspace import load_workspace, property_id, save_workspace
+from bidboard.cli.schema import run_migrate, run_verify
+from bidboard.notion.workspace import load_workspace, property_id, save_workspace
+from bidboard.schema.databases import JOBS
 from tests.conftest import Board
 
 
@@ -104,12 +104,12 @@ def test_a_trashed_jobs_data_source_is_drift(
 def test_a_metrics_error_names_the_property_not_its_id(saved: Board) -> None:
     from datetime import UTC, datetime
 
-    from bidboard.alerts.store import StateStore
-    from bidboard.board_jobs import run_weekly
     from bidboard.errors import NotionError
-    from bidboard.gateway import BoardGateway
     from bidboard.metrics import IsoWeek
+    from bidboard.notion.gateway import BoardGateway
+    from bidboard.routines import run_weekly
     from bidboard.runtime import Runtime
+    from bidboard.state import StateStore
 
     gone = saved.workspace.ids(JOBS.key).property_ids["Drafted by"]
     person_updates(saved, properties={"Drafted by": None})  # a person deletes a column

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.errors import ConfigError
 from bidboard.scoring.portfolio import SAMPLE_PATH, PortfolioItem, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
@@ -286,7 +286,7 @@ def test_the_tfidf_index_equals_a_plain_cosine() -> None:
     from collections import Counter
 
     from bidboard.scoring.similarity import TfidfIndex
-    from bidboard.scoring.text import tokens
+    from bidboard.scoring.words import tokens
 
     rng = random.Random(7)
     words = [f"w{i}" for i in range(60)] + ["python", "fastapi", "notion", "zapier"]

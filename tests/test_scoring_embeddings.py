@@ -13,14 +13,14 @@ import httpx2
 import pytest
 from pydantic import SecretStr
 
-from bidboard.alerts.model import JobAlert
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.embeddings import OpenAIEmbedder, embedding_index
+from bidboard.alerts.alert import JobAlert
 from bidboard.errors import BidboardError, EgressRefused
-from bidboard.openai_client import build_openai_client
-from bidboard.scoring.embeddings import OpenAIEmbedder, embedding_index
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
-from bidboard.scoring.text import tokens
+from bidboard.scoring.words import tokens
 from bidboard.settings import Settings
 
 

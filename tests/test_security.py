@@ -31,21 +31,21 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from bidboard.ai.client import build_openai_client
+from bidboard.alerts.alert import RawAlert
 from bidboard.alerts.manual import parse_pasted_job
-from bidboard.alerts.model import RawAlert
 from bidboard.alerts.parse import parse_raw
-from bidboard.alerts.sources import FolderSource, SpoolSource
-from bidboard.alerts.store import StateStore
-from bidboard.alerts.webhook import create_webhook_app
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.errors import EgressRefused
-from bidboard.gateway import BoardGateway
+from bidboard.inbox.sources import FolderSource, SpoolSource
+from bidboard.inbox.webhook import create_webhook_app
 from bidboard.ingest import run_ingest
-from bidboard.localserver import BackgroundServer
 from bidboard.models import MACHINE_STAGES
-from bidboard.notion import build_notion_client
-from bidboard.openai_client import build_openai_client
+from bidboard.notion.client import build_notion_client
+from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import process_alerts
 from bidboard.settings import Settings
+from bidboard.state import StateStore
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.transport import sync_http_client
 from tests.conftest import Board, Recorder, make_board
@@ -357,8 +357,8 @@ class ObedientModel:
 def test_injected_job_posts_never_give_an_ok_draft_or_a_human_stage(
     emulator: Any, tmp_path: Path
 ) -> None:
+    from bidboard.ai.drafter import OpenAIDrafter
     from bidboard.alerts.json_alerts import parse_json_alerts
-    from bidboard.drafting.openai_drafter import OpenAIDrafter
 
     recorder = Recorder()
     board = make_board(emulator, tmp_path, recorder=recorder)
@@ -574,7 +574,7 @@ def prefect_records() -> tuple[list[Any], list[Any], list[Any]]:
 
 # --- egress -----------------------------------------------------------------------------------
 
-PACKAGES = ("bidboard", "flows", "notion_schema", "notion_emulator")
+PACKAGES = ("bidboard", "flows", "notion_emulator")
 BROWSER_AUTOMATION = {
     "playwright",
     "selenium",
@@ -629,8 +629,8 @@ def test_the_scan_would_catch_it(tmp_path: Path) -> None:
     "url", ["https://www.upwork.com/", "https://api.upwork.com/graphql", "https://example.org/"]
 )
 def test_every_client_bidboard_builds_refuses(url: str, tmp_path: Path) -> None:
-    from bidboard.alerts.sources import FeedSource
-    from bidboard.http import EgressPolicy, guarded_client
+    from bidboard.egress import EgressPolicy, guarded_client
+    from bidboard.inbox.sources import FeedSource
 
     settings = Settings(
         notion_token=SecretStr("t"),

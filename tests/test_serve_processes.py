@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bidboard.cli.localserver import free_port
 from bidboard.errors import ConfigError
-from bidboard.localserver import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
@@ -97,7 +97,7 @@ def test_kill_9_of_serve_stops_the_prefect_server_and_every_child(tmp_path: Path
             time.sleep(0.2)
         assert port_free(port)
         # and a new serve finds nothing in its way: the check at start passes
-        from bidboard.serve import check_not_running
+        from bidboard.cli.serve import check_not_running
 
         check_not_running(tmp_path / "data")
     finally:
@@ -125,7 +125,7 @@ def test_a_busy_port_is_a_clear_error_and_nothing_starts(tmp_path: Path) -> None
 
 
 def test_a_second_serve_or_a_killed_ones_leftovers_are_named(tmp_path: Path) -> None:
-    from bidboard.serve import PID_FILE, check_not_running
+    from bidboard.cli.serve import PID_FILE, check_not_running
 
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:

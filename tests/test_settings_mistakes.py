@@ -97,7 +97,7 @@ def test_init_under_a_page_given_by_its_url(
 ) -> None:
     from pydantic import SecretStr
 
-    from bidboard import schema_commands
+    from bidboard.cli import schema as schema_commands
     from bidboard.factory import notion_from_settings
     from bidboard.settings import Settings
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bidboard.alerts.store import StateStore
-from bidboard.localserver import BackgroundServer, free_port
+from bidboard.cli.localserver import BackgroundServer, free_port
+from bidboard.cli.watch import ingest_once
 from bidboard.runtime import batch_summary
-from bidboard.watch import ingest_once
+from bidboard.state import StateStore
 from notion_emulator.app import Emulator
 from tests.helpers import init_workspace
 from tests.test_concurrency import emulator_server, settings_for

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from bidboard.alerts.store import StateStore
 from bidboard.errors import HumanStageError, NotionError
-from bidboard.gateway import BoardGateway
 from bidboard.models import JobCard, Stage
+from bidboard.notion.gateway import BoardGateway
+from bidboard.state import StateStore
 from bidboard.sync import STAMPS, SYNC_PROPERTIES, WATERMARK_KEY, sync_board
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
@@ -88,7 +88,7 @@ def person_moves(board: Board, page_id: str, stage: Stage, **props: Any) -> None
 
 def card(board: Board, page_id: str) -> JobCard:
     page = board.notion.call("read", board.notion.client.pages.retrieve, page_id, safe=True)
-    from notion_schema.codecs import decode_card
+    from bidboard.schema.codecs import decode_card
 
     return decode_card(page).card
 

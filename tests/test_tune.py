@@ -13,12 +13,13 @@ from pathlib import Path
 import pytest
 from pydantic import SecretStr
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.cli import main
-from bidboard.gateway import BoardGateway
-from bidboard.insights_command import INSIGHT_FIELDS, history_cards
-from bidboard.localserver import BackgroundServer
+from bidboard.cli.insights import INSIGHT_FIELDS, history_cards
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.notion.gateway import BoardGateway
 from bidboard.runtime import opened
+from bidboard.schema.databases import JOBS
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.scoring.weights import KINDS, kind_of, parse_reasons
@@ -26,7 +27,6 @@ from bidboard.settings import Settings
 from bidboard.synthetic import NO_EFFECT, Effects, history, put_on_board
 from bidboard.tune import MIN_EACH, person_skipped, tune, yaml_with_weights
 from notion_emulator import EmulatorConfig, create_app
-from notion_schema.databases import JOBS
 from tests.helpers import init_workspace
 
 # The hand-set weights give budget +10/-25 and payment +10/-20 but here neither matters; what
@@ -162,7 +162,7 @@ def test_commands_over_the_emulator(live: Settings, capsys: pytest.CaptureFixtur
         assert len(cards) == 700 and all(c.score_reasons for c in cards)
     assert {JOBS.by_field()[f].name for f in INSIGHT_FIELDS} >= {"Score reasons", "Stage"}
 
-    from bidboard.insights_page import publish_insights
+    from bidboard.notion.insights_page import publish_insights
 
     with opened(live) as runtime:
         assert publish_insights(runtime).created  # what the weekly flow calls

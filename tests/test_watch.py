@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.watch import watch
 from bidboard.ingest import IngestResult
-from bidboard.localserver import BackgroundServer
 from bidboard.settings import Settings
-from bidboard.watch import watch
 from notion_emulator import create_app
 from tests.helpers import init_workspace, watch_settings
 
@@ -109,9 +109,9 @@ class OnePacketIdleServer:
 
 
 def test_idle_news_that_came_with_the_continuation_is_not_missed() -> None:
-    from bidboard.alerts.sources import ImapConfig, ImapSource
-    from bidboard.alerts.store import StateStore
-    from bidboard.watch import Idler
+    from bidboard.cli.watch import Idler
+    from bidboard.inbox.sources import ImapConfig, ImapSource
+    from bidboard.state import StateStore
 
     server = OnePacketIdleServer()
     config = ImapConfig(

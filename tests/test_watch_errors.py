@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.watch import watch
 from bidboard.errors import ConfigError
 from bidboard.ingest import IngestResult
-from bidboard.localserver import BackgroundServer
 from bidboard.settings import Settings
-from bidboard.watch import watch
 from notion_emulator import create_app
 from notion_emulator.app import Emulator
 from tests.helpers import alert_email, init_workspace, watch_settings

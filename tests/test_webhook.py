@@ -20,10 +20,10 @@ import uvicorn
 from pydantic import SecretStr
 
 from bidboard.alerts.parse import parse_raw
-from bidboard.alerts.sources import SpoolSource
-from bidboard.alerts.store import StateStore
-from bidboard.alerts.webhook import create_webhook_app, webhook_server_config
-from bidboard.localserver import BackgroundServer, free_port
+from bidboard.cli.localserver import BackgroundServer, free_port
+from bidboard.inbox.sources import SpoolSource
+from bidboard.inbox.webhook import create_webhook_app, webhook_server_config
+from bidboard.state import StateStore
 from notion_emulator.transport import sync_http_client
 from tests.real_samples import real_sample
 

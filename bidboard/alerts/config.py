@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bidboard.alerts.sources import (
+from bidboard.inbox.sources import (
     AlertSource,
     FeedSource,
     FolderSource,
@@ -10,8 +10,8 @@ from bidboard.alerts.sources import (
     ImapSource,
     SpoolSource,
 )
-from bidboard.alerts.store import StateStore
 from bidboard.settings import Settings
+from bidboard.state import StateStore
 
 
 def feed_entries(settings: Settings) -> list[tuple[str | None, str]]:

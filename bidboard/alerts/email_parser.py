@@ -15,8 +15,8 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from bidboard.alerts import fields as f
-from bidboard.alerts.model import ParseOutcome, Quarantined, Skipped, build_alert, visible
-from bidboard.alerts.text import html_to_lines, text_to_lines, without_links
+from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert, visible
+from bidboard.alerts.lines import html_to_lines, text_to_lines, without_links
 
 MAX_DEPTH = 30
 _ALERT_SUBJECT = re.compile(

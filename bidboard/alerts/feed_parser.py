@@ -20,8 +20,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from bidboard.alerts import fields as f
-from bidboard.alerts.model import ParseOutcome, Quarantined, Skipped, build_alert
-from bidboard.alerts.text import read_html
+from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert
+from bidboard.alerts.lines import read_html
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 _UPWORK_TITLE = re.compile(r"\s+-\s+Upwork\s*$", re.IGNORECASE)

@@ -17,7 +17,7 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
 from bidboard.alerts import fields as f
-from bidboard.alerts.model import ParseOutcome, Quarantined, Skipped, build_alert, explain
+from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert, explain
 from bidboard.alerts.vollna import alerts_from_vollna, is_vollna_envelope
 
 SCHEMA_PATH = Path(__file__).with_name("job-alert.schema.json")

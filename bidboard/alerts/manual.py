@@ -17,8 +17,8 @@ import re
 from datetime import UTC, datetime
 
 from bidboard.alerts import fields as f
-from bidboard.alerts.model import ParseOutcome, Quarantined, build_alert
-from bidboard.alerts.text import MAX_PART_CHARS
+from bidboard.alerts.alert import ParseOutcome, Quarantined, build_alert
+from bidboard.alerts.lines import MAX_PART_CHARS
 
 _SPACE = re.compile(r"[ \t\r\f\v\u00a0\u200b\ufeff]+")
 _SKILLS = re.compile(r"^(?:skills?|tags|skills and expertise)\s*:\s*(?P<value>.*)$", re.I)

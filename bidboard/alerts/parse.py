@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bidboard.alerts.alert import ParseOutcome, RawAlert
 from bidboard.alerts.email_parser import parse_upwork_alert_email
 from bidboard.alerts.feed_parser import parse_feed
 from bidboard.alerts.json_alerts import parse_json_alerts
-from bidboard.alerts.model import ParseOutcome, RawAlert
 
 
 def parse_raw(raw: RawAlert, received_at: datetime | None = None) -> ParseOutcome:

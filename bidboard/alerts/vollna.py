@@ -21,8 +21,8 @@ from datetime import datetime
 from typing import Any
 
 from bidboard.alerts import fields as f
-from bidboard.alerts.model import ParseOutcome, Quarantined, Skipped, build_alert
-from bidboard.alerts.text import read_html, text_to_lines, without_links
+from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert
+from bidboard.alerts.lines import read_html, text_to_lines, without_links
 
 _SUBJECT_TITLE = re.compile(r"^(?:(?:fwd?|fw|re)\s*:\s*)*new job\s*:\s*(.+)$", re.IGNORECASE)
 _DIGEST = re.compile(r"here are \d+ new (?:freelance )?jobs", re.IGNORECASE)

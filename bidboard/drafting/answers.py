@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from bidboard.drafting.model import Draft, DraftRequest, Snippet
+from bidboard.drafting.draft import Draft, DraftRequest, Snippet
 from bidboard.drafting.post import cut, join, second_person
 from bidboard.scoring.portfolio import PortfolioItem
 

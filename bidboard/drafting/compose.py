@@ -16,9 +16,9 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.drafting.draft import Draft, DraftRequest
 from bidboard.drafting.lint import LintContext, Report, lint_draft
-from bidboard.drafting.model import Draft, DraftRequest
-from bidboard.drafting.openai_drafter import OpenAIDrafter
 from bidboard.drafting.template import TemplateDrafter
 from bidboard.errors import BidboardError
 from bidboard.models import Stage

@@ -9,10 +9,10 @@ checklist), its sections set off by bold titles and line breaks in one rich text
 
 from __future__ import annotations
 
-from bidboard import blocks as b
-from bidboard.blocks import Run
+from bidboard.drafting.draft import Draft
 from bidboard.drafting.lint import Report
-from bidboard.drafting.model import Draft
+from bidboard.notion import blocks as b
+from bidboard.notion.blocks import Run
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Score
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import re
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.lint import LintContext, forbidden, title_runs, words
 from bidboard.drafting.questions import post_body
 

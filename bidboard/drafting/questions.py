@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 
 EXTRA_KEY = "screening_questions"
 MAX_QUESTIONS = 10

@@ -31,10 +31,10 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
+from bidboard.drafting.draft import Draft, DraftRequest, ScreeningAnswer, Snippet
 from bidboard.drafting.fingerprint import distance, simhash
 from bidboard.drafting.lint import NEAR_DUPLICATE_BITS, forbidden, title_runs, words
-from bidboard.drafting.model import Draft, DraftRequest, ScreeningAnswer, Snippet
 from bidboard.drafting.post import (
     ABOUT_FREELANCER,
     ACTION,

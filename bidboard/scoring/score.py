@@ -26,12 +26,12 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.searches import SavedSearch, SearchConfig
 from bidboard.scoring.similarity import Similarity, TfidfIndex
-from bidboard.scoring.text import SYNONYMS, contains, term, tokens
 from bidboard.scoring.weights import kind_of, reweigh
+from bidboard.scoring.words import SYNONYMS, contains, term, tokens
 
 Verdict = Literal["shortlist", "review", "skip"]
 FIT_POINTS = 30

@@ -15,7 +15,7 @@ from typing import Protocol
 
 import numpy as np
 
-from bidboard.scoring.text import tokens
+from bidboard.scoring.words import tokens
 
 
 class Similarity(Protocol):

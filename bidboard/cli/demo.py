@@ -27,34 +27,34 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
-from bidboard.alerts.sources import FolderSource
-from bidboard.alerts.store import StateStore
-from bidboard.board_jobs import WeeklyResult, run_sync, run_weekly
+from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.offline import EMULATOR_TOKEN
+from bidboard.cli.schema import _previous
 from bidboard.drafting.template import load_snippets
 from bidboard.errors import ConfigError
 from bidboard.factory import notion_from_settings
-from bidboard.gateway import BoardGateway
+from bidboard.inbox.sources import FolderSource
 from bidboard.ingest import pipeline_config, run_ingest
 from bidboard.lease import write_lease
-from bidboard.localserver import BackgroundServer
 from bidboard.metrics import IsoWeek, show
 from bidboard.models import JobCard, Stage
-from bidboard.notion import Notion
-from bidboard.offline import EMULATOR_TOKEN
+from bidboard.notion import bootstrap
+from bidboard.notion.client import Notion
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.workspace import Workspace, save_workspace
 from bidboard.pipeline import BatchReport
+from bidboard.routines import WeeklyResult, run_sync, run_weekly
 from bidboard.runtime import Runtime
-from bidboard.schema_commands import _previous
+from bidboard.schema.codecs import encode_properties
+from bidboard.schema.databases import JOBS, PORTFOLIO, SNIPPETS
 from bidboard.scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE
 from bidboard.scoring.portfolio import load_portfolio_file
 from bidboard.settings import Settings
+from bidboard.state import StateStore
 from bidboard.sync import SyncReport
-from notion_schema import bootstrap
-from notion_schema.codecs import encode_properties
-from notion_schema.databases import JOBS, PORTFOLIO, SNIPPETS
-from notion_schema.workspace import Workspace, save_workspace
 
 DEMO_TOKEN = EMULATOR_TOKEN  # the local emulator accepts any token
-SAMPLE_MAILBOX = Path(__file__).with_name("samples") / "mailbox"
+SAMPLE_MAILBOX = Path(__file__).resolve().parents[1] / "samples" / "mailbox"
 
 
 @dataclass

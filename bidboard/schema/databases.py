@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bidboard.metrics import FIGURES
 from bidboard.models import MACHINE_STAGES, Stage
-from notion_schema.model import DatabaseSpec, Option, PropertySpec
+from bidboard.schema.spec import DatabaseSpec, Option, PropertySpec
 
 STAGE_COLORS: dict[Stage, str] = {
     Stage.NEW: "blue",

@@ -12,7 +12,7 @@ Retry rules — one layer, here, and nowhere else:
     same values again (PATCH of properties). Waits grow exponentially with jitter.
 * Creates (``pages.create``, ``databases.create``, ``views.create``) are *not* safe: a
   create whose answer was lost may have landed. Callers make them idempotent themselves — the
-  board gateway looks the job key up before it creates again (:mod:`bidboard.gateway`).
+  board gateway looks the job key up before it creates again (:mod:`bidboard.notion.gateway`).
 * Prefect task retries are not used for Notion calls.
 * A workspace-level 429 (``additional_data.rate_limit_reason`` is
   ``public_api_space_request_rate_limit``, or Retry-After over a minute) spends no attempt: the
@@ -22,7 +22,7 @@ Retry rules — one layer, here, and nowhere else:
 * The Free workspace block limit (a 403 that names it) raises :class:`BlockLimitReached`:
   creating stops, reads and edits go on.
 
-Every request also passes the egress guard and the pacer (:mod:`bidboard.http`).
+Every request also passes the egress guard and the pacer (:mod:`bidboard.egress`).
 """
 
 from __future__ import annotations
@@ -40,8 +40,7 @@ from notion_client import Client
 from notion_client.client import ClientOptions
 from notion_client.errors import APIResponseError, RequestTimeoutError, UnknownHTTPResponseError
 
-from bidboard.errors import ConfigError, NotionError
-from bidboard.http import (
+from bidboard.egress import (
     EgressPolicy,
     GlobalRateLimit,
     PacedTransport,
@@ -49,6 +48,7 @@ from bidboard.http import (
     Paces,
     guarded_client,
 )
+from bidboard.errors import ConfigError, NotionError
 from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -11,16 +11,16 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
-from bidboard.gateway import BoardGateway
 from bidboard.insights import Insights, as_text, insights
 from bidboard.models import JobCard
-from bidboard.reporting import portfolio_names
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.metrics_pages import portfolio_names
 from bidboard.runtime import opened
+from bidboard.schema.databases import JOBS
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
 from bidboard.sync import STAMPS
 from bidboard.tune import TuneReport, apply, diff, tune, yaml_with_weights
-from notion_schema.databases import JOBS
 
 INSIGHT_FIELDS = (
     "job_key",

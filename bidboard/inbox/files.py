@@ -7,10 +7,10 @@ import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bidboard.alerts.alert import ParseOutcome, Skipped
 from bidboard.alerts.email_parser import parse_mbox, parse_upwork_alert_email
 from bidboard.alerts.feed_parser import parse_feed
 from bidboard.alerts.json_alerts import parse_json_alerts
-from bidboard.alerts.model import ParseOutcome, Skipped
 
 EMAIL_SUFFIXES = (".eml",)
 MBOX_SUFFIXES = (".mbox",)

@@ -18,12 +18,12 @@ import httpx
 from pydantic import SecretStr
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
+from bidboard.alerts.alert import RawAlert
 from bidboard.alerts.email_parser import split_mbox
-from bidboard.alerts.files import EMAIL_SUFFIXES, FEED_SUFFIXES, JSON_SUFFIXES, MBOX_SUFFIXES
-from bidboard.alerts.model import RawAlert
-from bidboard.alerts.store import StateStore
+from bidboard.egress import FeedPolicy, guarded_client, is_forbidden
 from bidboard.errors import AlertError, ConfigError, EgressRefused
-from bidboard.http import FeedPolicy, guarded_client, is_forbidden
+from bidboard.inbox.files import EMAIL_SUFFIXES, FEED_SUFFIXES, JSON_SUFFIXES, MBOX_SUFFIXES
+from bidboard.state import StateStore
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -8,11 +8,11 @@ from contextlib import contextmanager
 from bidboard.errors import ConfigError
 from bidboard.factory import notion_from_settings
 from bidboard.lease import write_lease
-from bidboard.notion import Notion
+from bidboard.notion import bootstrap
+from bidboard.notion.client import Notion
+from bidboard.notion.workspace import Workspace, load_workspace, save_workspace, workspace_path
+from bidboard.schema.databases import ALL_DATABASES
 from bidboard.settings import Settings, notion_page_id
-from notion_schema import bootstrap
-from notion_schema.databases import ALL_DATABASES
-from notion_schema.workspace import Workspace, load_workspace, save_workspace, workspace_path
 
 
 def _previous(settings: Settings) -> Workspace | None:

@@ -33,12 +33,12 @@ from typing import Any
 import httpx
 import yaml
 
+from bidboard.cli.localserver import BackgroundServer
 from bidboard.errors import ConfigError
 from bidboard.factory import notion_from_settings
-from bidboard.localserver import BackgroundServer
 from bidboard.settings import Settings
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 OFFLINE_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
@@ -236,7 +236,7 @@ def pid_file(data_dir: Path, port: int) -> Iterator[Path]:
         [
             sys.executable,
             "-c",
-            "import sys; from bidboard.serve import watchdog; "
+            "import sys; from bidboard.cli.serve import watchdog; "
             "watchdog(int(sys.argv[1]), sys.argv[2])",
             str(os.getpid()),
             str(path),
@@ -375,7 +375,7 @@ class StartClock:
 
 
 def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
-    from bidboard import demo
+    from bidboard.cli import demo
 
     clock = StartClock()
     if not os.environ.get("PREFECT_API_URL"):

@@ -10,12 +10,12 @@ from urllib.parse import unquote
 
 from bidboard.errors import NotionError
 from bidboard.models import Stage
-from bidboard.notion import Notion
-from notion_schema.codecs import property_schema, rich_text, schema_properties
-from notion_schema.databases import ALL_DATABASES, JOBS, RENAMED
-from notion_schema.model import DatabaseSpec, PropertySpec
-from notion_schema.views import PIPELINE, VIEWS, ensure_views
-from notion_schema.workspace import DatabaseIds, Workspace
+from bidboard.notion.client import Notion
+from bidboard.notion.workspace import DatabaseIds, Workspace
+from bidboard.schema.codecs import property_schema, rich_text, schema_properties
+from bidboard.schema.databases import ALL_DATABASES, JOBS, RENAMED
+from bidboard.schema.spec import DatabaseSpec, PropertySpec
+from bidboard.schema.views import PIPELINE, VIEWS, ensure_views
 
 logger = logging.getLogger(__name__)
 BOARD_VIEW_NAME = PIPELINE.name

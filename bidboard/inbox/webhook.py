@@ -35,8 +35,8 @@ from starlette.routing import Route
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from bidboard.alerts.json_alerts import DuplicateKeys, loads, read_json, refusal
-from bidboard.alerts.store import StateStore
 from bidboard.alerts.vollna import is_vollna_envelope
+from bidboard.state import StateStore
 
 logger = logging.getLogger(__name__)
 DEFAULT_MAX_BYTES = 1024 * 1024

@@ -27,14 +27,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from bidboard import blocks as b
 from bidboard.alerts.fields import DERIVED_PREFIX
 from bidboard.errors import CardError, HumanStageError, NotionError
 from bidboard.models import MACHINE_STAGES, JobCard, Stage, StoredCard
-from bidboard.notion import Notion, is_transient
-from notion_schema.codecs import decode_card, encode_card, encode_properties, plain_text
-from notion_schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
-from notion_schema.workspace import Workspace, property_id
+from bidboard.notion import blocks as b
+from bidboard.notion.client import Notion, is_transient
+from bidboard.notion.workspace import Workspace, property_id
+from bidboard.schema.codecs import decode_card, encode_card, encode_properties, plain_text
+from bidboard.schema.databases import JOBS, MACHINE_FIELDS, STAMP_FIELDS
 
 logger = logging.getLogger(__name__)
 

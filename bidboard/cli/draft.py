@@ -14,16 +14,16 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from bidboard.alerts.files import parse_file
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.compose import draft_job
+from bidboard.drafting.draft import DraftRequest
 from bidboard.drafting.lint import LintContext, RecentDraft, words
-from bidboard.drafting.model import DraftRequest
 from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import ConfigError
+from bidboard.inbox.files import parse_file
 from bidboard.ingest import configured_drafter
-from bidboard.portfolio_store import cache_path
+from bidboard.notion.portfolio import cache_path
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

@@ -15,10 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bidboard import blocks as b
-from bidboard.blocks import Run
 from bidboard.errors import NotionError
-from bidboard.gateway import BoardGateway
 from bidboard.metrics import (
     BREAKDOWNS,
     FIGURES,
@@ -30,13 +27,16 @@ from bidboard.metrics import (
     weekly_rollups,
 )
 from bidboard.models import JobCard
-from bidboard.notion import BlockLimitReached, Notion, is_transient
-from bidboard.portfolio_store import cache_path, read_portfolio
+from bidboard.notion import blocks as b
+from bidboard.notion.blocks import Run
+from bidboard.notion.client import BlockLimitReached, Notion, is_transient
+from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.portfolio import cache_path, read_portfolio
+from bidboard.notion.workspace import Workspace
+from bidboard.schema.codecs import encode_properties, plain_text
+from bidboard.schema.databases import JOBS, WEEKLY_METRICS
 from bidboard.scoring.portfolio import load_portfolio_file
 from bidboard.sync import STAMPS
-from notion_schema.codecs import encode_properties, plain_text
-from notion_schema.databases import JOBS, WEEKLY_METRICS
-from notion_schema.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 

@@ -73,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     alerts = commands.add_parser("alerts", help="read alert files; list the quarantine")
     alert_commands = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
-    from bidboard.alerts_commands import PARSE_EXIT_CODES
+    from bidboard.cli.alerts import PARSE_EXIT_CODES
 
     parse = alert_commands.add_parser(
         "parse",
@@ -159,7 +159,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="also write the week's row and page in Weekly metrics",
     )
 
-    from bidboard.insights_command import add_commands
+    from bidboard.cli.insights import add_commands
 
     add_commands(commands)
 
@@ -182,7 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             run(args)
             return 0
         if args.command == "alerts":
-            from bidboard import alerts_commands
+            from bidboard.cli import alerts as alerts_commands
 
             if args.alerts_command == "parse":
                 return alerts_commands.run_parse(args.paths, args.json, args.received_at)
@@ -190,40 +190,40 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return alerts_commands.run_quarantine(load_settings(), args.json)
         if args.command == "score":
-            from bidboard.score_command import run_score
+            from bidboard.cli.score import run_score
             from bidboard.settings import load_settings
 
             return run_score(load_settings(), args.paths, args.json)
         if args.command == "draft":
-            from bidboard.draft_command import run_draft
+            from bidboard.cli.draft import run_draft
             from bidboard.settings import load_settings
 
             return run_draft(load_settings(), args.paths, args.json, args.questions)
         if args.command == "lint-draft":
-            from bidboard.lint_command import run_lint
+            from bidboard.cli.lint import run_lint
             from bidboard.settings import load_settings
 
             return run_lint(args.path, args.json, args.job, load_settings().portfolio_hosts)
         if args.command == "webhook":
-            from bidboard import alerts_commands
+            from bidboard.cli import alerts as alerts_commands
             from bidboard.settings import load_settings
 
             return alerts_commands.run_webhook(load_settings(), args.host, args.port)
         if args.command == "serve":
-            from bidboard import serve as serving
+            from bidboard.cli import serve as serving
             from bidboard.settings import load_settings
 
             return serving.main(load_settings(), port=args.port, emulator_port=args.emulator_port)
         if args.command == "watch":
+            from bidboard.cli.watch import watch
             from bidboard.settings import load_settings
-            from bidboard.watch import watch
 
             with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C is how it stops
                 watch(load_settings(), idle_seconds=args.idle_seconds)
             return 0
         if args.command in ("sync", "metrics"):
-            from bidboard import board_jobs
-            from bidboard.offline import offline
+            from bidboard import routines as board_jobs
+            from bidboard.cli.offline import offline
             from bidboard.settings import load_settings
 
             with offline(load_settings()) as settings:  # no token: the demo's emulator
@@ -231,8 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return board_jobs.run_sync_command(settings)
                 return board_jobs.run_metrics_command(settings, args.week, args.json, args.publish)
         if args.command in ("insights", "tune"):
-            from bidboard.insights_command import run_insights_command, run_tune_command
-            from bidboard.offline import offline
+            from bidboard.cli.insights import run_insights_command, run_tune_command
+            from bidboard.cli.offline import offline
             from bidboard.settings import load_settings
 
             with offline(load_settings()) as settings:  # no token: the demo's emulator
@@ -240,8 +240,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return run_insights_command(settings, args.json)
                 return run_tune_command(settings, args.json, args.apply)
         if args.command in ("init", "verify", "migrate"):
-            from bidboard import schema_commands
-            from bidboard.offline import offline
+            from bidboard.cli import schema as schema_commands
+            from bidboard.cli.offline import offline
             from bidboard.settings import load_settings
 
             with offline(load_settings()) as settings:  # no token: the demo's emulator
@@ -251,7 +251,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     return schema_commands.run_verify(settings)
                 return schema_commands.run_migrate(settings, args.force)
         if args.command == "demo":
-            from bidboard import demo
+            from bidboard.cli import demo
             from bidboard.settings import load_settings
 
             return demo.main(load_settings(), serve=args.serve, port=args.port)

@@ -18,8 +18,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from bidboard.models import JobCard, StoredCard
-from notion_schema.databases import JOBS
-from notion_schema.model import DatabaseSpec, PropertySpec
+from bidboard.schema.databases import JOBS
+from bidboard.schema.spec import DatabaseSpec, PropertySpec
 
 logger = logging.getLogger(__name__)
 

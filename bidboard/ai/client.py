@@ -10,8 +10,8 @@ from __future__ import annotations
 import httpx2
 from openai import OpenAI
 
+from bidboard.egress import EgressPolicy, guarded_client2
 from bidboard.errors import ConfigError
-from bidboard.http import EgressPolicy, guarded_client2
 from bidboard.redact import remember
 from bidboard.settings import Settings
 

@@ -8,7 +8,12 @@ from datetime import UTC, datetime
 
 from bidboard.lease import write_lease
 from bidboard.metrics import IsoWeek, WeeklyRollup, as_text, last_weeks
-from bidboard.reporting import MetricsPages, Published, portfolio_names, rollups_from_board
+from bidboard.notion.metrics_pages import (
+    MetricsPages,
+    Published,
+    portfolio_names,
+    rollups_from_board,
+)
 from bidboard.runtime import Runtime, opened
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings

@@ -14,8 +14,8 @@ from urllib.parse import urlsplit
 from pydantic import SecretStr, ValidationError
 
 from bidboard.errors import ConfigError
+from bidboard.notion.workspace import Workspace, workspace_path
 from bidboard.settings import Settings
-from notion_schema.workspace import Workspace, workspace_path
 
 #: The local emulator accepts any token; this one says where it came from.
 EMULATOR_TOKEN = "demo-local-emulator-token"  # noqa: S105
@@ -63,7 +63,7 @@ def offline(settings: Settings) -> Iterator[Settings]:
             f"the Notion emulator at {url} is not running and its data {db} is gone: run "
             "`bidboard demo` again, or set BIDBOARD_NOTION_TOKEN for real Notion"
         )
-    from bidboard.localserver import BackgroundServer
+    from bidboard.cli.localserver import BackgroundServer
     from notion_emulator import EmulatorConfig, create_app
 
     app = create_app(EmulatorConfig(db=db, rate_limit=3.0, burst=3, timezone=settings.timezone))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from bidboard.alerts.model import JobAlert
+from bidboard.alerts.alert import JobAlert
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Score
 

@@ -10,13 +10,13 @@ import logging
 from pathlib import Path
 from typing import Any
 
-from bidboard.drafting.model import Snippet
+from bidboard.drafting.draft import Snippet
 from bidboard.errors import NotionError
-from bidboard.notion import Notion
+from bidboard.notion.client import Notion
+from bidboard.notion.workspace import Workspace
+from bidboard.schema.codecs import decode_value
+from bidboard.schema.databases import PORTFOLIO, SNIPPETS
 from bidboard.scoring.portfolio import PortfolioItem, load_portfolio_file, save_portfolio_file
-from notion_schema.codecs import decode_value
-from notion_schema.databases import PORTFOLIO, SNIPPETS
-from notion_schema.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from bidboard.alerts.files import parse_file
-from bidboard.alerts.model import JobAlert, ParseOutcome, Quarantined, source_label
-from bidboard.alerts.store import StateStore
+from bidboard.alerts.alert import JobAlert, ParseOutcome, Quarantined, source_label
 from bidboard.errors import ConfigError
+from bidboard.inbox.files import parse_file
 from bidboard.settings import Settings
+from bidboard.state import StateStore
 
 
 def _budget(alert: JobAlert) -> str:
@@ -109,7 +109,7 @@ def run_quarantine(settings: Settings, as_json: bool) -> int:
 def run_webhook(settings: Settings, host: str, port: int) -> int:
     import uvicorn
 
-    from bidboard.alerts.webhook import create_webhook_app, webhook_server_config
+    from bidboard.inbox.webhook import create_webhook_app, webhook_server_config
 
     if settings.webhook_secret is None:
         raise ConfigError("BIDBOARD_WEBHOOK_SECRET is not set: the receiver needs a secret")

@@ -15,8 +15,8 @@ from typing import Any
 
 from bidboard.errors import NotionError
 from bidboard.models import Stage
-from bidboard.notion import Notion
-from notion_schema.workspace import DatabaseIds, property_id
+from bidboard.notion.client import Notion
+from bidboard.notion.workspace import DatabaseIds, property_id
 
 logger = logging.getLogger(__name__)
 

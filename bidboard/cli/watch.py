@@ -24,8 +24,8 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bidboard.alerts.config import imap_config
-from bidboard.alerts.sources import ImapConfig, ImapSource
 from bidboard.errors import AlertError, ConfigError
+from bidboard.inbox.sources import ImapConfig, ImapSource
 from bidboard.ingest import IngestResult
 from bidboard.notify import notify_strong_matches
 from bidboard.redact import redact_text
@@ -147,7 +147,7 @@ def watch(
         raise ConfigError("bidboard watch needs BIDBOARD_IMAP_HOST, _USER and _PASSWORD")
     # this connection only waits; the ingest run moves the messages
     config = replace(mailbox, processed_folder=None, quarantine_folder=None)
-    from bidboard.alerts.store import StateStore
+    from bidboard.state import StateStore
 
     store = StateStore(":memory:")  # the idler keeps no state
     idler = Idler(config, ImapSource(config, store))

@@ -12,13 +12,13 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bidboard import blocks as b
-from bidboard.blocks import Run
+from bidboard.cli.insights import history_cards
 from bidboard.insights import Insights, group_line, insights, summary
-from bidboard.insights_command import history_cards
 from bidboard.lease import write_lease
-from bidboard.notion import Notion
-from bidboard.reporting import portfolio_names
+from bidboard.notion import blocks as b
+from bidboard.notion.blocks import Run
+from bidboard.notion.client import Notion
+from bidboard.notion.metrics_pages import portfolio_names
 from bidboard.runtime import Runtime
 
 logger = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from bidboard.alerts.files import parse_file
 from bidboard.errors import ConfigError
-from bidboard.portfolio_store import cache_path
+from bidboard.inbox.files import parse_file
+from bidboard.notion.portfolio import cache_path
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

@@ -17,8 +17,8 @@ from openai import OpenAI, OpenAIError
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, Field, ValidationError
 
+from bidboard.drafting.draft import Draft, DraftRequest, ScreeningAnswer
 from bidboard.drafting.lint import Finding
-from bidboard.drafting.model import Draft, DraftRequest, ScreeningAnswer
 from bidboard.drafting.questions import post_body, screening_questions
 from bidboard.drafting.template import fitting_items
 from bidboard.errors import BidboardError
