@@ -66,7 +66,7 @@ def one_run(app: Emulator, settings: Settings, name: str) -> int:
         if name == "ingest-alerts":
             runtime.ingest()
         elif name == "draft-pending":
-            run_draft_pending(runtime.gateway, runtime.pipeline, runtime.store)
+            run_draft_pending(runtime.gateway, runtime.pipeline_config, runtime.store)
         elif name == "sync-board":
             run_sync(runtime)
         elif name == "weekly-metrics":

@@ -27,9 +27,9 @@ from pydantic import SecretStr
 from bidboard.cli import schema as schema_commands
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.watch import watch
-from bidboard.factory import notion_from_settings
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.workspace import load_workspace
+from bidboard.runtime import notion_from_settings
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 

@@ -108,9 +108,9 @@ def main() -> None:
                     break
                 time.sleep(0.1)
             from bidboard.cli import schema as schema_commands
-            from bidboard.factory import notion_from_settings
             from bidboard.notion.gateway import BoardGateway
             from bidboard.notion.workspace import load_workspace
+            from bidboard.runtime import notion_from_settings
             from bidboard.settings import load_settings
             from flows.ingest_alerts import ingest_alerts
 

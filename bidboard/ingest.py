@@ -10,25 +10,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from contextlib import ExitStack
 from dataclasses import dataclass, field
 
-from bidboard.ai.client import build_openai_client
-from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.alerts.alert import JobAlert, ParseOutcome, RawAlert
 from bidboard.alerts.parse import parse_raw
-from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import BidboardError
-from bidboard.factory import portfolio_matcher
 from bidboard.inbox.sources import AlertSource
-from bidboard.notion.client import Notion
 from bidboard.notion.gateway import BoardGateway
-from bidboard.notion.portfolio import portfolio_for_run, read_snippets
-from bidboard.notion.workspace import Workspace
 from bidboard.pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
 from bidboard.redact import redact
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
-from bidboard.settings import Settings
 from bidboard.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -45,42 +35,6 @@ class IngestResult:
     busy: str = ""
     #: (source, error) for each source that failed this run; the others were read
     source_errors: list[tuple[str, str]] = field(default_factory=list)
-
-
-def configured_drafter(
-    settings: Settings, template: TemplateDrafter, resources: ExitStack
-) -> OpenAIDrafter | TemplateDrafter:
-    """The drafter the settings ask for: OpenAI (its client closed with ``resources``) when a
-    key is set, otherwise ``template``."""
-    if settings.openai_api_key is None:
-        return template
-    client = build_openai_client(
-        settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
-    )
-    resources.callback(client.close)
-    return OpenAIDrafter(client, settings.openai_model, settings.portfolio_hosts)
-
-
-def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) -> PipelineConfig:
-    """Searches, portfolio, snippets and drafter for a run, from settings and Notion. Close it
-    (``config.close()``) when the run ends: it may hold OpenAI clients."""
-    items = portfolio_for_run(notion, workspace, settings.data_dir)
-    template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
-    resources = ExitStack()
-    drafter = configured_drafter(settings, template, resources)
-    return PipelineConfig(
-        resources=resources,
-        searches=load_searches(settings.searches_file or EXAMPLE_PATH),
-        portfolio=portfolio_matcher(settings, items, resources),
-        portfolio_items=items,
-        drafter=drafter,
-        template=template,
-        daily_cap=settings.daily_draft_cap,
-        timezone=settings.timezone,
-        voice=settings.agency_voice,
-        signature=settings.agency_signature,
-        portfolio_hosts=settings.portfolio_hosts,
-    )
 
 
 ConfigOrFactory = PipelineConfig | Callable[[], PipelineConfig]

@@ -1,4 +1,9 @@
-"""What a flow run holds open: the Notion adapter, the workspace, the gateway, the local state."""
+"""The only wiring: the real adapters built from settings, the configured alert sources, a run's
+pipeline config, and what a flow run or a command holds open (:class:`Runtime`).
+
+Every entry point (the flows, ``bidboard demo``, ``bidboard watch``, the commands) builds its
+Notion, OpenAI and mailbox clients here; the core never does.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +11,157 @@ import logging
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
 
+import httpx
+
+from bidboard.ai.client import build_openai_client
+from bidboard.ai.drafter import OpenAIDrafter
+from bidboard.ai.embeddings import embedding_index
+from bidboard.alerts.alert import JobAlert
+from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import LeaseBusy
-from bidboard.factory import notion_from_settings, workspace_from_settings
+from bidboard.inbox.sources import (
+    AlertSource,
+    FeedSource,
+    FolderSource,
+    ImapConfig,
+    ImapSource,
+    SpoolSource,
+)
+from bidboard.ingest import IngestResult, held_by, run_ingest
 from bidboard.lease import write_lease
-from bidboard.notion.client import Notion
+from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
-from bidboard.notion.workspace import Workspace
-from bidboard.pipeline import BatchReport, JobOutcome, PipelineConfig
+from bidboard.notion.portfolio import portfolio_for_run, read_snippets
+from bidboard.notion.workspace import Workspace, load_workspace
+from bidboard.pipeline import BatchReport, PipelineConfig, process_alerts
 from bidboard.redact import settings_secrets
+from bidboard.scoring.portfolio import PortfolioItem
+from bidboard.scoring.score import Portfolio
+from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
 from bidboard.state import StateStore
 
-if TYPE_CHECKING:
-    from bidboard.alerts.alert import JobAlert
-    from bidboard.ingest import IngestResult
-
 logger = logging.getLogger(__name__)
+
+
+# -- adapters -------------------------------------------------------------------------------
+
+
+def notion_from_settings(
+    settings: Settings, *, transport: httpx.BaseTransport | None = None
+) -> Notion:
+    return Notion(build_notion_client(settings, transport=transport))
+
+
+def portfolio_matcher(
+    settings: Settings, items: list[PortfolioItem], resources: ExitStack
+) -> Portfolio:
+    """Portfolio fit by OpenAI embeddings when a key is configured, else TF-IDF. The OpenAI
+    client and the embedding cache are closed with ``resources``."""
+    if settings.openai_api_key is None:
+        return Portfolio.build(items)
+    active = [i for i in items if i.active]
+    client = build_openai_client(settings)
+    resources.callback(client.close)
+    index = embedding_index(
+        [i.text() for i in active], client, settings.data_dir, settings.openai_embedding_model
+    )
+    resources.callback(index.cache.close)
+    return Portfolio.build(active, index)
+
+
+def workspace_from_settings(settings: Settings) -> Workspace:
+    return load_workspace(settings.data_dir, settings.notion_base_url)
+
+
+# -- alert sources --------------------------------------------------------------------------
+
+
+def feed_entries(settings: Settings) -> list[tuple[str | None, str]]:
+    """``"Name=URL"`` or ``"URL"`` entries as (saved search name, URL)."""
+    entries: list[tuple[str | None, str]] = []
+    for entry in settings.feeds:
+        name, sep, url = entry.partition("=")
+        if sep and not name.startswith("http"):
+            entries.append((name.strip() or None, url.strip()))
+        else:
+            entries.append((None, entry.strip()))
+    return entries
+
+
+def imap_config(settings: Settings) -> ImapConfig | None:
+    """The mailbox of the settings, or None when none is configured."""
+    if not (settings.imap_host and settings.imap_user and settings.imap_password):
+        return None
+    return ImapConfig(
+        host=settings.imap_host,
+        port=settings.imap_port,
+        security=settings.imap_security,
+        user=settings.imap_user,
+        password=settings.imap_password,
+        folder=settings.imap_folder,
+        processed_folder=settings.imap_processed_folder,
+        quarantine_folder=settings.imap_quarantine_folder,
+        ca_file=settings.imap_ca_file,
+    )
+
+
+def sources_from_settings(settings: Settings, store: StateStore) -> list[AlertSource]:
+    """Every configured source, and always the webhook spool (alerts the receiver accepted)."""
+    sources: list[AlertSource] = [SpoolSource(store)]
+    if settings.alerts_dir is not None:
+        sources.append(FolderSource(settings.alerts_dir, store))
+    mailbox = imap_config(settings)
+    if mailbox is not None:
+        sources.append(ImapSource(mailbox, store))
+    for name, url in feed_entries(settings):
+        sources.append(
+            FeedSource(url, store, saved_search=name, allowed_hosts=settings.allowed_hosts)
+        )
+    return sources
+
+
+# -- a run's pipeline config ------------------------------------------------------------------
+
+
+def configured_drafter(
+    settings: Settings, template: TemplateDrafter, resources: ExitStack
+) -> OpenAIDrafter | TemplateDrafter:
+    """The drafter the settings ask for: OpenAI (its client closed with ``resources``) when a
+    key is set, otherwise ``template``."""
+    if settings.openai_api_key is None:
+        return template
+    client = build_openai_client(
+        settings, max_retries=settings.openai_max_retries, timeout=settings.openai_timeout
+    )
+    resources.callback(client.close)
+    return OpenAIDrafter(client, settings.openai_model, settings.portfolio_hosts)
+
+
+def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) -> PipelineConfig:
+    """Searches, portfolio, snippets and drafter for a run, from settings and Notion. Close it
+    (``config.close()``) when the run ends: it may hold OpenAI clients."""
+    items = portfolio_for_run(notion, workspace, settings.data_dir)
+    template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
+    resources = ExitStack()
+    drafter = configured_drafter(settings, template, resources)
+    return PipelineConfig(
+        resources=resources,
+        searches=load_searches(settings.searches_file or EXAMPLE_PATH),
+        portfolio=portfolio_matcher(settings, items, resources),
+        portfolio_items=items,
+        drafter=drafter,
+        template=template,
+        daily_cap=settings.daily_draft_cap,
+        timezone=settings.timezone,
+        voice=settings.agency_voice,
+        signature=settings.agency_signature,
+        portfolio_hosts=settings.portfolio_hosts,
+    )
+
+
+# -- what a run holds open ------------------------------------------------------------------
 
 
 @dataclass
@@ -35,10 +173,8 @@ class Runtime:
     store: StateStore
     resources: ExitStack = field(default_factory=ExitStack)
 
-    def pipeline(self) -> PipelineConfig:
+    def pipeline_config(self) -> PipelineConfig:
         """The run's pipeline config, closed (its OpenAI clients too) with the runtime."""
-        from bidboard.ingest import pipeline_config
-
         config = pipeline_config(self.settings, self.notion, self.workspace)
         self.resources.callback(config.close)
         return config
@@ -47,24 +183,18 @@ class Runtime:
         """The one way jobs that did not come through :meth:`ingest` (a job pasted by hand)
         reach the board: under the write lease, with the run's pipeline config, and every job the
         daily cap holds back remembered for ``draft_pending``."""
-        from bidboard.ingest import held_by
-        from bidboard.pipeline import process_alerts
-
         with write_lease(self.settings, role):
-            return process_alerts(alerts, self.gateway, self.pipeline(), held_by(self.store))
+            return process_alerts(alerts, self.gateway, self.pipeline_config(), held_by(self.store))
 
     def ingest(self) -> IngestResult:
         """One ingest run over every configured source, holding the workspace's write lease;
         the sources are closed after it (IMAP logs out, feeds close their clients). When another
         process holds the lease past ``BIDBOARD_WRITE_LEASE_WAIT``, the run reads nothing and
         says so (``result.busy``): the next run reads what is waiting."""
-        from bidboard.alerts.config import sources_from_settings
-        from bidboard.ingest import IngestResult, run_ingest
-
         sources = sources_from_settings(self.settings, self.store)
         try:  # the pipeline config (two reads of Notion) only if an alert arrived
             with write_lease(self.settings, "ingest"):  # a skipped run reads nothing at all
-                return run_ingest(sources, self.gateway, self.pipeline, self.store)
+                return run_ingest(sources, self.gateway, self.pipeline_config, self.store)
         except LeaseBusy as busy:
             logger.warning("ingest skipped, nothing read or written reason=%s", busy)
             return IngestResult(batch=BatchReport(), busy=str(busy))
@@ -86,89 +216,3 @@ def opened(settings: Settings) -> Iterator[Runtime]:
         runtime.resources.close()
         store.close()
         notion.close()
-
-
-def _one_line(text: str) -> str:
-    """Reasons as one table cell: one a line on the card, ``; `` between them here."""
-    return "; ".join(part.strip() for part in text.splitlines() if part.strip())
-
-
-def batch_table(batch: BatchReport) -> list[dict[str, object]]:
-    """One row per job, for a Prefect table artifact: new cards and the jobs already on the
-    board (with the card they are on), each with its score, verdict and reasons; notes whole."""
-    return [
-        {
-            "job": o.title,
-            "score": o.score,
-            "verdict": o.verdict or "(not scored)",
-            "stage": o.stage,
-            "new card": "yes" if o.created else "no",
-            "note": o.note,
-            "card": o.url or "",
-            "reasons": _one_line(o.reasons),  # the longest cell last: the others stay in view
-            "job_key": o.job_key,
-        }
-        for o in batch.outcomes
-    ]
-
-
-def job_summary(job: JobOutcome) -> str:
-    """A markdown summary of one job (the add-job run's): score, verdict, reasons, stage and
-    the card's link."""
-    card = f"[{job.title}]({job.url})" if job.url else "(no link)"
-    lines = [
-        f"# {'Job added' if job.created else 'Already on the board'}: {job.title}",
-        "",
-        f"- score: **{job.score}** ({job.verdict or 'not scored'})",
-        f"- stage: {job.stage or '(none)'}",
-        f"- card: {card}",
-        f"- job key: `{job.job_key}`",
-    ]
-    if job.note:
-        lines.append(f"- note: {job.note}")
-    reasons = [r.strip() for r in job.reasons.splitlines() if r.strip()]
-    if reasons:
-        lines += ["", "## Why this score", ""]
-        lines += [f"- {reason}" for reason in reasons]
-    return "\n".join(lines) + "\n"
-
-
-def batch_summary(
-    title: str,
-    batch: BatchReport,
-    quarantined: list[tuple[str, str]],
-    read: int,
-    source_errors: list[tuple[str, str]] | None = None,
-) -> str:
-    """A markdown summary of a run, for a Prefect markdown artifact."""
-    created = [o for o in batch.outcomes if o.created]
-    stages: dict[str, int] = {}
-    for outcome in created:
-        stages[outcome.stage] = stages.get(outcome.stage, 0) + 1
-    lines = [
-        f"# {title}",
-        "",
-        f"- alerts read: {read}",
-        f"- new cards: {len(created)}",
-        f"- already on the board: {batch.duplicates}",
-        f"- quarantined: {len(quarantined)}",
-    ]
-    if source_errors:
-        lines.append(f"- sources that failed (the others were read): {len(source_errors)}")
-    lines += [f"- {stage}: {count}" for stage, count in sorted(stages.items())]
-    if batch.stopped:
-        lines += [
-            "",
-            f"**Stopped, {len(batch.waiting)} jobs wait for a later run:** {batch.stopped}",
-        ]
-    flagged = [o for o in created if o.stage == "Needs attention"]
-    if flagged:
-        lines += ["", "## Drafts flagged by the compliance linter", ""]
-        lines += [f"- [{o.title}]({o.url})" for o in flagged]
-    if source_errors:
-        lines += ["", "## Sources that failed", "", "| source | error |", "| --- | --- |"]
-        lines += [f"| `{name}` | {error[:300]} |" for name, error in source_errors]
-    if quarantined:
-        lines += ["", "## Quarantined", "", "| source | reason |", "| --- | --- |"]
-        lines += [f"| `{ref}` | {reason} |" for ref, reason in quarantined]
-    return "\n".join(lines) + "\n"

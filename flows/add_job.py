@@ -20,8 +20,9 @@ from bidboard.alerts.manual import parse_pasted_job
 from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.notify import NotifyReport, notify_strong_matches
 from bidboard.pipeline import BatchReport, JobOutcome
-from bidboard.runtime import Runtime, job_summary, opened
+from bidboard.runtime import Runtime, opened
 from bidboard.settings import Settings, load_settings
+from bidboard.summaries import job_summary
 
 #: ``saved_search``'s value for "score against every saved search" (the form's default)
 EVERY_SEARCH = "(every saved search: the best match)"

@@ -7,8 +7,9 @@ from prefect.artifacts import create_table_artifact
 
 from bidboard.ingest import run_draft_pending
 from bidboard.lease import write_lease
-from bidboard.runtime import batch_table, opened
+from bidboard.runtime import opened
 from bidboard.settings import load_settings
+from bidboard.summaries import batch_table
 
 
 @flow(name="draft_pending", retries=1, retry_delay_seconds=30)
@@ -18,7 +19,7 @@ def draft_pending() -> dict[str, int]:
     settings = load_settings()
     with opened(settings) as runtime:
         with write_lease(settings, "draft_pending"):
-            report = run_draft_pending(runtime.gateway, runtime.pipeline, runtime.store)
+            report = run_draft_pending(runtime.gateway, runtime.pipeline_config, runtime.store)
         waiting = len(runtime.store.pending())
     logger.info("draft_pending drafted=%d still_waiting=%d", len(report.outcomes), waiting)
     if report.outcomes:

@@ -17,7 +17,6 @@ from prefect.cache_policies import NO_CACHE
 
 from bidboard import ingest, pipeline
 from bidboard.alerts.alert import JobAlert, RawAlert
-from bidboard.alerts.config import sources_from_settings
 from bidboard.errors import LeaseBusy
 from bidboard.inbox.sources import AlertSource
 from bidboard.ingest import IngestResult, Parsed
@@ -26,10 +25,11 @@ from bidboard.notify import NotifyReport, notify_strong_matches
 from bidboard.notion.client import NotionPaused
 from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import BatchReport, Deduped, Drafted, DraftPlan, PipelineConfig
-from bidboard.runtime import batch_summary, batch_table, opened
+from bidboard.runtime import opened, sources_from_settings
 from bidboard.scoring.score import Score
 from bidboard.settings import Settings, load_settings
 from bidboard.state import StateStore
+from bidboard.summaries import batch_summary, batch_table
 
 
 @task(name="read sources", persist_result=False, cache_policy=NO_CACHE)
@@ -142,7 +142,7 @@ def _ingest(settings: Settings) -> IngestResult:
                 alerts = [a for _, _, outcome in parsed for a in outcome.alerts]
                 if not alerts:  # nothing to write: no Notion request at all
                     return tell_sources(parsed, BatchReport(), runtime.store, errors)
-                config = runtime.pipeline()
+                config = runtime.pipeline_config()
                 batch = BatchReport()  # filled as cards land: a stop midway keeps them
                 try:
                     deduped = dedupe(alerts, runtime.gateway)

@@ -75,7 +75,7 @@ def add_job(notion: Client, source: str, name: str, **values: Any) -> dict[str, 
 def init_workspace(settings: Settings) -> None:
     """``bidboard init`` under the emulator's root page, as a user would with its page id."""
     from bidboard.cli import schema as schema_commands
-    from bidboard.factory import notion_from_settings
+    from bidboard.runtime import notion_from_settings
 
     notion = notion_from_settings(settings)
     try:

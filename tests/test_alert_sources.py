@@ -166,8 +166,8 @@ def test_configured_sources_always_drain_the_webhook_spool(
 ) -> None:
     from pydantic import SecretStr
 
-    from bidboard.alerts.config import sources_from_settings
     from bidboard.inbox.sources import ImapSource, SpoolSource
+    from bidboard.runtime import sources_from_settings
     from bidboard.settings import Settings
 
     bare = sources_from_settings(Settings(data_dir=tmp_path), store)

@@ -25,9 +25,9 @@ from pydantic import SecretStr
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.watch import ingest_once
 from bidboard.errors import LeaseBusy
-from bidboard.factory import notion_from_settings
 from bidboard.lease import write_lease
 from bidboard.notion.workspace import load_workspace
+from bidboard.runtime import notion_from_settings
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
@@ -322,8 +322,8 @@ def test_a_prefect_global_concurrency_limit_is_the_lease_across_machines(
 
 
 def test_a_message_another_client_moved_first_counts_as_done(dovecot: Any, tmp_path: Path) -> None:
-    from bidboard.alerts.config import imap_config
     from bidboard.inbox.sources import ImapSource
+    from bidboard.runtime import imap_config
     from bidboard.state import StateStore
 
     folder, processed = f"gone-{uuid.uuid4().hex[:6]}", f"gone-done-{uuid.uuid4().hex[:6]}"

@@ -13,10 +13,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from bidboard.alerts.config import sources_from_settings
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.errors import EgressRefused
 from bidboard.inbox.sources import FeedSource
+from bidboard.runtime import sources_from_settings
 from bidboard.settings import Settings
 from bidboard.state import StateStore
 

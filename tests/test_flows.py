@@ -11,9 +11,9 @@ from typing import Any
 import pytest
 
 from bidboard.cli.localserver import BackgroundServer
-from bidboard.factory import notion_from_settings
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.workspace import load_workspace
+from bidboard.runtime import notion_from_settings
 from bidboard.settings import load_settings
 from notion_emulator import create_app
 from tests.helpers import init_workspace

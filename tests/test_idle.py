@@ -43,6 +43,6 @@ def test_idle_ingest_and_draft_pending_make_no_request(
     app.gate.stats.reset()
     with opened(settings) as runtime:
         result = runtime.ingest()
-        report = run_draft_pending(runtime.gateway, runtime.pipeline, runtime.store)
+        report = run_draft_pending(runtime.gateway, runtime.pipeline_config, runtime.store)
     assert result.read == 0 and not report.outcomes
     assert app.stats["total"] == 0

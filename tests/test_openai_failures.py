@@ -25,8 +25,8 @@ from bidboard.alerts.alert import JobAlert
 from bidboard.cli.demo import seed_library
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.watch import ingest_once
-from bidboard.factory import notion_from_settings, portfolio_matcher
 from bidboard.notion.workspace import load_workspace
+from bidboard.runtime import notion_from_settings, portfolio_matcher
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

@@ -118,8 +118,8 @@ def test_a_refusal_that_hits_every_card_stops_the_run_and_keeps_every_alert(
     import pytest
 
     from bidboard.errors import NotionError
-    from bidboard.factory import notion_from_settings
     from bidboard.notion.workspace import load_workspace
+    from bidboard.runtime import notion_from_settings
     from bidboard.schema.databases import JOBS
 
     _app, server = emulator_server

@@ -23,9 +23,9 @@ import pytest
 from pydantic import SecretStr
 
 from bidboard.cli.localserver import BackgroundServer
-from bidboard.factory import notion_from_settings
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.workspace import load_workspace
+from bidboard.runtime import notion_from_settings
 from bidboard.settings import Settings
 from bidboard.state import StateStore
 from notion_emulator import EmulatorConfig, create_app

@@ -20,9 +20,9 @@ import httpx
 import pytest
 
 from bidboard.cli.localserver import BackgroundServer, free_port
-from bidboard.factory import notion_from_settings
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.workspace import load_workspace
+from bidboard.runtime import notion_from_settings
 from bidboard.settings import Settings
 from notion_emulator import create_app
 from tests.helpers import init_workspace

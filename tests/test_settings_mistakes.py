@@ -98,7 +98,7 @@ def test_init_under_a_page_given_by_its_url(
     from pydantic import SecretStr
 
     from bidboard.cli import schema as schema_commands
-    from bidboard.factory import notion_from_settings
+    from bidboard.runtime import notion_from_settings
     from bidboard.settings import Settings
 
     server = live_server[0]

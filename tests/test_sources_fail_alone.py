@@ -8,8 +8,8 @@ from pathlib import Path
 
 from bidboard.cli.localserver import BackgroundServer, free_port
 from bidboard.cli.watch import ingest_once
-from bidboard.runtime import batch_summary
 from bidboard.state import StateStore
+from bidboard.summaries import batch_summary
 from notion_emulator.app import Emulator
 from tests.helpers import init_workspace
 from tests.test_concurrency import emulator_server, settings_for

@@ -32,9 +32,8 @@ from bidboard.cli.offline import EMULATOR_TOKEN
 from bidboard.cli.schema import _previous
 from bidboard.drafting.template import load_snippets
 from bidboard.errors import ConfigError
-from bidboard.factory import notion_from_settings
 from bidboard.inbox.sources import FolderSource
-from bidboard.ingest import pipeline_config, run_ingest
+from bidboard.ingest import run_ingest
 from bidboard.lease import write_lease
 from bidboard.metrics import IsoWeek, show
 from bidboard.models import JobCard, Stage
@@ -44,7 +43,7 @@ from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.workspace import Workspace, save_workspace
 from bidboard.pipeline import BatchReport
 from bidboard.routines import WeeklyResult, run_sync, run_weekly
-from bidboard.runtime import Runtime
+from bidboard.runtime import Runtime, notion_from_settings, pipeline_config
 from bidboard.schema.codecs import encode_properties
 from bidboard.schema.databases import JOBS, PORTFOLIO, SNIPPETS
 from bidboard.scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE

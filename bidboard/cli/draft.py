@@ -22,8 +22,8 @@ from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import ConfigError
 from bidboard.inbox.files import parse_file
-from bidboard.ingest import configured_drafter
 from bidboard.notion.portfolio import cache_path
+from bidboard.runtime import configured_drafter
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from bidboard.errors import ConfigError
-from bidboard.factory import notion_from_settings
 from bidboard.lease import write_lease
 from bidboard.notion import bootstrap
 from bidboard.notion.client import Notion
 from bidboard.notion.workspace import Workspace, load_workspace, save_workspace, workspace_path
+from bidboard.runtime import notion_from_settings
 from bidboard.schema.databases import ALL_DATABASES
 from bidboard.settings import Settings, notion_page_id
 

@@ -35,7 +35,7 @@ import yaml
 
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.errors import ConfigError
-from bidboard.factory import notion_from_settings
+from bidboard.runtime import notion_from_settings
 from bidboard.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

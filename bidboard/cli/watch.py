@@ -23,13 +23,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from bidboard.alerts.config import imap_config
 from bidboard.errors import AlertError, ConfigError
 from bidboard.inbox.sources import ImapConfig, ImapSource
 from bidboard.ingest import IngestResult
 from bidboard.notify import notify_strong_matches
 from bidboard.redact import redact_text
-from bidboard.runtime import opened
+from bidboard.runtime import imap_config, opened
 from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
