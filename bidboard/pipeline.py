@@ -21,13 +21,13 @@ from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.alerts.alert import JobAlert, source_label
 from bidboard.alerts.identity import SAME_JOB_WINDOW, merge_same_jobs, same_job_cards, when_posted
 from bidboard.drafting.compose import draft_job
-from bidboard.drafting.content import card_content, select_for_drafting
 from bidboard.drafting.draft import DraftRequest
 from bidboard.drafting.lint import LintContext, RecentDraft
 from bidboard.drafting.template import TemplateDrafter
 from bidboard.errors import BidboardError, CardError, HumanStageError, NotionError
 from bidboard.models import MACHINE_STAGES, JobCard, Stage
 from bidboard.notion.blocks import Block
+from bidboard.notion.card import card_content, select_for_drafting
 from bidboard.notion.client import NotionPaused
 from bidboard.notion.gateway import BoardGateway, CardRef, card_ref
 from bidboard.scoring.portfolio import PortfolioItem

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bidboard.alerts.fields import canonical_url, is_derived, job_keys
-from bidboard.models import Stage, StoredCard
+from bidboard.models import STAMPS, StoredCard
 from bidboard.notion.gateway import BoardGateway
 from bidboard.schema.databases import JOBS
 from bidboard.state import StateStore
@@ -32,15 +32,6 @@ logger = logging.getLogger(__name__)
 
 WATERMARK_KEY = "board_sync.watermark"
 OVERLAP = timedelta(minutes=2)
-#: The stamp each stage people move a card into gets.
-STAMPS: dict[Stage, str] = {
-    Stage.SUBMITTED: "submitted_at",
-    Stage.VIEWED: "viewed_at",
-    Stage.REPLIED: "replied_at",
-    Stage.INTERVIEW: "interview_at",
-    Stage.WON: "won_at",
-    Stage.LOST: "lost_at",
-}
 SYNC_PROPERTIES = (
     "Name",
     "Job key",
