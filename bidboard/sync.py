@@ -22,7 +22,7 @@ import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from bidboard.alerts.fields import canonical_url, is_derived, job_keys
+from bidboard.alerts.jobkey import canonical_url, is_derived, job_keys
 from bidboard.models import STAMPS, StoredCard
 from bidboard.notion.gateway import BoardGateway
 from bidboard.schema.databases import JOBS

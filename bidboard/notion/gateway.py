@@ -27,7 +27,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from bidboard.alerts.fields import DERIVED_PREFIX
+from bidboard.alerts.jobkey import DERIVED_PREFIX
 from bidboard.errors import CardError, HumanStageError, NotionError
 from bidboard.models import MACHINE_STAGES, JobCard, Stage, StoredCard
 from bidboard.notion import blocks as b
