@@ -20,14 +20,8 @@ from bidboard.ai.embeddings import embedding_index
 from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import LeaseBusy
-from bidboard.inbox.sources import (
-    AlertSource,
-    FeedSource,
-    FolderSource,
-    ImapConfig,
-    ImapSource,
-    SpoolSource,
-)
+from bidboard.inbox.imap import ImapConfig, ImapSource
+from bidboard.inbox.sources import AlertSource, FeedSource, FolderSource, SpoolSource
 from bidboard.ingest import IngestResult, held_by, run_ingest
 from bidboard.lease import write_lease
 from bidboard.notion.client import Notion, build_notion_client
