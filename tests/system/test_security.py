@@ -51,6 +51,7 @@ from notion_emulator.transport import sync_http_client
 from tests.ai.test_openai_failures import echo_server
 from tests.drafting.test_drafting import GOOD
 from tests.support.builders import alert_email, init_workspace
+from tests.support.chat import completion
 from tests.support.lint_corpus import INJECTIONS
 from tests.support.notion import Board, Recorder, make_board
 from tests.support.paths import FIXTURES, ROOT
@@ -322,19 +323,6 @@ def test_hostile_files_through_one_ingest_run(board: Board, tmp_path: Path) -> N
 
 
 # --- prompt injection -------------------------------------------------------------------------
-
-
-def completion(answer: dict[str, Any]) -> dict[str, Any]:
-    """An OpenAI chat completion whose message is ``answer`` as JSON (structured output)."""
-    message = {"role": "assistant", "content": json.dumps(answer), "refusal": None}
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 1,
-        "model": "gpt-4o-mini",
-        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
 
 
 class ObedientModel:
