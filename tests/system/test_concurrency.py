@@ -126,7 +126,7 @@ def test_two_metrics_publish_make_one_row(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from bidboard.metrics import IsoWeek
-    from bidboard.routines import run_metrics_command
+    from bidboard.cli.board import run_metrics_command
 
     _app, server = emulator_server
     settings = settings_for(server, tmp_path / "data")
