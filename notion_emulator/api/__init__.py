@@ -7,143 +7,45 @@ changes nothing; the store commits once per request.
 from __future__ import annotations
 
 import copy
-import json
 import uuid
 from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from .blocks import MAX_BLOCKS_PER_REQUEST, count_blocks, parse_children
-from .budget import BlockBudget
-from .errors import NotionAPIError, body_invalid, not_found, validation
-from .ids import decode_property_id, new_id, parse_id
-from .properties import apply_schema_update, find_property, find_property_param, page_value
-from .query import compile_filter, sort_pages
-from .render import NEW_VERSION, OLD_VERSION, Renderer, bot_user, list_response
-from .richtext import plain_text, rich_text_array, text_items
-from .store import Store
-
-Clock = Callable[[], datetime]
-
-
-def minute_stamp(now: datetime) -> str:
-    """Pages and blocks carry minute-rounded times, as Notion's do."""
-    return now.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:00.000Z")
-
-
-def milli_stamp(now: datetime) -> str:
-    return now.astimezone(UTC).isoformat(timespec="milliseconds")
-
-
-class Context:
-    """One request: its store, version, clock and renderer."""
-
-    def __init__(self, request: Request, store: Store, clock: Clock, public_url: str | None):
-        self.request = request
-        self.store = store
-        self.version = request.headers.get("notion-version", NEW_VERSION)
-        self.now = clock()
-        base = public_url or str(request.base_url)
-        self.render = Renderer(store, self.version, base)
-        self._body: Any = None
-
-    async def body(self) -> dict[str, Any]:
-        raw = await self.request.body()
-        if not raw.strip():
-            return {}
-        try:
-            parsed = json.loads(raw)
-        except (ValueError, UnicodeDecodeError):
-            raise NotionAPIError(400, "invalid_json", "Error parsing JSON body.") from None
-        if not isinstance(parsed, dict):
-            raise body_invalid("body", "should be an object", parsed)
-        return parsed
-
-    def check_keys(
-        self, body: dict[str, Any], allowed: tuple[str, ...], old_only: tuple[str, ...] = ()
-    ) -> None:
-        permitted = allowed + (old_only if self.version == OLD_VERSION else ())
-        for key in body:
-            if key not in permitted:
-                raise body_invalid(f"body.{key}", "should be not present", body[key])
-
-    def stamp(self) -> str:
-        return minute_stamp(self.now)
-
-
-def page_size(raw: Any, where: str) -> int:
-    if raw is None:
-        return 100
-    if isinstance(raw, str) and raw.isdigit():
-        raw = int(raw)
-    if isinstance(raw, bool) or not isinstance(raw, int):
-        raise body_invalid(f"{where}.page_size", "should be a number", raw)
-    if raw > 100:
-        raise body_invalid(f"{where}.page_size", "should be ≤ `100`", raw)
-    if raw < 1:
-        raise body_invalid(f"{where}.page_size", "should be ≥ `1`", raw)
-    return raw
-
-
-def paginate(
-    items: list[Any], ids: list[str], cursor: Any, size: int, where: str
-) -> tuple[list[Any], str | None]:
-    """Cursor pagination; a cursor is the id of the first item of the next page."""
-    start = 0
-    if cursor is not None:
-        if not isinstance(cursor, str) or cursor not in ids:
-            raise body_invalid(f"{where}.start_cursor", "should be a valid cursor", cursor)
-        start = ids.index(cursor)
-    end = start + size
-    return items[start:end], (ids[end] if end < len(ids) else None)
-
-
-# --- lookups -----------------------------------------------------------------------------------
-
-
-def get_page(ctx: Context, raw_id: str) -> dict[str, Any]:
-    page_id = parse_id(raw_id, "path.page_id")
-    page = ctx.store.get(page_id, "page")
-    if page is None:
-        raise not_found("page", page_id)
-    return page
-
-
-def get_database(ctx: Context, raw_id: str) -> dict[str, Any]:
-    database_id = parse_id(raw_id, "path.database_id")
-    database = ctx.store.get(database_id, "database")
-    if database is None:
-        raise not_found("database", database_id)
-    return database
-
-
-def get_data_source(
-    ctx: Context, raw_id: Any, where: str = "path.data_source_id"
-) -> dict[str, Any]:
-    source_id = parse_id(raw_id, where)
-    source = ctx.store.get(source_id, "data_source")
-    if source is None:
-        raise not_found("data_source", source_id)
-    return source
-
-
-def get_block_like(ctx: Context, raw_id: str) -> dict[str, Any]:
-    block_id = parse_id(raw_id, "path.block_id")
-    doc = ctx.store.get(block_id)
-    if doc is None or doc["kind"] not in ("block", "page", "database"):
-        raise not_found("block", block_id)
-    return doc
-
-
-def _title(ctx: Context, raw: Any, path: str) -> list[dict[str, Any]]:
-    return rich_text_array(raw if raw is not None else [], path)
-
-
-def _touch(ctx: Context, doc: dict[str, Any], minute: bool = True) -> None:
-    doc["last_edited_time"] = ctx.stamp() if minute else milli_stamp(ctx.now)
+from ..blocks import parse_children
+from ..budget import BlockBudget
+from ..errors import NotionAPIError, body_invalid, not_found, validation
+from ..ids import decode_property_id, new_id, parse_id
+from ..properties import apply_schema_update, find_property, find_property_param, page_value
+from ..query import compile_filter, sort_pages
+from ..render import OLD_VERSION, bot_user, list_response
+from ..richtext import plain_text, rich_text_array, text_items
+from ..store import Store
+from .common import (
+    Clock,
+    Context,
+    archived,
+    block_tree,
+    boolean,
+    check_unsupported,
+    editable_parent_page,
+    get_block_like,
+    get_data_source,
+    get_database,
+    get_page,
+    get_view,
+    known_property,
+    milli_stamp,
+    minute_stamp,
+    non_empty_string,
+    page_size,
+    paginate,
+    rich_text,
+    store_blocks,
+    touch,
+)
 
 
 def _resolve_source_database(ctx: Context) -> Callable[[str], str]:
@@ -162,17 +64,6 @@ def _page_exists(ctx: Context) -> Callable[[str, str], bool]:
         return bool(page and page["parent"].get("data_source_id") == source_id)
 
     return exists
-
-
-def _editable_parent_page(ctx: Context, raw: Any, path: str) -> dict[str, Any]:
-    page = ctx.store.get(parse_id(raw, path), "page")
-    if page is None:
-        raise not_found("page", str(raw))
-    if page["in_trash"]:
-        raise validation(
-            "Can't edit block that is archived. You must unarchive the block before editing."
-        )
-    return page
 
 
 # --- users -------------------------------------------------------------------------------------
@@ -333,9 +224,9 @@ async def databases_create(ctx: Context) -> dict[str, Any]:
         raise body_invalid(
             "body.parent", 'should be a page parent `{"type": "page_id", "page_id": ...}`', parent
         )
-    parent_page = _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
-    title = _title(ctx, body.get("title"), "body.title")
-    description = _title(ctx, body.get("description"), "body.description")
+    parent_page = editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
+    title = rich_text(body.get("title"), "body.title")
+    description = rich_text(body.get("description"), "body.description")
     initial = body.get("initial_data_source") or {}
     if not isinstance(initial, dict):
         raise body_invalid("body.initial_data_source", "should be an object", initial)
@@ -345,7 +236,7 @@ async def databases_create(ctx: Context) -> dict[str, Any]:
                 f"body.initial_data_source.{key}", "should be not present", initial[key]
             )
     database_id = new_id()
-    source_title = _title(ctx, initial.get("title"), "body.initial_data_source.title") or title
+    source_title = rich_text(initial.get("title"), "body.initial_data_source.title") or title
     source = _new_data_source(
         ctx, database_id, source_title, initial.get("properties"), initial.get("icon")
     )
@@ -387,14 +278,14 @@ async def databases_update(ctx: Context, database_id: str) -> dict[str, Any]:
         old_only=("archived",),
     )
     if "title" in body:
-        database["title"] = _title(ctx, body["title"], "body.title")
+        database["title"] = rich_text(body["title"], "body.title")
     if "description" in body:
-        database["description"] = _title(ctx, body["description"], "body.description")
+        database["description"] = rich_text(body["description"], "body.description")
     for flag in ("is_inline", "in_trash", "is_locked", "archived"):
         if flag in body:
-            if not isinstance(body[flag], bool):
-                raise body_invalid(f"body.{flag}", "should be a boolean", body[flag])
-            database["in_trash" if flag == "archived" else flag] = body[flag]
+            database["in_trash" if flag == "archived" else flag] = boolean(
+                body[flag], f"body.{flag}"
+            )
     for key in ("icon", "cover"):
         if key in body:
             database[key] = body[key]
@@ -404,9 +295,9 @@ async def databases_update(ctx: Context, database_id: str) -> dict[str, Any]:
             raise body_invalid("body.parent", "should be a page parent", parent)
         database["parent"] = {
             "type": "page_id",
-            "page_id": _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")["id"],
+            "page_id": editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")["id"],
         }
-    _touch(ctx, database, minute=False)
+    touch(ctx, database, minute=False)
     ctx.store.put(database)
     return ctx.render.database(database)
 
@@ -423,7 +314,7 @@ async def data_sources_create(ctx: Context) -> dict[str, Any]:
     source = _new_data_source(
         ctx,
         database["id"],
-        _title(ctx, body.get("title"), "body.title"),
+        rich_text(body.get("title"), "body.title"),
         body["properties"],
         body.get("icon"),
     )
@@ -444,14 +335,12 @@ async def data_sources_update(ctx: Context, source_id: str) -> dict[str, Any]:
         body, ("title", "icon", "properties", "in_trash", "parent"), old_only=("archived",)
     )
     if "title" in body:
-        source["title"] = _title(ctx, body["title"], "body.title")
+        source["title"] = rich_text(body["title"], "body.title")
     if "icon" in body:
         source["icon"] = body["icon"]
     for flag in ("in_trash", "archived"):
         if flag in body:
-            if not isinstance(body[flag], bool):
-                raise body_invalid(f"body.{flag}", "should be a boolean", body[flag])
-            source["in_trash"] = body[flag]
+            source["in_trash"] = boolean(body[flag], f"body.{flag}")
     removed: set[str] = set()
     if "properties" in body:
         new_schema = apply_schema_update(
@@ -463,7 +352,7 @@ async def data_sources_update(ctx: Context, source_id: str) -> dict[str, Any]:
             if pid not in new_schema or new_schema[pid]["type"] != prop["type"]
         }
         source["schema"] = new_schema
-    _touch(ctx, source)
+    touch(ctx, source)
     ctx.store.put(source)
     if removed:  # values of removed or retyped properties go, as in Notion
         for page in ctx.store.pages_of(source["id"]):
@@ -495,10 +384,7 @@ async def data_sources_query(ctx: Context, source_id: str) -> dict[str, Any]:
     if wanted:
         only = set()
         for key in wanted:
-            prop = find_property_param(schema, key)
-            if prop is None:
-                raise validation(f"Could not find property with name or id: {key}")
-            only.add(prop["id"])
+            only.add(known_property(schema, key, find_property_param)["id"])
     want_trash = body.get("in_trash") is True or body.get("archived") is True
     pages = [p for p in ctx.store.pages_of(source["id"]) if p["in_trash"] == want_trash]
     if predicate is not None:
@@ -535,37 +421,6 @@ def _apply_page_properties(
         page["values"][prop["id"]] = stored
         grown = grown or changed
     return source if grown else None
-
-
-def _store_blocks(
-    ctx: Context, nodes: list[dict[str, Any]], parent: dict[str, Any]
-) -> list[dict[str, Any]]:
-    """Store a validated block tree under ``parent``; return the new top-level blocks."""
-    created: list[dict[str, Any]] = []
-    for node in nodes:
-        block = {
-            "kind": "block",
-            "id": new_id(),
-            "seq": ctx.store.next_seq(),
-            "parent": parent,
-            "type": node["type"],
-            "content": node["content"],
-            "children": [],
-            "in_trash": False,
-            "created_time": ctx.stamp(),
-            "last_edited_time": ctx.stamp(),
-        }
-        kids = _store_blocks(ctx, node["children"], {"type": "block_id", "block_id": block["id"]})
-        block["children"] = [k["id"] for k in kids]
-        ctx.store.put(block)
-        created.append(block)
-    return created
-
-
-def _check_unsupported(ctx: Context, body: dict[str, Any], keys: tuple[str, ...]) -> None:
-    for key in keys:
-        if body.get(key) is not None:
-            raise validation(f"body.{key} is not supported by the bidboard Notion emulator.")
 
 
 def _page_position(raw: Any, parent: dict[str, Any] | None) -> int | None:
@@ -607,7 +462,7 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
             "allow_async",
         ),
     )
-    _check_unsupported(ctx, body, ("markdown", "template"))
+    check_unsupported(body, ("markdown", "template"))
     if "content" in body and "children" in body:
         raise validation("body.content and body.children are the same field: send one of them.")
     parent = body.get("parent")
@@ -625,7 +480,7 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
             raise validation("Databases with multiple data sources need a data_source_id parent.")
         source = ctx.store.get(database["data_sources"][0], "data_source")
     elif "page_id" in parent:
-        parent_page = _editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
+        parent_page = editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
     else:
         raise body_invalid(
             "body.parent", "should name a data_source_id, database_id or page_id", parent
@@ -633,9 +488,7 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
     if source is not None and source["in_trash"]:
         raise validation("Can't add pages to a data source in the trash.")
     field = "content" if "content" in body else "children"
-    nodes = parse_children(body.get(field, []), f"body.{field}")
-    if count_blocks(nodes) > MAX_BLOCKS_PER_REQUEST:
-        raise validation(f"body.{field} holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+    nodes = block_tree(body.get(field, []), field)
     position = _page_position(body.get("position"), parent_page if source is None else None)
     source = copy.deepcopy(source) if source is not None else None
     page: dict[str, Any] = {
@@ -664,7 +517,7 @@ async def pages_create(ctx: Context) -> dict[str, Any]:
             grown = source
     else:
         page["parent"] = {"type": "page_id", "page_id": parent_page["id"]}
-    blocks = _store_blocks(ctx, nodes, {"type": "page_id", "page_id": page["id"]})
+    blocks = store_blocks(ctx, nodes, {"type": "page_id", "page_id": page["id"]})
     page["children"] = [b["id"] for b in blocks]
     if grown is not None:
         ctx.store.put(grown)
@@ -705,14 +558,12 @@ async def pages_update(ctx: Context, page_id: str) -> dict[str, Any]:
         ),
         old_only=("archived",),
     )
-    _check_unsupported(ctx, body, ("template",))
+    check_unsupported(body, ("template",))
     trash = body.get("in_trash", body.get("archived"))
-    if trash is not None and not isinstance(trash, bool):
-        raise body_invalid("body.in_trash", "should be a boolean", trash)
+    if trash is not None:
+        boolean(trash, "body.in_trash")
     if page["in_trash"] and trash is not False and (set(body) - {"in_trash", "archived"}):
-        raise validation(
-            "Can't edit page that is archived. You must unarchive the page before editing."
-        )
+        raise archived("page")
     source = None
     if page["parent"]["type"] == "data_source_id":
         source = copy.deepcopy(ctx.store.get(page["parent"]["data_source_id"]))
@@ -734,7 +585,7 @@ async def pages_update(ctx: Context, page_id: str) -> dict[str, Any]:
         page["children"] = [
             c for c in page.get("children", []) if (d := ctx.store.get(c)) and d["kind"] != "block"
         ]
-    _touch(ctx, page)
+    touch(ctx, page)
     if grown is not None:
         ctx.store.put(grown)
     ctx.store.put(page)
@@ -812,16 +663,12 @@ async def blocks_children_append(ctx: Context, block_id: str) -> dict[str, Any]:
     if "children" not in body:
         raise body_invalid("body.children", "should be defined", None)
     if doc["in_trash"]:
-        raise validation(
-            "Can't edit block that is archived. You must unarchive the block before editing."
-        )
+        raise archived("block")
     if doc["kind"] == "database" or (doc["kind"] == "block" and doc["type"] not in _CHILD_BEARING):
         raise validation(
             f"Block type {doc.get('type', 'child_database')} does not support children."
         )
-    nodes = parse_children(body["children"])
-    if count_blocks(nodes) > MAX_BLOCKS_PER_REQUEST:
-        raise validation(f"body.children holds more than {MAX_BLOCKS_PER_REQUEST} blocks.")
+    nodes = block_tree(body["children"], "children")
     is_table = doc["kind"] == "block" and doc["type"] == "table"
     for i, node in enumerate(nodes):
         if is_table != (node["type"] == "table_row"):
@@ -838,9 +685,9 @@ async def blocks_children_append(ctx: Context, block_id: str) -> dict[str, Any]:
         if doc["kind"] == "page"
         else {"type": "block_id", "block_id": doc["id"]}
     )
-    blocks = _store_blocks(ctx, nodes, parent)
+    blocks = store_blocks(ctx, nodes, parent)
     children[at:at] = [b["id"] for b in blocks]
-    _touch(ctx, doc)
+    touch(ctx, doc)
     ctx.store.put(doc)
     return list_response([ctx.render.block(b) for b in blocks], None, "block")
 
@@ -855,8 +702,8 @@ async def blocks_update(ctx: Context, block_id: str) -> dict[str, Any]:
     if "archived" in body and ctx.version != OLD_VERSION:  # renamed in_trash in 2026-03-11
         raise body_invalid("body.archived", "should be not present", body["archived"])
     trash = body.get("in_trash", body.get("archived") if ctx.version == OLD_VERSION else None)
-    if trash is not None and not isinstance(trash, bool):
-        raise body_invalid("body.in_trash", "should be a boolean", trash)
+    if trash is not None:
+        boolean(trash, "body.in_trash")
     content_keys = [k for k in body if k not in ("in_trash", "archived", "type")]
     if doc["kind"] != "block":
         if content_keys:
@@ -867,16 +714,14 @@ async def blocks_update(ctx: Context, block_id: str) -> dict[str, Any]:
                 f"body.{content_keys[0]}", f"should be `{doc['type']}` for this block", content_keys
             )
         if doc["in_trash"] and trash is not False:
-            raise validation(
-                "Can't edit block that is archived. You must unarchive the block before editing."
-            )
+            raise archived("block")
         node = parse_children([{doc["type"]: {**doc["content"], **body[doc["type"]]}}], "body")[0]
         if node["children"]:
             raise validation("Use the append block children endpoint to add children.")
         doc["content"] = node["content"]
     if trash is not None:
         doc["in_trash"] = trash
-    _touch(ctx, doc, minute=doc["kind"] != "database")
+    touch(ctx, doc, minute=doc["kind"] != "database")
     ctx.store.put(doc)
     return ctx.render.block(doc)
 
@@ -884,7 +729,7 @@ async def blocks_update(ctx: Context, block_id: str) -> dict[str, Any]:
 async def blocks_delete(ctx: Context, block_id: str) -> dict[str, Any]:
     doc = copy.deepcopy(get_block_like(ctx, block_id))
     doc["in_trash"] = True
-    _touch(ctx, doc, minute=doc["kind"] != "database")
+    touch(ctx, doc, minute=doc["kind"] != "database")
     ctx.store.put(doc)
     return ctx.render.block(doc)
 
@@ -965,17 +810,10 @@ _AGGREGATORS = (
 )
 
 
-def _known_property(source: dict[str, Any], key: Any) -> dict[str, Any]:
-    prop = find_property(source["schema"], key) if isinstance(key, str) else None
-    if prop is None:
-        raise validation(f"Could not find property with name or id: {key}")
-    return dict(prop)
-
-
 def _view_property(item: Any, path: str, source: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(item, dict) or "property_id" not in item:
         raise body_invalid(f"{path}.property_id", "should be defined", None)
-    prop = _known_property(source, item["property_id"])
+    prop = known_property(source["schema"], item["property_id"])
     return {**item, "property_id": decode_property_id(prop["id"])}
 
 
@@ -987,7 +825,7 @@ def _aggregation(raw: Any, path: str, source: dict[str, Any]) -> dict[str, Any]:
         )
     if raw["aggregator"] == "count":
         return {"aggregator": "count"}
-    prop = _known_property(source, raw.get("property_id"))
+    prop = known_property(source["schema"], raw.get("property_id"))
     return {"aggregator": raw["aggregator"], "property_id": decode_property_id(prop["id"])}
 
 
@@ -1007,9 +845,9 @@ def _chart_configuration(config: dict[str, Any], source: dict[str, Any]) -> dict
         config["value"] = _aggregation(config["value"], f"{path}.value", source)
     for key in ("x_axis_property_id", "y_axis_property_id"):
         if config.get(key) is not None:
-            config[key] = decode_property_id(_known_property(source, config[key])["id"])
+            config[key] = decode_property_id(known_property(source["schema"], config[key])["id"])
     if config.get("y_axis_property_id") is not None:
-        y = _known_property(source, config["y_axis_property_id"])
+        y = known_property(source["schema"], config["y_axis_property_id"])
         if y["type"] != "number":
             raise validation(f"y_axis_property_id {y['name']} should be a number property.")
     return {k: v for k, v in config.items() if v is not None}
@@ -1018,10 +856,7 @@ def _chart_configuration(config: dict[str, Any], source: dict[str, Any]) -> dict
 def _group_by(group_by: Any, source: dict[str, Any], path: str) -> dict[str, Any]:
     if not isinstance(group_by, dict):
         raise body_invalid(path, "should be an object", group_by)
-    key = group_by.get("property_id")
-    prop = find_property(source["schema"], key) if isinstance(key, str) else None
-    if prop is None:
-        raise validation(f"Could not find property with name or id: {key}")
+    prop = known_property(source["schema"], group_by.get("property_id"))
     expected = _GROUPABLE.get(prop["type"])
     if expected is None or group_by.get("type") not in (prop["type"], expected):
         raise validation(
@@ -1074,14 +909,12 @@ async def views_create(ctx: Context) -> dict[str, Any]:
             "placement",
         ),
     )
-    _check_unsupported(ctx, body, ("view_id", "create_database", "quick_filters", "placement"))
+    check_unsupported(body, ("view_id", "create_database", "quick_filters", "placement"))
     source = get_data_source(ctx, body.get("data_source_id"), "body.data_source_id")
     database = copy.deepcopy(get_database(ctx, body.get("database_id", source["database_id"])))
     if source["id"] not in database["data_sources"]:
         raise validation("The data source does not belong to that database.")
-    name = body.get("name")
-    if not isinstance(name, str) or not name:
-        raise body_invalid("body.name", "should be a non-empty string", name)
+    name = non_empty_string(body.get("name"), "body.name")
     view_type = body.get("type")
     if view_type not in _VIEW_TYPES:
         raise body_invalid("body.type", f"should be one of {', '.join(_VIEW_TYPES)}", view_type)
@@ -1143,28 +976,18 @@ async def views_list(ctx: Context) -> dict[str, Any]:
     return list_response([{"object": "view", "id": v["id"]} for v in chosen], cursor, "view")
 
 
-def _get_view(ctx: Context, view_id: str) -> dict[str, Any]:
-    vid = parse_id(view_id, "path.view_id")
-    view = ctx.store.get(vid, "view")
-    if view is None:
-        raise not_found("view", vid)
-    return view
-
-
 async def views_retrieve(ctx: Context, view_id: str) -> dict[str, Any]:
-    return ctx.render.view(_get_view(ctx, view_id))
+    return ctx.render.view(get_view(ctx, view_id))
 
 
 async def views_update(ctx: Context, view_id: str) -> dict[str, Any]:
-    view = copy.deepcopy(_get_view(ctx, view_id))
+    view = copy.deepcopy(get_view(ctx, view_id))
     body = await ctx.body()
     ctx.check_keys(body, ("name", "filter", "sorts", "quick_filters", "configuration"))
-    _check_unsupported(ctx, body, ("quick_filters",))
+    check_unsupported(body, ("quick_filters",))
     source = get_data_source(ctx, view["data_source_id"])
     if "name" in body:
-        if not isinstance(body["name"], str) or not body["name"]:
-            raise body_invalid("body.name", "should be a non-empty string", body["name"])
-        view["name"] = body["name"]
+        view["name"] = non_empty_string(body["name"], "body.name")
     if "configuration" in body:
         view["configuration"] = _view_configuration(body["configuration"], view["type"], source)
     if "filter" in body:
@@ -1181,7 +1004,7 @@ async def views_update(ctx: Context, view_id: str) -> dict[str, Any]:
 
 
 async def views_delete(ctx: Context, view_id: str) -> dict[str, Any]:
-    view = _get_view(ctx, view_id)
+    view = get_view(ctx, view_id)
     database = ctx.store.get(view["database_id"], "database")
     if database is not None:
         database = copy.deepcopy(database)
