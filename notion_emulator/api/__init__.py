@@ -16,12 +16,12 @@ from starlette.responses import JSONResponse, Response
 
 from ..blocks import parse_children
 from ..budget import BlockBudget
-from ..errors import NotionAPIError, body_invalid, not_found, validation
+from ..errors import NotionAPIError, body_invalid, validation
 from ..ids import decode_property_id, new_id, parse_id
 from ..properties import apply_schema_update, find_property, find_property_param, page_value
 from ..query import compile_filter, sort_pages
-from ..render import OLD_VERSION, bot_user, list_response
-from ..richtext import plain_text, rich_text_array, text_items
+from ..render import OLD_VERSION, list_response
+from ..richtext import rich_text_array, text_items
 from ..store import Store
 from .common import (
     Clock,
@@ -46,6 +46,8 @@ from .common import (
     store_blocks,
     touch,
 )
+from .search import search
+from .users import users_list, users_me, users_retrieve
 
 
 def _resolve_source_database(ctx: Context) -> Callable[[str], str]:
@@ -64,96 +66,6 @@ def _page_exists(ctx: Context) -> Callable[[str, str], bool]:
         return bool(page and page["parent"].get("data_source_id") == source_id)
 
     return exists
-
-
-# --- users -------------------------------------------------------------------------------------
-
-
-async def users_me(ctx: Context) -> dict[str, Any]:
-    return bot_user()
-
-
-async def users_list(ctx: Context) -> dict[str, Any]:
-    page_size(ctx.request.query_params.get("page_size"), "query")
-    return list_response([bot_user()], None, "user")
-
-
-async def users_retrieve(ctx: Context, user_id: str) -> dict[str, Any]:
-    uid = parse_id(user_id, "path.user_id")
-    if uid != bot_user()["id"]:
-        raise not_found("user", uid)
-    return bot_user()
-
-
-# --- search ------------------------------------------------------------------------------------
-
-
-async def search(ctx: Context) -> dict[str, Any]:
-    body = await ctx.body()
-    ctx.check_keys(body, ("query", "sort", "filter", "start_cursor", "page_size"))
-    query = body.get("query", "")
-    if not isinstance(query, str):
-        raise body_invalid("body.query", "should be a string", query)
-    kinds: tuple[str, ...] = ("page", "data_source")
-    flt = body.get("filter")
-    if flt is not None:
-        if (
-            not isinstance(flt, dict)
-            or flt.get("property") != "object"
-            or flt.get("value") not in kinds
-        ):
-            raise body_invalid(
-                "body.filter",
-                'should be `{"property": "object", "value": "page" | "data_source"}`',
-                flt,
-            )
-        kinds = (flt["value"],)
-    direction = "descending"
-    sort = body.get("sort")
-    by_relevance = sort is None or sort == {"property": "relevance"}
-    if sort is not None and not by_relevance:
-        if (
-            not isinstance(sort, dict)
-            or sort.get("timestamp") != "last_edited_time"
-            or sort.get("direction") not in ("ascending", "descending")
-        ):
-            raise body_invalid(
-                "body.sort",
-                'should be `{"timestamp": "last_edited_time", '
-                '"direction": "ascending" | "descending"}` or `{"property": "relevance"}`',
-                sort,
-            )
-        direction = sort["direction"]
-    size = page_size(body.get("page_size"), "body")
-    needle = query.lower().strip()
-    found: list[dict[str, Any]] = []
-    for kind in kinds:
-        for doc in ctx.store.of_kind(kind):
-            if doc["in_trash"]:
-                continue
-            title = ctx.render.page_title(doc) if kind == "page" else plain_text(doc["title"])
-            if needle and needle not in title.lower():
-                continue
-            found.append(doc)
-    found.sort(key=lambda d: (d["last_edited_time"], d["seq"]), reverse=direction == "descending")
-    if by_relevance and needle:  # an exact title first, then titles that start with the query
-        titles = {
-            d["id"]: (ctx.render.page_title(d) if d["kind"] == "page" else plain_text(d["title"]))
-            for d in found
-        }
-
-        def rank(doc: dict[str, Any]) -> int:
-            title = titles[doc["id"]].lower().strip()
-            return 0 if title == needle else 1 if title.startswith(needle) else 2
-
-        found.sort(key=rank)
-    chosen, cursor = paginate(
-        found, [d["id"] for d in found], body.get("start_cursor"), size, "body"
-    )
-    results = [
-        ctx.render.page(d) if d["kind"] == "page" else ctx.render.data_source(d) for d in chosen
-    ]
-    return list_response(results, cursor, "page_or_data_source")
 
 
 # --- databases and data sources ----------------------------------------------------------------
