@@ -18,8 +18,7 @@ from ..blocks import parse_children
 from ..budget import BlockBudget
 from ..errors import NotionAPIError, body_invalid, validation
 from ..ids import new_id, parse_id
-from ..properties import apply_schema_update, find_property, find_property_param, page_value
-from ..query import compile_filter, sort_pages
+from ..properties import find_property, find_property_param, page_value
 from ..render import OLD_VERSION, list_response
 from ..richtext import rich_text_array, text_items
 from ..store import Store
@@ -35,28 +34,22 @@ from .common import (
     get_data_source,
     get_database,
     get_page,
-    known_property,
-    milli_stamp,
     minute_stamp,
     page_size,
     paginate,
-    rich_text,
     store_blocks,
     touch,
 )
+from .data_sources import (
+    data_sources_create,
+    data_sources_query,
+    data_sources_retrieve,
+    data_sources_update,
+)
+from .databases import databases_create, databases_retrieve, databases_update
 from .search import search
 from .users import users_list, users_me, users_retrieve
-from .views import new_view, views_create, views_delete, views_list, views_retrieve, views_update
-
-
-def _resolve_source_database(ctx: Context) -> Callable[[str], str]:
-    def resolve(source_id: str) -> str:
-        source = ctx.store.get(source_id, "data_source")
-        if source is None:
-            raise validation(f"Could not find data source with ID: {source_id}.")
-        return str(source["database_id"])
-
-    return resolve
+from .views import views_create, views_delete, views_list, views_retrieve, views_update
 
 
 def _page_exists(ctx: Context) -> Callable[[str, str], bool]:
@@ -65,229 +58,6 @@ def _page_exists(ctx: Context) -> Callable[[str, str], bool]:
         return bool(page and page["parent"].get("data_source_id") == source_id)
 
     return exists
-
-
-# --- databases and data sources ----------------------------------------------------------------
-
-
-def _new_data_source(
-    ctx: Context, database_id: str, title: list[dict[str, Any]], properties: Any, icon: Any = None
-) -> dict[str, Any]:
-    schema = apply_schema_update(
-        {},
-        properties if properties is not None else {"Name": {"title": {}}},
-        _resolve_source_database(ctx),
-        creating=True,
-    )
-    return {
-        "kind": "data_source",
-        "id": new_id(),
-        "seq": ctx.store.next_seq(),
-        "database_id": database_id,
-        "title": title,
-        "description": [],
-        "schema": schema,
-        "icon": icon,
-        "cover": None,
-        "in_trash": False,
-        "created_time": ctx.stamp(),
-        "last_edited_time": ctx.stamp(),
-        "unique_counter": 0,
-    }
-
-
-async def databases_create(ctx: Context) -> dict[str, Any]:
-    body = await ctx.body()
-    ctx.check_keys(
-        body,
-        (
-            "parent",
-            "title",
-            "description",
-            "is_inline",
-            "initial_data_source",
-            "icon",
-            "cover",
-            "database_type",
-        ),
-    )
-    parent = body.get("parent")
-    # The description requires `type` in a database's parent (pageIdParentForBlockBasedObject
-    # Request, workspace parents aside); Notion rejects `{"page_id": ...}` alone.
-    if not isinstance(parent, dict) or parent.get("type") != "page_id" or "page_id" not in parent:
-        raise body_invalid(
-            "body.parent", 'should be a page parent `{"type": "page_id", "page_id": ...}`', parent
-        )
-    parent_page = editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")
-    title = rich_text(body.get("title"), "body.title")
-    description = rich_text(body.get("description"), "body.description")
-    initial = body.get("initial_data_source") or {}
-    if not isinstance(initial, dict):
-        raise body_invalid("body.initial_data_source", "should be an object", initial)
-    for key in initial:
-        if key not in ("properties", "title", "icon"):
-            raise body_invalid(
-                f"body.initial_data_source.{key}", "should be not present", initial[key]
-            )
-    database_id = new_id()
-    source_title = rich_text(initial.get("title"), "body.initial_data_source.title") or title
-    source = _new_data_source(
-        ctx, database_id, source_title, initial.get("properties"), initial.get("icon")
-    )
-    view = new_view(ctx, database_id, source["id"], "Default view", "table", {"type": "table"})
-    database = {
-        "kind": "database",
-        "id": database_id,
-        "seq": ctx.store.next_seq(),
-        "parent": {"type": "page_id", "page_id": parent_page["id"]},
-        "title": title,
-        "description": description,
-        "is_inline": bool(body.get("is_inline", False)),
-        "icon": body.get("icon"),
-        "cover": body.get("cover"),
-        "in_trash": False,
-        "is_locked": False,
-        "created_time": milli_stamp(ctx.now),
-        "last_edited_time": milli_stamp(ctx.now),
-        "data_sources": [source["id"]],
-        "views": [view["id"]],
-    }
-    parent_page = copy.deepcopy(parent_page)
-    parent_page.setdefault("children", []).append(database_id)
-    for doc in (source, view, database, parent_page):
-        ctx.store.put(doc)
-    return ctx.render.database(database)
-
-
-async def databases_retrieve(ctx: Context, database_id: str) -> dict[str, Any]:
-    return ctx.render.database(get_database(ctx, database_id))
-
-
-async def databases_update(ctx: Context, database_id: str) -> dict[str, Any]:
-    database = copy.deepcopy(get_database(ctx, database_id))
-    body = await ctx.body()
-    ctx.check_keys(
-        body,
-        ("title", "description", "is_inline", "icon", "cover", "in_trash", "is_locked", "parent"),
-        old_only=("archived",),
-    )
-    if "title" in body:
-        database["title"] = rich_text(body["title"], "body.title")
-    if "description" in body:
-        database["description"] = rich_text(body["description"], "body.description")
-    for flag in ("is_inline", "in_trash", "is_locked", "archived"):
-        if flag in body:
-            database["in_trash" if flag == "archived" else flag] = boolean(
-                body[flag], f"body.{flag}"
-            )
-    for key in ("icon", "cover"):
-        if key in body:
-            database[key] = body[key]
-    if "parent" in body:
-        parent = body["parent"]
-        if not isinstance(parent, dict) or "page_id" not in parent:
-            raise body_invalid("body.parent", "should be a page parent", parent)
-        database["parent"] = {
-            "type": "page_id",
-            "page_id": editable_parent_page(ctx, parent["page_id"], "body.parent.page_id")["id"],
-        }
-    touch(ctx, database, minute=False)
-    ctx.store.put(database)
-    return ctx.render.database(database)
-
-
-async def data_sources_create(ctx: Context) -> dict[str, Any]:
-    body = await ctx.body()
-    ctx.check_keys(body, ("parent", "properties", "title", "icon"))
-    parent = body.get("parent")
-    if not isinstance(parent, dict) or "database_id" not in parent:
-        raise body_invalid("body.parent", "should be a database parent", parent)
-    database = copy.deepcopy(get_database(ctx, parent["database_id"]))
-    if "properties" not in body:
-        raise body_invalid("body.properties", "should be defined", None)
-    source = _new_data_source(
-        ctx,
-        database["id"],
-        rich_text(body.get("title"), "body.title"),
-        body["properties"],
-        body.get("icon"),
-    )
-    database["data_sources"].append(source["id"])
-    ctx.store.put(source)
-    ctx.store.put(database)
-    return ctx.render.data_source(source)
-
-
-async def data_sources_retrieve(ctx: Context, source_id: str) -> dict[str, Any]:
-    return ctx.render.data_source(get_data_source(ctx, source_id))
-
-
-async def data_sources_update(ctx: Context, source_id: str) -> dict[str, Any]:
-    source = copy.deepcopy(get_data_source(ctx, source_id))
-    body = await ctx.body()
-    ctx.check_keys(
-        body, ("title", "icon", "properties", "in_trash", "parent"), old_only=("archived",)
-    )
-    if "title" in body:
-        source["title"] = rich_text(body["title"], "body.title")
-    if "icon" in body:
-        source["icon"] = body["icon"]
-    for flag in ("in_trash", "archived"):
-        if flag in body:
-            source["in_trash"] = boolean(body[flag], f"body.{flag}")
-    removed: set[str] = set()
-    if "properties" in body:
-        new_schema = apply_schema_update(
-            source["schema"], body["properties"], _resolve_source_database(ctx)
-        )
-        removed = {
-            pid
-            for pid, prop in source["schema"].items()
-            if pid not in new_schema or new_schema[pid]["type"] != prop["type"]
-        }
-        source["schema"] = new_schema
-    touch(ctx, source)
-    ctx.store.put(source)
-    if removed:  # values of removed or retyped properties go, as in Notion
-        for page in ctx.store.pages_of(source["id"]):
-            if removed & page["values"].keys():
-                page = copy.deepcopy(page)
-                for pid in removed:
-                    page["values"].pop(pid, None)
-                ctx.store.put(page)
-    return ctx.render.data_source(source)
-
-
-async def data_sources_query(ctx: Context, source_id: str) -> dict[str, Any]:
-    source = get_data_source(ctx, source_id)
-    body = await ctx.body()
-    ctx.check_keys(
-        body,
-        ("sorts", "filter", "start_cursor", "page_size", "is_archived", "result_type"),
-        old_only=("archived", "in_trash"),
-    )
-    size = page_size(body.get("page_size"), "body")
-    schema = source["schema"]
-    predicate = (
-        compile_filter(body["filter"], schema, ctx.now) if body.get("filter") is not None else None
-    )
-    only: set[str] | None = None
-    wanted = ctx.request.query_params.getlist(
-        "filter_properties"
-    ) + ctx.request.query_params.getlist("filter_properties[]")
-    if wanted:
-        only = set()
-        for key in wanted:
-            only.add(known_property(schema, key, find_property_param)["id"])
-    want_trash = body.get("in_trash") is True or body.get("archived") is True
-    pages = [p for p in ctx.store.pages_of(source["id"]) if p["in_trash"] == want_trash]
-    if predicate is not None:
-        pages = [p for p in pages if predicate(p)]
-    pages = sort_pages(pages, body.get("sorts"), schema)
-    chosen, cursor = paginate(
-        pages, [p["id"] for p in pages], body.get("start_cursor"), size, "body"
-    )
-    return list_response([ctx.render.page(p, only) for p in chosen], cursor, "page_or_data_source")
 
 
 # --- pages -------------------------------------------------------------------------------------
