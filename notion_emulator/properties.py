@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Any
 
-from .errors import body_invalid, validation
+from .errors import body_invalid, unknown_property, validation
 from .ids import decode_property_id, new_id, new_property_id, parse_id
 from .richtext import COLORS, plain_text, rich_text_array
 
@@ -298,7 +298,7 @@ def apply_schema_update(
         current = None if creating else find_property(result, key)
         if fragment is None:
             if current is None:
-                raise validation(f"{key} is not a property that exists.")
+                raise unknown_property(key)
             if current["type"] == "title":
                 raise validation("Cannot delete the title property.")
             del result[current["id"]]
