@@ -16,7 +16,8 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup, escape
 
 from . import charts
-from .properties import empty_value, find_property, render_value
+from .page_values import empty_value, render_value
+from .properties import find_property
 from .query import compile_filter, sort_pages
 from .render import NEW_VERSION, Renderer
 from .richtext import plain_text

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .properties import empty_value, find_property
+from .page_values import empty_value
+from .properties import find_property
 from .query import _text_of
 
 #: Notion's colour names, as the emulator paints them.

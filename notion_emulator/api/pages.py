@@ -8,7 +8,8 @@ from typing import Any
 
 from ..errors import body_invalid, unknown_property, validation
 from ..ids import new_id, parse_id
-from ..properties import find_property, find_property_param, page_value
+from ..page_values import page_value
+from ..properties import find_property, find_property_param
 from ..richtext import rich_text_array, text_items
 from ..store import Store
 from .common import (
