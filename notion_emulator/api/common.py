@@ -17,7 +17,7 @@ from starlette.requests import Request
 from ..blocks import MAX_BLOCKS_PER_REQUEST, count_blocks, parse_children
 from ..errors import NotionAPIError, body_invalid, not_found, validation
 from ..ids import new_id, parse_id
-from ..properties import find_property
+from ..properties import Schema, find_property
 from ..render import NEW_VERSION, OLD_VERSION, Renderer
 from ..richtext import rich_text_array
 from ..store import Store
@@ -45,7 +45,6 @@ class Context:
         self.now = clock()
         base = public_url or str(request.base_url)
         self.render = Renderer(store, self.version, base)
-        self._body: Any = None
 
     async def body(self) -> dict[str, Any]:
         raw = await self.request.body()
@@ -152,7 +151,7 @@ def editable_parent_page(ctx: Context, raw: Any, path: str) -> Doc:
 
 
 def known_property(
-    schema: dict[str, Doc], key: Any, find: Callable[[Any, str], Doc | None] = find_property
+    schema: Schema, key: Any, find: Callable[[Schema, str], Doc | None] = find_property
 ) -> Doc:
     """A property of ``schema`` named by ``key`` (``find`` says how), or Notion's 400."""
     prop = find(schema, key) if isinstance(key, str) else None

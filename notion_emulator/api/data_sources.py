@@ -135,14 +135,9 @@ async def data_sources_query(ctx: Context, source_id: str) -> dict[str, Any]:
     predicate = (
         compile_filter(body["filter"], schema, ctx.now) if body.get("filter") is not None else None
     )
-    only: set[str] | None = None
-    wanted = ctx.request.query_params.getlist(
-        "filter_properties"
-    ) + ctx.request.query_params.getlist("filter_properties[]")
-    if wanted:
-        only = set()
-        for key in wanted:
-            only.add(known_property(schema, key, find_property_param)["id"])
+    params = ctx.request.query_params
+    wanted = params.getlist("filter_properties") + params.getlist("filter_properties[]")
+    only = {known_property(schema, k, find_property_param)["id"] for k in wanted} or None
     want_trash = body.get("in_trash") is True or body.get("archived") is True
     pages = [p for p in ctx.store.pages_of(source["id"]) if p["in_trash"] == want_trash]
     if predicate is not None:
