@@ -125,8 +125,8 @@ def test_two_metrics_publish_make_one_row(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from bidboard.metrics import IsoWeek
     from bidboard.cli.board import run_metrics_command
+    from bidboard.metrics import IsoWeek
 
     _app, server = emulator_server
     settings = settings_for(server, tmp_path / "data")
