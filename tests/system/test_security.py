@@ -81,7 +81,7 @@ def hostile_cases() -> list[tuple[str, RawAlert]]:
         cases.append((name, RawAlert("email", f"hostile:{len(cases)}", content, "email")))
 
     def feed(name: str, content: bytes) -> None:
-        cases.append((name, RawAlert("rss", f"hostile:{len(cases)}", content, "feed")))
+        cases.append((name, RawAlert("feed", f"hostile:{len(cases)}", content, "feed")))
 
     def js(name: str, value: object) -> None:
         data = value if isinstance(value, bytes) else json.dumps(value).encode()
