@@ -70,6 +70,12 @@ def _band(value: float | None, edges: tuple[float, ...], labels: tuple[str, ...]
     return labels[-1]
 
 
+#: Proposal length bands, in words of the draft (``Draft words``).
+LENGTH_EDGES = (100, 150, 200, 300)
+LENGTH_BANDS = ("< 100 words", "100-149 words", "150-199 words", "200-299 words", "300+ words")
+SCREENING = ("Answered", "Not answered", "None asked")
+
+
 def groups_of(card: JobCard, portfolio_names: dict[str, str] | None = None) -> dict[str, list[str]]:
     """The group of every dimension a proposal falls in."""
     names = portfolio_names or {}
@@ -96,6 +102,8 @@ def groups_of(card: JobCard, portfolio_names: dict[str, str] | None = None) -> d
         or ["(none)"],
         "Drafter": [card.drafted_by or "(not drafted)"],
         "Score reason": sorted(parse_reasons(card.score_reasons)) or ["(none)"],
+        "Proposal length": [_band(card.draft_words, LENGTH_EDGES, LENGTH_BANDS)],
+        "Screening questions": [card.screening or "(unknown)"],
         "Posting to submission": [speed_bucket(minutes_between(card.posted_at, moment))],
         "Drafted to submitted": [speed_bucket(minutes_between(card.drafted_at, moment))],
     }
@@ -108,6 +116,8 @@ ORDINAL: dict[str, tuple[str, ...]] = {
     "Payment verified": ("yes", "no", *_UNKNOWN),
     "Client rating": ("< 4.0", "4.0-4.4", "4.5-4.7", "4.8-5.0", *_UNKNOWN),
     "Client spend": ("< $1k", "$1k-10k", "$10k-100k", "$100k+", *_UNKNOWN),
+    "Proposal length": (*LENGTH_BANDS, *_UNKNOWN),
+    "Screening questions": (*SCREENING, *_UNKNOWN),
     "Posting to submission": (*SPEED_BUCKETS, *_UNKNOWN),
     "Drafted to submitted": (*SPEED_BUCKETS, *_UNKNOWN),
 }
@@ -122,6 +132,8 @@ DIMENSIONS = (
     "Portfolio item",
     "Drafter",
     "Score reason",
+    "Proposal length",
+    "Screening questions",
     "Posting to submission",
     "Drafted to submitted",
 )

@@ -33,6 +33,8 @@ INSIGHT_FIELDS = (
     "received_at",
     "drafted_at",
     "drafted_by",
+    "draft_words",
+    "screening",
     "portfolio_matches",
     "connects",
     "client_country",

@@ -21,7 +21,7 @@ from .alerts.identity import SAME_JOB_WINDOW, merge_same_jobs, same_job_cards, w
 from .alerts.model import JobAlert, source_label
 from .blocks import Block
 from .drafting.compose import draft_job
-from .drafting.content import card_content, select_for_drafting
+from .drafting.content import card_content, screening_state, select_for_drafting
 from .drafting.lint import LintContext, RecentDraft
 from .drafting.model import DraftRequest
 from .drafting.openai_drafter import OpenAIDrafter
@@ -181,6 +181,8 @@ def _draft(
         "drafted_by": drafted_by,
         "drafted_at": config.clock(),
         "draft_fingerprint": result.report.fingerprint,
+        "draft_words": len(result.draft.text.split()),
+        "screening": screening_state(job, result.draft),
         "compliance": "OK" if result.report.ok else "Flagged",
         "compliance_findings": result.findings_text,
     }

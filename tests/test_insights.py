@@ -57,6 +57,30 @@ def test_replies_halving_after_four_hours_is_found() -> None:
     assert list(speed) == ["< 15 min", "15-60 min", "1-4 h", "4-24 h", "> 24 h"]  # in order
 
 
+def test_answered_screening_questions_and_proposal_length_are_recovered() -> None:
+    """Answering the screening questions doubles the odds, a draft of 300+ words halves them:
+    both recovered within the payment tolerance (25 %), each with its count and interval."""
+    effects = Effects(
+        payment_odds=1.0, dead_search=None, late_factor=1.0, answered_odds=2.0, long_odds=0.5
+    )
+    report = insights(history(6000, seed=14, effects=effects))
+    answered = report.group("Screening questions", "Answered")
+    rate = answered.rates["replied"]
+    assert answered.proposals > 1500 and rate.significant and rate.odds_ratio is not None
+    assert abs(rate.odds_ratio / 2.0 - 1) < PAYMENT_TOLERANCE
+    assert rate.low < rate.rate < rate.high
+    assert [g.name for g in report.groups["Screening questions"]] == [
+        "Answered", "Not answered", "None asked"
+    ]  # fmt: skip
+    bands = [g.name for g in report.groups["Proposal length"]]
+    assert bands == ["< 100 words", "100-149 words", "150-199 words", "200-299 words", "300+ words"]
+    long = report.group("Proposal length", "300+ words").rates["replied"]
+    assert long.significant and long.odds_ratio is not None
+    assert abs(long.odds_ratio / 0.5 - 1) < PAYMENT_TOLERANCE
+    text = group_line(report.group("Proposal length", "300+ words"))
+    assert text.startswith("300+ words: ") and "odds x0." in text
+
+
 def test_no_effect_is_significant_no_more_often_than_stated() -> None:
     """120 histories with no effect, ~40 groups each: the share of reports marking anything
     significant stays within the stated family-wise rate (5 %) plus binomial slack."""

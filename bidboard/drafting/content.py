@@ -9,12 +9,16 @@ checklist), its sections set off by bold titles and line breaks in one rich text
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .. import blocks as b
+from ..alerts.model import JobAlert
 from ..blocks import Run
 from ..scoring.portfolio import PortfolioItem
 from ..scoring.score import Score
 from .lint import Report
 from .model import Draft
+from .questions import screening_questions
 
 NOTICE = "Draft: review it, then submit it yourself on Upwork. bidboard never sends anything."
 CHECKLIST = [
@@ -25,6 +29,18 @@ CHECKLIST = [
 ]
 BOX = "\u2610"  # an empty ballot box, as a checklist line
 BULLET = "\u2022"
+
+
+def screening_state(
+    job: JobAlert, draft: Draft
+) -> Literal["Answered", "Not answered", "None asked"]:
+    """Whether the draft answers every screening question the job asked (the card's
+    ``Screening questions``; a person who submits without them can change it on the card)."""
+    asked = screening_questions(job)
+    if not asked:
+        return "None asked"
+    answered = [a for a in draft.answers if a.answer.strip()]
+    return "Answered" if len(answered) >= len(asked) else "Not answered"
 
 
 def _notice(draft: Draft, report: Report) -> b.Block:
