@@ -15,7 +15,7 @@ from typing import Any
 from . import blocks as b
 from .blocks import Run
 from .insights import Insights, group_line, insights, summary
-from .insights_command import history_cards
+from .insights_speed import SpeedUpdates, has_speed_properties, history_with_speed, write_speed
 from .lease import write_lease
 from .notion import Notion
 from .reporting import portfolio_names
@@ -32,6 +32,7 @@ class PagePublished:
     url: str | None
     created: bool
     rewritten: bool
+    speed_written: int = 0  # cards whose Speed to lead / Got a reply were written
 
 
 def page_content(report: Insights) -> list[b.Block]:
@@ -111,10 +112,20 @@ def publish_page(notion: Notion, parent_page_id: str, report: Insights) -> PageP
 
 
 def publish_insights(runtime: Runtime) -> PagePublished:
-    """Read the whole history once and refresh the page (the weekly flow's one added line)."""
+    """Read the whole history once, refresh the page and the speed-to-lead chart's values on
+    the cards that changed (the weekly flow's step)."""
     names = portfolio_names(runtime.notion, runtime.workspace, runtime.settings.data_dir)
-    report = insights(history_cards(runtime.gateway), portfolio_names=names)
+    updates = SpeedUpdates(has_speed_properties(runtime.gateway))
+    if not updates.enabled:
+        logger.warning("speed to lead not written: the board lacks its properties (run migrate)")
+    report = insights(history_with_speed(runtime.gateway, updates), portfolio_names=names)
     with write_lease(runtime.settings, "insights page"):  # find-then-create: one writer at a time
         published = publish_page(runtime.notion, runtime.workspace.parent_page_id, report)
-    logger.info("insights page page=%s rewritten=%s", published.page_id, published.rewritten)
+        published.speed_written = write_speed(runtime.notion, updates)
+    logger.info(
+        "insights page page=%s rewritten=%s speed_to_lead_written=%d",
+        published.page_id,
+        published.rewritten,
+        published.speed_written,
+    )
     return published

@@ -4,6 +4,7 @@ direction and size; on histories with no effect nothing is significant more ofte
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
 
 from bidboard.insights import ALPHA, MIN_COUNT, group_line, insights, speed_bucket, wilson
@@ -204,8 +205,56 @@ def test_the_what_gets_replies_page_is_one_page_rewritten_only_on_change(board: 
     held = board.notion.client.blocks.children.list(first.page_id)["results"]
     text = " ".join("".join(i["plain_text"] for i in blk[blk["type"]]["rich_text"]) for blk in held)
     assert text.startswith("400 proposals") and "Reply rate by posting to submission" in text
-    assert len(held) == 12  # a summary and one paragraph per dimension
+    assert len(held) == 14  # a summary and one paragraph per dimension (13)
     children = board.notion.client.blocks.children.list(parent)["results"]
     assert [c["child_page"]["title"] for c in children if c["type"] == "child_page"].count(
         TITLE
     ) == 1
+
+
+def test_the_speed_to_lead_chart_gets_its_values_written_once(board: Board) -> None:
+    """The insights refresh writes Speed to lead and Got a reply on the submitted cards (those
+    two properties only), then nothing while nothing changes; the Jobs chart averages Got a
+    reply per bucket, fastest first, as the emulator draws it."""
+    import httpx
+
+    from bidboard.alerts.store import StateStore
+    from bidboard.gateway import BoardGateway
+    from bidboard.insights_page import publish_insights
+    from bidboard.runtime import Runtime
+    from bidboard.synthetic import put_on_board
+    from notion_emulator.transport import SyncASGITransport
+
+    gateway = BoardGateway(board.notion, board.workspace)
+    cards = history(50, seed=41, days=20, skipped=0.1)
+    put_on_board(gateway, board.notion, cards)
+    store = StateStore.in_data_dir(board.settings.data_dir)
+    runtime = Runtime(board.settings, board.notion, board.workspace, gateway, store)
+    try:
+        board.reset()
+        first = publish_insights(runtime)
+        assert first.created and first.speed_written == 50  # the 5 skipped are not touched
+        assert board.requests()["PATCH /v1/pages/{id}"] == 50
+        board.reset()
+        again = publish_insights(runtime)
+        assert again.speed_written == 0 and "PATCH /v1/pages/{id}" not in board.requests()
+    finally:
+        store.close()
+    stored = {s.card.job_key: s.card for s in gateway.iter_cards()}
+    for card in cards:
+        held = stored[card.job_key]
+        if card.submitted_at is None:
+            assert held.speed_to_lead is None and held.got_reply is None
+        else:
+            assert held.got_reply == (1.0 if card.stage == Stage.REPLIED else 0.0)
+            assert held.speed_to_lead == speed_bucket(
+                (card.submitted_at - card.posted_at).total_seconds() / 60  # type: ignore[operator]
+            )
+    jobs = board.workspace.ids("jobs")
+    view = jobs.views["Reply rate by speed to lead"]
+    with httpx.Client(transport=SyncASGITransport(board.app), base_url="http://n.test") as http:
+        chart = http.get(f"/board/{jobs.data_source_id}?v={view}").text
+    svg = chart.split("<svg", 1)[1]
+    labels = re.findall(r"<text[^>]*>([^<]*(?:min|h))</text>", svg)
+    assert labels == ["&lt; 15 min", "15-60 min", "1-4 h", "4-24 h", "&gt; 24 h"], labels
+    assert "No Speed to lead" not in svg  # the chart leaves the cards not submitted out
