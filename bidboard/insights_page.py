@@ -14,7 +14,7 @@ from typing import Any
 
 from . import blocks as b
 from .blocks import Run
-from .insights import Insights, group_line, insights, summary
+from .insights import Insights, dimension_lines, insights, summary
 from .insights_speed import SpeedUpdates, has_speed_properties, history_with_speed, write_speed
 from .lease import write_lease
 from .notion import Notion
@@ -38,9 +38,9 @@ class PagePublished:
 def page_content(report: Insights) -> list[b.Block]:
     content = [b.styled_paragraph([Run(summary(report))])]
     for dimension, rows in report.groups.items():
-        lines: list[str | list[Run]] = [group_line(g) for g in rows[:LINES_PER_DIMENSION]]
-        if len(rows) > LINES_PER_DIMENSION:
-            lines.append(f"({len(rows) - LINES_PER_DIMENSION} more not shown)")
+        lines: list[str | list[Run]] = list(
+            dimension_lines(rows, limit=LINES_PER_DIMENSION, minimum=report.min_count)
+        )
         content.append(
             b.styled_paragraph(b.section(f"Reply rate by {dimension.lower()}", lines, first=True))
         )
