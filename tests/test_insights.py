@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from bidboard.insights import ALPHA, MIN_COUNT, group_line, insights, speed_bucket, wilson
 from bidboard.models import JobCard, Stage
@@ -258,3 +261,73 @@ def test_the_speed_to_lead_chart_gets_its_values_written_once(board: Board) -> N
     labels = re.findall(r"<text[^>]*>([^<]*(?:min|h))</text>", svg)
     assert labels == ["&lt; 15 min", "15-60 min", "1-4 h", "4-24 h", "&gt; 24 h"], labels
     assert "No Speed to lead" not in svg  # the chart leaves the cards not submitted out
+
+
+def test_the_weekly_flow_refreshes_what_gets_replies_and_survives_its_failure(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """weekly_metrics refreshes the page in its own step ("refresh what gets replies"); when
+    that step fails (here the workspace's block limit, after the week's page), the week's row
+    and page stay and the flow completes; the next run makes the page."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from bidboard.insights_page import TITLE
+    from bidboard.localserver import BackgroundServer
+    from bidboard.metrics import IsoWeek
+    from bidboard.runtime import opened
+    from bidboard.settings import load_settings
+    from bidboard.synthetic import put_on_board
+    from flows.weekly_metrics import weekly_metrics
+    from notion_emulator import EmulatorConfig, create_app
+    from tests.helpers import init_workspace
+
+    app = create_app(EmulatorConfig(rate_limit=0))
+    with BackgroundServer(app) as server:
+        for key, value in {
+            "BIDBOARD_NOTION_BASE_URL": server.url,
+            "BIDBOARD_NOTION_TOKEN": "insights-flow",
+            "BIDBOARD_NOTION_RATE_LIMIT": "1000",
+            "BIDBOARD_DATA_DIR": str(tmp_path / "data"),
+        }.items():
+            monkeypatch.setenv(key, value)
+        settings = load_settings(env_file=None)
+        init_workspace(settings)
+        cards = history(30, seed=51, start=datetime(2026, 11, 2, 9, tzinfo=UTC), days=10)
+        with opened(settings) as runtime:
+            put_on_board(runtime.gateway, runtime.notion, cards)
+        moments = [c.submitted_at for c in cards if c.submitted_at is not None]
+        label = IsoWeek.of(min(moments), settings.tz).label
+
+        def child_pages() -> list[str]:
+            with opened(settings) as runtime:
+                notion = runtime.notion
+                listed = notion.call(
+                    "children",
+                    notion.client.blocks.children.list,
+                    runtime.workspace.parent_page_id,
+                    safe=True,
+                )
+            return [b["child_page"]["title"] for b in listed["results"] if "child_page" in b]
+
+        used = app.stats["blocks"]["lifetime"]
+        # the week's row and page reach the limit (the write that does succeeds), no grace:
+        # the insights page that follows is refused
+        app.configure_blocks(block_limit=used + 1, block_grace_seconds=0)
+        state = weekly_metrics(week=label, return_state=True)
+        assert state.is_completed()
+        rows = state.result()
+        assert list(rows) == [label] and rows[label]  # the week's row and page were written
+        assert TITLE not in child_pages()
+
+        app.configure_blocks(block_limit=None)
+        state = weekly_metrics(week=label, return_state=True)
+        assert state.is_completed() and child_pages().count(TITLE) == 1
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(
+                    id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
+                )
+            )
+        assert "refresh what gets replies" in {run.name.rsplit("-", 1)[0] for run in runs}
+    app.store.close()
