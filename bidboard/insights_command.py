@@ -7,7 +7,7 @@ The board is read once, streamed (100 cards a request), with only the properties
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,11 +62,17 @@ def add_commands(commands: Any) -> None:
     )
 
 
+def board_names(gateway: BoardGateway, fields: Iterable[str]) -> list[str]:
+    """The property names of ``fields`` that the board has: a board not migrated yet lacks
+    the newest (``Draft words`` …), and a read naming them would be refused."""
+    by_field, held = JOBS.by_field(), gateway.ids.property_ids
+    names = [by_field[f].name for f in fields]
+    return [n for n in names if n in held] if held else names
+
+
 def history_cards(gateway: BoardGateway) -> Iterator[JobCard]:
     """Every card on the board, streamed, with only ``INSIGHT_FIELDS``."""
-    by_field = JOBS.by_field()
-    names = [by_field[f].name for f in INSIGHT_FIELDS]
-    for stored in gateway.iter_cards(properties=names):
+    for stored in gateway.iter_cards(properties=board_names(gateway, INSIGHT_FIELDS)):
         yield stored.card
 
 

@@ -21,7 +21,7 @@ from notion_schema.databases import JOBS
 
 from .gateway import BoardGateway
 from .insights import minutes_between
-from .insights_command import INSIGHT_FIELDS
+from .insights_command import INSIGHT_FIELDS, board_names
 from .metrics import _REPLIED, reached, speed_bucket, submitted_moment
 from .models import JobCard
 from .notion import Notion
@@ -60,8 +60,7 @@ def history_with_speed(gateway: BoardGateway, updates: SpeedUpdates) -> Iterator
     """Every card (``INSIGHT_FIELDS``, plus the chart's two when the board has them), streamed;
     the cards whose chart values changed are added to ``updates.pending`` on the way."""
     fields = INSIGHT_FIELDS + (SPEED_FIELDS if updates.enabled else ())
-    names = [JOBS.by_field()[f].name for f in fields]
-    for stored in gateway.iter_cards(properties=names):
+    for stored in gateway.iter_cards(properties=board_names(gateway, fields)):
         card = stored.card
         if updates.enabled:
             wanted = chart_values(card)

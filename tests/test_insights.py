@@ -331,3 +331,38 @@ def test_the_weekly_flow_refreshes_what_gets_replies_and_survives_its_failure(
             )
         assert "refresh what gets replies" in {run.name.rsplit("-", 1)[0] for run in runs}
     app.store.close()
+
+
+def test_migrate_adds_the_new_card_properties_to_an_older_board(board: Board) -> None:
+    """A board made before Draft words, Screening questions, Speed to lead and Got a reply:
+    verify names them, migrate adds them; until then the insights refresh writes no chart
+    values (and says so) rather than failing."""
+    from notion_schema import bootstrap
+
+    new = ("Draft words", "Screening questions", "Speed to lead", "Got a reply")
+    board.notion.call(
+        "an older board",
+        board.notion.client.data_sources.update,
+        board.workspace.ids("jobs").data_source_id,
+        safe=True,
+        properties=dict.fromkeys(new),
+    )
+    jobs = board.workspace.ids("jobs")
+    for name in new:
+        jobs.property_ids.pop(name, None)
+    missing = {
+        d.name for d in bootstrap.verify(board.notion, board.workspace) if d.kind == "missing"
+    }
+    assert missing == set(new)
+
+    from bidboard.gateway import BoardGateway
+    from bidboard.insights_speed import SpeedUpdates, has_speed_properties, history_with_speed
+
+    gateway = BoardGateway(board.notion, board.workspace)
+    assert not has_speed_properties(gateway)
+    updates = SpeedUpdates(False)
+    assert list(history_with_speed(gateway, updates)) == [] and updates.pending == []
+
+    bootstrap.migrate(board.notion, board.workspace)
+    assert not [d for d in bootstrap.verify(board.notion, board.workspace) if d.kind == "missing"]
+    assert has_speed_properties(BoardGateway(board.notion, board.workspace))
