@@ -367,3 +367,31 @@ def test_migrate_adds_the_new_card_properties_to_an_older_board(board: Board) ->
     bootstrap.migrate(board.notion, board.workspace)
     assert not [d for d in bootstrap.verify(board.notion, board.workspace) if d.kind == "missing"]
     assert has_speed_properties(BoardGateway(board.notion, board.workspace))
+
+
+def test_the_speed_chart_is_what_the_views_api_accepts() -> None:
+    """The chart's create body against the official description of POST /v1/views
+    (shared/notion/openapi.json); a body the description refuses is told apart."""
+    from notion_schema.views import SPEED_TO_LEAD
+    from tests.contract import SPEC_PATH, Contract, _pointer
+
+    if not SPEC_PATH.exists():
+        pytest.skip("no OpenAPI description")
+    contract = Contract()
+    schema = "/" + _pointer(
+        "paths", "/v1/views", "post", "requestBody", "content", "application/json", "schema"
+    )
+    body = {
+        "database_id": "2f1d2c3a-0000-4000-8000-000000000001",
+        "data_source_id": "2f1d2c3a-0000-4000-8000-000000000002",
+        "name": SPEED_TO_LEAD.name,
+        "type": SPEED_TO_LEAD.type,
+        "position": {"type": "start"},
+        **SPEED_TO_LEAD.body(lambda name: f"id-{name}"),
+    }
+    assert contract.problem(schema, body) is None
+    config = body["configuration"]
+    assert config["x_axis"]["property_id"] == "id-Speed to lead"
+    assert config["y_axis"] == {"aggregator": "average", "property_id": "id-Got a reply"}
+    wrong = {**body, "configuration": {**config, "y_axis": {"aggregator": "mean"}}}
+    assert contract.problem(schema, wrong) is not None
