@@ -16,7 +16,13 @@ from typing import Any
 from . import blocks as b
 from .blocks import Run
 from .insights import Insights, dimension_lines, insights, summary
-from .insights_speed import SpeedUpdates, has_speed_properties, history_with_speed, write_speed
+from .insights_speed import (
+    MAX_WRITES,
+    SpeedUpdates,
+    has_speed_properties,
+    history_with_speed,
+    write_speed,
+)
 from .lease import write_lease
 from .notion import Notion
 from .reporting import portfolio_names
@@ -34,6 +40,7 @@ class PagePublished:
     created: bool
     rewritten: bool
     speed_written: int = 0  # cards whose Speed to lead / Got a reply were written
+    speed_left: int = 0  # to write, beyond this refresh's limit: the next refresh writes them
 
 
 def page_content(report: Insights) -> list[b.Block]:
@@ -112,7 +119,7 @@ def publish_page(notion: Notion, parent_page_id: str, report: Insights) -> PageP
     return PagePublished(page_id, None, False, True)
 
 
-def publish_insights(runtime: Runtime) -> PagePublished:
+def publish_insights(runtime: Runtime, speed_writes: int = MAX_WRITES) -> PagePublished:
     """Read the whole history once, refresh the page and the speed-to-lead chart's values on
     the cards that changed (the weekly flow's step)."""
     names = portfolio_names(runtime.notion, runtime.workspace, runtime.settings.data_dir)
@@ -122,11 +129,13 @@ def publish_insights(runtime: Runtime) -> PagePublished:
     report = insights(history_with_speed(runtime.gateway, updates), portfolio_names=names)
     with write_lease(runtime.settings, "insights page"):  # find-then-create: one writer at a time
         published = publish_page(runtime.notion, runtime.workspace.parent_page_id, report)
-        published.speed_written = write_speed(runtime.notion, updates)
+        published.speed_written = write_speed(runtime.notion, updates, speed_writes)
+        published.speed_left = updates.left
     logger.info(
-        "insights page page=%s rewritten=%s speed_to_lead_written=%d",
+        "insights page page=%s rewritten=%s speed_to_lead_written=%d left_for_next_run=%d",
         published.page_id,
         published.rewritten,
         published.speed_written,
+        published.speed_left,
     )
     return published

@@ -5,8 +5,8 @@ averages ``Got a reply`` per bucket: the reply rate over the whole history.
 
 Written by the insights refresh (the weekly flow), which reads the whole history anyway: only the
 cards whose values changed are written (a newly submitted card, a new reply), one request each,
-those two properties only. A card not submitted is never touched; without ``Posted at`` the
-bucket stays empty (and the chart leaves the card out).
+those two properties only, at most ``MAX_WRITES`` a refresh. A card not submitted is never
+touched; without ``Posted at`` the bucket stays empty (and the chart leaves the card out).
 """
 
 from __future__ import annotations
@@ -28,6 +28,10 @@ from .notion import Notion
 
 logger = logging.getLogger(__name__)
 SPEED_FIELDS = ("speed_to_lead", "got_reply")
+#: Chart values written per refresh at most: the first refresh of a board with years of
+#: proposals would otherwise spend one request per submitted card at once (1,000 is about
+#: 6 minutes at Notion's 3 requests a second); the rest follow on the next refreshes.
+MAX_WRITES = 1000
 
 
 def chart_values(card: JobCard) -> dict[str, Any] | None:
@@ -49,6 +53,7 @@ class SpeedUpdates:
     enabled: bool
     pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     written: int = 0
+    left: int = 0  # found but beyond the per-refresh limit: the next refresh writes them
 
 
 def has_speed_properties(gateway: BoardGateway) -> bool:
@@ -69,9 +74,11 @@ def history_with_speed(gateway: BoardGateway, updates: SpeedUpdates) -> Iterator
         yield card
 
 
-def write_speed(notion: Notion, updates: SpeedUpdates) -> int:
-    """Write the pending chart values: ``Speed to lead`` and ``Got a reply`` only."""
-    for page_id, values in updates.pending:
+def write_speed(notion: Notion, updates: SpeedUpdates, limit: int = MAX_WRITES) -> int:
+    """Write the pending chart values (``Speed to lead`` and ``Got a reply`` only), at most
+    ``limit`` of them: the rest are found again, and written, by the next refresh."""
+    updates.left = max(0, len(updates.pending) - limit)
+    for page_id, values in updates.pending[:limit]:
         notion.call(
             "update speed to lead",
             notion.client.pages.update,

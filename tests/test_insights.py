@@ -236,9 +236,12 @@ def test_the_speed_to_lead_chart_gets_its_values_written_once(board: Board) -> N
     runtime = Runtime(board.settings, board.notion, board.workspace, gateway, store)
     try:
         board.reset()
-        first = publish_insights(runtime)
-        assert first.created and first.speed_written == 50  # the 5 skipped are not touched
-        assert board.requests()["PATCH /v1/pages/{id}"] == 50
+        first = publish_insights(runtime, speed_writes=30)  # a refresh writes at most 30
+        assert first.created and first.speed_written == 30 and first.speed_left == 20
+        assert board.requests()["PATCH /v1/pages/{id}"] == 30
+        board.reset()
+        second = publish_insights(runtime, speed_writes=30)  # the 5 skipped are not touched
+        assert second.speed_written == 20 and second.speed_left == 0
         board.reset()
         again = publish_insights(runtime)
         assert again.speed_written == 0 and "PATCH /v1/pages/{id}" not in board.requests()
