@@ -70,6 +70,12 @@ def _band(value: float | None, edges: tuple[float, ...], labels: tuple[str, ...]
     return labels[-1]
 
 
+#: Proposal length bands, in words of the draft (``Draft words``).
+LENGTH_EDGES = (100, 150, 200, 300)
+LENGTH_BANDS = ("< 100 words", "100-149 words", "150-199 words", "200-299 words", "300+ words")
+SCREENING = ("Answered", "Not answered", "None asked")
+
+
 def groups_of(card: JobCard, portfolio_names: dict[str, str] | None = None) -> dict[str, list[str]]:
     """The group of every dimension a proposal falls in."""
     names = portfolio_names or {}
@@ -96,6 +102,8 @@ def groups_of(card: JobCard, portfolio_names: dict[str, str] | None = None) -> d
         or ["(none)"],
         "Drafter": [card.drafted_by or "(not drafted)"],
         "Score reason": sorted(parse_reasons(card.score_reasons)) or ["(none)"],
+        "Proposal length": [_band(card.draft_words, LENGTH_EDGES, LENGTH_BANDS)],
+        "Screening questions": [card.screening or "(unknown)"],
         "Posting to submission": [speed_bucket(minutes_between(card.posted_at, moment))],
         "Drafted to submitted": [speed_bucket(minutes_between(card.drafted_at, moment))],
     }
@@ -108,6 +116,8 @@ ORDINAL: dict[str, tuple[str, ...]] = {
     "Payment verified": ("yes", "no", *_UNKNOWN),
     "Client rating": ("< 4.0", "4.0-4.4", "4.5-4.7", "4.8-5.0", *_UNKNOWN),
     "Client spend": ("< $1k", "$1k-10k", "$10k-100k", "$100k+", *_UNKNOWN),
+    "Proposal length": (*LENGTH_BANDS, *_UNKNOWN),
+    "Screening questions": (*SCREENING, *_UNKNOWN),
     "Posting to submission": (*SPEED_BUCKETS, *_UNKNOWN),
     "Drafted to submitted": (*SPEED_BUCKETS, *_UNKNOWN),
 }
@@ -122,6 +132,8 @@ DIMENSIONS = (
     "Portfolio item",
     "Drafter",
     "Score reason",
+    "Proposal length",
+    "Screening questions",
     "Posting to submission",
     "Drafted to submitted",
 )
@@ -155,7 +167,7 @@ class Group:
 
     @property
     def too_few(self) -> bool:
-        return self.proposals < MIN_COUNT
+        return not self.rates  # rated only from the report's minimum count up
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -291,9 +303,14 @@ def _pct(value: float) -> str:
     return f"{value * 100:.1f}%"
 
 
+def shown_name(group: Group) -> str:
+    """A group's name as people read it (score reason kinds without their underscores)."""
+    return group.name.replace("_", " ") if group.dimension == "Score reason" else group.name
+
+
 def group_line(group: Group, outcome: str = "replied") -> str:
     if group.too_few:
-        return f"{group.name}: {group.proposals} proposals (fewer than the minimum, no rate)"
+        return f"{shown_name(group)}: {group.proposals} proposals (fewer than the minimum, no rate)"
     rate = group.rates[outcome]
     mark = " *" if rate.significant else ""
     odds = (
@@ -302,9 +319,26 @@ def group_line(group: Group, outcome: str = "replied") -> str:
         else f", odds x{rate.odds_ratio:.2f} ({rate.odds_low:.2f}-{rate.odds_high:.2f})"
     )
     return (
-        f"{group.name}: {rate.count}/{group.proposals} = {_pct(rate.rate)} "
+        f"{shown_name(group)}: {rate.count}/{group.proposals} = {_pct(rate.rate)} "
         f"({_pct(rate.low)}-{_pct(rate.high)}){odds}{mark}"
     )
+
+
+def dimension_lines(
+    rows: list[Group], outcome: str = "replied", limit: int = 12, minimum: int = MIN_COUNT
+) -> list[str]:
+    """A dimension as lines: each group with a rate on its own line (at most ``limit``), then
+    the groups under the minimum count together on one line, with their counts only."""
+    rated = [g for g in rows if not g.too_few]
+    lines = [group_line(g, outcome) for g in rated[:limit]]
+    if len(rated) > limit:
+        lines.append(f"({len(rated) - limit} more not shown)")
+    few = [g for g in rows if g.too_few]
+    if few:
+        counts = ", ".join(f"{shown_name(g)} ({g.proposals})" for g in few[:limit])
+        more = f", {len(few) - limit} more" if len(few) > limit else ""
+        lines.append(f"Under {minimum} proposals, no rate: {counts}{more}")
+    return lines
 
 
 def summary(report: Insights) -> str:
@@ -312,9 +346,10 @@ def summary(report: Insights) -> str:
     rate = f"{replied / report.proposals * 100:.1f}%" if report.proposals else "—"
     return (
         f"{report.proposals} proposals over the whole history: {replied} replied ({rate}), "
-        f"{report.outcomes['interview']} interviews, {report.outcomes['won']} won. Rates with "
-        f"95% intervals; odds against the rest of the dimension; * = significant after "
-        f"Bonferroni over {report.tests['replied']} comparisons (alpha {report.alpha:g}); "
+        f"{report.outcomes['interview']} interviews, {report.outcomes['won']} won. Each group: "
+        f"replies/proposals = reply rate (95% interval), and the odds of a reply against the "
+        f"rest of its dimension (x2 = twice the odds, with its interval); * = significant "
+        f"after Bonferroni over {report.tests['replied']} comparisons (alpha {report.alpha:g}); "
         f"groups under {report.min_count} proposals show their count only."
     )
 
@@ -323,7 +358,5 @@ def as_text(report: Insights, outcome: str = "replied", limit: int = 12) -> str:
     lines = [summary(report)]
     for dimension, rows in report.groups.items():
         lines += ["", f"Reply rate by {dimension.lower()}:" if outcome == "replied" else dimension]
-        lines += [f"  {group_line(g, outcome)}" for g in rows[:limit]]
-        if len(rows) > limit:
-            lines.append(f"  ({len(rows) - limit} more not shown)")
+        lines += [f"  {line}" for line in dimension_lines(rows, outcome, limit, report.min_count)]
     return "\n".join(lines) + "\n"

@@ -313,6 +313,16 @@ def _groups(card: JobCard, portfolio_names: dict[str, str]) -> dict[str, list[st
     }
 
 
+_SPEED_KEYS = frozenset(key for key, _ in SPEED_BREAKDOWNS)
+_SPEED_ORDER = (*SPEED_BUCKETS, "(unknown)", "(not submitted)")
+
+
+def _speed_order(row: tuple[str, dict[str, float | None]]) -> tuple[int, str]:
+    """Speed buckets in their own order (fastest first), not by count."""
+    name = row[0]
+    return (_SPEED_ORDER.index(name) if name in _SPEED_ORDER else len(_SPEED_ORDER), name)
+
+
 def _bucket_of(card: JobCard, start: datetime | None) -> str:
     moment = submitted_moment(card)
     return "(not submitted)" if moment is None else speed_bucket(_minutes(start, moment))
@@ -367,7 +377,9 @@ def weekly_rollups(
         rows = {
             key: sorted(
                 ((name, tally.figures()) for name, tally in groups.items()),
-                key=lambda row: (-(row[1]["Submitted"] or 0), -(row[1]["Alerts"] or 0), row[0]),
+                key=_speed_order
+                if key in _SPEED_KEYS
+                else lambda row: (-(row[1]["Submitted"] or 0), -(row[1]["Alerts"] or 0), row[0]),
             )
             for key, groups in by_group[week].items()
         }
@@ -487,6 +499,18 @@ def breakdown_rows(rollup: WeeklyRollup, key: str, title: str, limit: int = 30) 
         rows.append([name, *(show(c, figures[c]) for c in BREAKDOWN_COLUMNS)])
     if len(entries) > limit:
         rows.append([f"({len(entries) - limit} more not shown)"])
+    return rows
+
+
+SPEED_COLUMNS = ("Submitted", "Replied", "Reply rate", "Won", "Win rate")
+
+
+def speed_rows(rollup: WeeklyRollup, key: str, title: str) -> list[list[str]]:
+    """A speed-to-lead breakdown's proposals only (its buckets in order, fastest first)."""
+    rows = [[title, *SPEED_COLUMNS]]
+    for name, figures in rollup.breakdowns.get(key, []):
+        if name != "(not submitted)" and figures["Submitted"]:
+            rows.append([name, *(show(c, figures[c]) for c in SPEED_COLUMNS)])
     return rows
 
 

@@ -69,6 +69,9 @@ class JobCard(BaseModel):
     draft_fingerprint: str = ""
     drafted_by: str | None = None
     drafted_at: AwareDatetime | None = None
+    #: The draft's length in words, and whether it answered the job's screening questions.
+    draft_words: float | None = None
+    screening: Literal["Answered", "Not answered", "None asked"] | None = None
     connects: float | None = None
     bid: float | None = None
     contract_value: float | None = None
@@ -78,6 +81,9 @@ class JobCard(BaseModel):
     interview_at: AwareDatetime | None = None
     won_at: AwareDatetime | None = None
     lost_at: AwareDatetime | None = None
+    #: Speed-to-lead bucket (posting to submission) and 1/0 for a reply: the chart's data.
+    speed_to_lead: str | None = None
+    got_reply: float | None = None
 
 
 class StoredCard(BaseModel):

@@ -27,7 +27,7 @@ from bidboard.drafting.template import TemplateDrafter
 from bidboard.errors import BidboardError, CardError, HumanStageError, NotionError
 from bidboard.models import MACHINE_STAGES, JobCard, Stage
 from bidboard.notion.blocks import Block
-from bidboard.notion.card import card_content, select_for_drafting
+from bidboard.notion.card import card_content, screening_state, select_for_drafting
 from bidboard.notion.client import NotionPaused
 from bidboard.notion.gateway import BoardGateway, CardRef, card_ref
 from bidboard.scoring.portfolio import PortfolioItem
@@ -181,6 +181,8 @@ def _draft(
         "drafted_by": drafted_by,
         "drafted_at": config.clock(),
         "draft_fingerprint": result.report.fingerprint,
+        "draft_words": len(result.draft.text.split()),
+        "screening": screening_state(job, result.draft),
         "compliance": "OK" if result.report.ok else "Flagged",
         "compliance_findings": result.findings_text,
     }

@@ -10,13 +10,19 @@ from datetime import UTC, datetime
 from bidboard.insights import insights
 from bidboard.lease import write_lease
 from bidboard.metrics import IsoWeek, WeeklyRollup, last_weeks
-from bidboard.notion.history import history_cards
 from bidboard.notion.insights_page import PagePublished, publish_page
 from bidboard.notion.metrics_pages import (
     MetricsPages,
     Published,
     portfolio_names,
     rollups_from_board,
+)
+from bidboard.notion.speed import (
+    MAX_WRITES,
+    SpeedUpdates,
+    has_speed_properties,
+    history_with_speed,
+    write_speed,
 )
 from bidboard.runtime import Runtime
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
@@ -73,11 +79,23 @@ def run_weekly(
         return [WeeklyResult(rollup, pages.publish(rollup)) for rollup in rollups.values()]
 
 
-def publish_insights(runtime: Runtime) -> PagePublished:
-    """Read the whole history once and refresh the page (the weekly flow's one added line)."""
+def publish_insights(runtime: Runtime, speed_writes: int = MAX_WRITES) -> PagePublished:
+    """Read the whole history once, refresh the page and the speed-to-lead chart's values on
+    the cards that changed (the weekly flow's step)."""
     names = portfolio_names(runtime.notion, runtime.workspace, runtime.settings.data_dir)
-    report = insights(history_cards(runtime.gateway), portfolio_names=names)
+    updates = SpeedUpdates(has_speed_properties(runtime.gateway))
+    if not updates.enabled:
+        logger.warning("speed to lead not written: the board lacks its properties (run migrate)")
+    report = insights(history_with_speed(runtime.gateway, updates), portfolio_names=names)
     with write_lease(runtime.settings, "insights page"):  # find-then-create: one writer at a time
         published = publish_page(runtime.notion, runtime.workspace.parent_page_id, report)
-    logger.info("insights page page=%s rewritten=%s", published.page_id, published.rewritten)
+        published.speed_written = write_speed(runtime.notion, updates, speed_writes)
+        published.speed_left = updates.left
+    logger.info(
+        "insights page page=%s rewritten=%s speed_to_lead_written=%d left_for_next_run=%d",
+        published.page_id,
+        published.rewritten,
+        published.speed_written,
+        published.speed_left,
+    )
     return published

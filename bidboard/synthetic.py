@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 SEARCHES = ("Python backend", "No-code automation", "Scraping", "Data pipelines", "Dead search")
 DRAFTERS = ("openai:gpt-4o-mini", "template")
 COUNTRIES = ("United States", "United Kingdom", "Germany", "India", "Canada", "Australia")
+_SCREENING = ("Answered", "Not answered", "None asked")
 # posting -> submission, minutes: a spread over every speed bucket
 _LAGS = ((5, 14), (15, 59), (60, 239), (240, 1439), (1440, 4000))
 
@@ -39,6 +40,8 @@ class Effects:
     budget_odds: float = 1.0  # budget meets the floor (hand-set +10)
     fit_odds: float = 1.0  # per unit of portfolio similarity (hand-set 30 a unit)
     skip_unverified: float = 0.0  # chance a person skips a drafted card with payment not verified
+    answered_odds: float = 1.0  # the draft answered the screening questions (vs asked, unanswered)
+    long_odds: float = 1.0  # a draft of 300 words or more (vs shorter)
     extra: dict[str, float] = field(default_factory=dict)
 
 
@@ -57,6 +60,7 @@ def history(
 ) -> list[JobCard]:
     """``count`` submitted proposals (plus ``skipped`` x count person-skipped cards)."""
     rng = random.Random(seed)
+    drafts = random.Random(f"drafts-{seed}")  # its own stream: the other draws stay as they were
     fx = effects or Effects()
     cards = []
     total = count + round(count * skipped)
@@ -96,6 +100,8 @@ def history(
             "drafted_by": rng.choice(DRAFTERS),
             "drafted_at": drafted,
             "connects": float(rng.choice((8, 12, 16))),
+            "draft_words": float(drafts.randint(60, 420)),
+            "screening": drafts.choices(_SCREENING, weights=(35, 15, 50))[0],
         }
         if i >= count or (
             fx.skip_unverified and not verified and rng.random() < fx.skip_unverified
@@ -110,6 +116,8 @@ def history(
         logit += math.log(fx.spend_odds) if spend_ok else 0.0
         logit += math.log(fx.budget_odds) if budget_ok else 0.0
         logit += math.log(fx.fit_odds) * fit
+        logit += math.log(fx.answered_odds) if values["screening"] == "Answered" else 0.0
+        logit += math.log(fx.long_odds) if float(values["draft_words"]) >= 300 else 0.0  # type: ignore[arg-type]
         p = 1 / (1 + math.exp(-logit))
         if lag >= 240:
             p *= fx.late_factor

@@ -20,7 +20,14 @@ The method, on one page:
 * "Worth drafting" is a second model over the same features, with other labels: submitted
   (positive) against skipped by a person from New or Drafted (negative: a card in Skipped that
   was never submitted; bidboard never writes Skipped). It is reported, not written to the YAML.
-* Weights are proposed only when they beat the hand-set ones at the cap in the backtest.
+* Weights are proposed only when they beat the hand-set ones at the cap in the backtest, and
+  significantly: a paired sign-flip (randomisation) test over the test days. Both rankings keep
+  the same number of proposals each day, so the gain in precision is the sum over the days of
+  (replies the tuned weights keep - replies the hand-set ones keep); with no real difference each
+  day's difference is as likely to be +d as -d, so flipping the days' signs at random
+  (``FLIPS`` times, seeded) gives the gain's distribution under no effect. The gain counts when
+  its one-sided p-value is below ``GAIN_ALPHA`` (0.05): on histories with no effect at all,
+  weights are then proposed in about 5 % of them or fewer (measured in the tests).
 * Too little history (fewer than ``MIN_EACH`` replies or non-replies in the training weeks): no
   weights are proposed, and the report says how many more outcomes it needs.
 """
@@ -49,6 +56,8 @@ POINTS_PER_DOUBLING = 10.0
 MIN_EACH = 30  # replies and non-replies the training weeks need
 MIN_SUPPORT = 20  # cards a kind must be on (and off) to get a weight
 TRAIN_SHARE = 0.7
+GAIN_ALPHA = 0.05  # one-sided level of the backtest gain's sign-flip test
+FLIPS = 4000
 
 
 @dataclass
@@ -185,12 +194,44 @@ class AtCap:
         }
 
 
-def at_cap(examples: list[Example], scores: list[float], cap: int) -> AtCap:
-    """Each day's top ``cap`` examples by ``scores``: how many replied, Connects spent."""
+def _chosen_by_day(examples: list[Example], scores: list[float], cap: int) -> dict[Any, list[int]]:
     by_day: dict[Any, list[tuple[float, int]]] = {}
     for i, (example, score) in enumerate(zip(examples, scores, strict=True)):
         by_day.setdefault(example.moment.date(), []).append((-score, i))
-    chosen = [i for day in by_day.values() for _, i in sorted(day)[:cap]]
+    return {day: [i for _, i in sorted(rows)[:cap]] for day, rows in by_day.items()}
+
+
+def gain_p_value(
+    examples: list[Example],
+    before: list[float],
+    after: list[float],
+    cap: int,
+    *,
+    flips: int = FLIPS,
+    seed: int = 0,
+) -> float:
+    """One-sided p-value of "ranking by ``after`` keeps more replies at the cap than ranking by
+    ``before``": a paired sign-flip test over the days (see the module doc)."""
+    hand = _chosen_by_day(examples, before, cap)
+    tuned = _chosen_by_day(examples, after, cap)
+    gains = np.array(
+        [
+            sum(examples[i].label for i in tuned[day]) - sum(examples[i].label for i in hand[day])
+            for day in hand
+        ],
+        dtype=float,
+    )
+    observed = float(gains.sum())
+    if observed <= 0:
+        return 1.0
+    signs = np.random.default_rng(seed).choice((-1.0, 1.0), size=(flips, len(gains)))
+    as_large = int(np.count_nonzero(signs @ gains >= observed - 1e-9))
+    return (1 + as_large) / (1 + flips)
+
+
+def at_cap(examples: list[Example], scores: list[float], cap: int) -> AtCap:
+    """Each day's top ``cap`` examples by ``scores``: how many replied, Connects spent."""
+    chosen = [i for day in _chosen_by_day(examples, scores, cap).values() for i in day]
     return AtCap(
         len(chosen),
         sum(examples[i].label for i in chosen),
@@ -223,6 +264,8 @@ class TuneReport:
     points: dict[str, int] = field(default_factory=dict)
     drafting: Model | None = None
     drafting_needs: str | None = None
+    p_value: float | None = None  # of the backtest gain (sign-flip test over the test days)
+    alpha: float = GAIN_ALPHA
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -237,6 +280,9 @@ class TuneReport:
                 "test_proposals": self.test,
                 "hand_set": self.before.as_json(),
                 "tuned": self.after.as_json(),
+                "gain_p_value": self.p_value,
+                "gain_alpha": self.alpha,
+                "gain_significant": self.p_value is not None and self.p_value < self.alpha,
             },
             "proposed_weights": self.points,
             "hand_set_weights": {k: KINDS[k][1] for k in self.points},
@@ -290,12 +336,22 @@ def tune(cards: Iterable[JobCard], cap: int) -> TuneReport:
     backtest = fit(train)
     points = backtest.points()
     report.train, report.test = len(train), len(test)
-    report.before = at_cap(test, [e.hand for e in test], cap)
-    report.after = at_cap(test, [tuned_score(e, points) for e in test], cap)
+    hand, tuned = [e.hand for e in test], [tuned_score(e, points) for e in test]
+    report.before = at_cap(test, hand, cap)
+    report.after = at_cap(test, tuned, cap)
+    report.p_value = gain_p_value(test, hand, tuned, cap)
     report.model = fit(examples)
     if (report.after.precision or 0) <= (report.before.precision or 0):
         report.needs = (
             "the tuned weights did not beat the hand-set ones in the backtest; nothing proposed"
+        )
+        return report
+    if report.p_value >= GAIN_ALPHA:
+        gain = (report.after.replies - report.before.replies) / max(report.after.chosen, 1)
+        report.needs = (
+            f"the tuned weights beat the hand-set ones by {gain * 100:.1f} points at the cap, "
+            f"but not significantly (p = {report.p_value:.3f}, needs < {GAIN_ALPHA:g}): "
+            "it may be noise; nothing proposed"
         )
         return report
     report.points = report.model.points()

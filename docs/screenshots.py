@@ -2,7 +2,8 @@
 
 Runs ``bidboard demo`` into a fresh data directory, serves its emulator, and photographs with
 Debian's Chromium (headless, never a downloaded browser): the Pipeline board, a drafted card, the
-Review queue, and a week's metrics page with the charts of its database. PNGs in ``docs/``.
+Review queue, a week's metrics page with the charts of its database, the reply rate by speed to
+lead chart and the "What gets replies" page. PNGs in ``docs/``.
 """
 
 from __future__ import annotations
@@ -28,6 +29,20 @@ def _first(page: Any, selector: str) -> str:
     if not href:
         raise SystemExit(f"nothing matches {selector}")
     return str(href)
+
+
+def _insights_page(url: str) -> str:
+    """The "What gets replies" page's id, found as bidboard finds pages: by search."""
+    from notion_client import Client
+
+    from bidboard.notion.insights_page import TITLE
+
+    client = Client(auth="screenshots", base_url=url)
+    found: Any = client.search(query=TITLE, filter={"property": "object", "value": "page"})
+    for result in found["results"]:
+        if TITLE in str(result.get("properties", {})):
+            return str(result["id"])
+    raise SystemExit(f"no page named {TITLE}")
 
 
 def main() -> int:
@@ -65,6 +80,9 @@ def main() -> int:
             shoot("weekly-metrics", f"{server.url}{week}", full=True)
             page.set_viewport_size({"width": 1440, "height": 900})
             shoot("weeks-table", f"{server.url}/board/{weekly.data_source_id}")
+            page.set_viewport_size({"width": 1100, "height": 900})
+            shoot("speed-to-lead", f"{board}?v={jobs.views['Reply rate by speed to lead']}")
+            shoot("what-gets-replies", f"{server.url}/page/{_insights_page(server.url)}", full=True)
             browser.close()
         app.store.close()
     for path in shots:

@@ -1,27 +1,57 @@
-"""``weekly_metrics``: roll up the board per ISO week into the Weekly metrics database."""
+"""``weekly_metrics``: roll up the board per ISO week into the Weekly metrics database, then
+refresh the "What gets replies" page (its own step: a failure there is logged and reported as
+an artifact, and the weekly rows and pages already written stay)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from prefect import flow, get_run_logger
+from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
 
 from bidboard.metrics import FIGURES, as_markdown, show
-from bidboard.routines import run_weekly, weeks_to_roll
-from bidboard.runtime import opened
+from bidboard.notion.insights_page import PagePublished
+from bidboard.routines import publish_insights, run_weekly, weeks_to_roll
+from bidboard.runtime import Runtime, opened
 from bidboard.settings import load_settings
+
+
+@task(name="refresh what gets replies", persist_result=False, cache_policy=NO_CACHE)
+def refresh_insights(runtime: Runtime) -> PagePublished | None:
+    """The insights page over the whole history; None (logged, reported) when it failed."""
+    logger = get_run_logger()
+    try:
+        published = publish_insights(runtime)
+    except Exception as error:  # the weekly pages are written: report it and go on
+        logger.error("what gets replies not refreshed: %s: %s", type(error).__name__, error)
+        create_markdown_artifact(
+            f"# What gets replies\n\nNot refreshed this run: `{type(error).__name__}: {error}`."
+            " The weekly metrics were written; the next run tries again.\n",
+            key="what-gets-replies",
+            description="What gets replies: not refreshed",
+        )
+        return None
+    logger.info(
+        "what gets replies page=%s created=%s rewritten=%s",
+        published.page_id,
+        published.created,
+        published.rewritten,
+    )
+    return published
 
 
 @flow(name="weekly_metrics", retries=1, retry_delay_seconds=60)
 def weekly_metrics(weeks: int = 1, week: str | None = None) -> dict[str, str]:
     """Upsert the rows and pages of the last ``weeks`` complete weeks (or of ``week``,
-    e.g. ``2026-W47``). A rerun updates a week's row, never adds a second one."""
+    e.g. ``2026-W47``), then refresh "What gets replies". A rerun updates a week's row, never
+    adds a second one."""
     logger = get_run_logger()
     settings = load_settings()
     chosen = weeks_to_roll(datetime.now(UTC), settings, week=week, weeks=weeks)
     with opened(settings) as runtime:
         results = run_weekly(runtime, chosen)
+        refresh_insights(runtime)
     out = {}
     for result in results:
         rollup, published = result.rollup, result.published

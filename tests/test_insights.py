@@ -4,7 +4,11 @@ direction and size; on histories with no effect nothing is significant more ofte
 from __future__ import annotations
 
 import math
+import re
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
 
 from bidboard.insights import ALPHA, MIN_COUNT, group_line, insights, speed_bucket, wilson
 from bidboard.models import JobCard, Stage
@@ -55,6 +59,30 @@ def test_replies_halving_after_four_hours_is_found() -> None:
     assert speed["4-24 h"].rates["replied"].significant
     assert (speed["4-24 h"].rates["replied"].odds_ratio or 1) < 1
     assert list(speed) == ["< 15 min", "15-60 min", "1-4 h", "4-24 h", "> 24 h"]  # in order
+
+
+def test_answered_screening_questions_and_proposal_length_are_recovered() -> None:
+    """Answering the screening questions doubles the odds, a draft of 300+ words halves them:
+    both recovered within the payment tolerance (25 %), each with its count and interval."""
+    effects = Effects(
+        payment_odds=1.0, dead_search=None, late_factor=1.0, answered_odds=2.0, long_odds=0.5
+    )
+    report = insights(history(6000, seed=14, effects=effects))
+    answered = report.group("Screening questions", "Answered")
+    rate = answered.rates["replied"]
+    assert answered.proposals > 1500 and rate.significant and rate.odds_ratio is not None
+    assert abs(rate.odds_ratio / 2.0 - 1) < PAYMENT_TOLERANCE
+    assert rate.low < rate.rate < rate.high
+    assert [g.name for g in report.groups["Screening questions"]] == [
+        "Answered", "Not answered", "None asked"
+    ]  # fmt: skip
+    bands = [g.name for g in report.groups["Proposal length"]]
+    assert bands == ["< 100 words", "100-149 words", "150-199 words", "200-299 words", "300+ words"]
+    long = report.group("Proposal length", "300+ words").rates["replied"]
+    assert long.significant and long.odds_ratio is not None
+    assert abs(long.odds_ratio / 0.5 - 1) < PAYMENT_TOLERANCE
+    text = group_line(report.group("Proposal length", "300+ words"))
+    assert text.startswith("300+ words: ") and "odds x0." in text
 
 
 def test_no_effect_is_significant_no_more_often_than_stated() -> None:
@@ -180,8 +208,193 @@ def test_the_what_gets_replies_page_is_one_page_rewritten_only_on_change(board: 
     held = board.notion.client.blocks.children.list(first.page_id)["results"]
     text = " ".join("".join(i["plain_text"] for i in blk[blk["type"]]["rich_text"]) for blk in held)
     assert text.startswith("400 proposals") and "Reply rate by posting to submission" in text
-    assert len(held) == 12  # a summary and one paragraph per dimension
+    assert len(held) == 2  # the summary, and one paragraph of every dimension's section
+    assert text.count("Reply rate by ") == 13
     children = board.notion.client.blocks.children.list(parent)["results"]
     assert [c["child_page"]["title"] for c in children if c["type"] == "child_page"].count(
         TITLE
     ) == 1
+
+
+def test_the_speed_to_lead_chart_gets_its_values_written_once(board: Board) -> None:
+    """The insights refresh writes Speed to lead and Got a reply on the submitted cards (those
+    two properties only), then nothing while nothing changes; the Jobs chart averages Got a
+    reply per bucket, fastest first, as the emulator draws it."""
+    import httpx
+    from bidboard.alerts.store import StateStore
+
+    from bidboard.notion.gateway import BoardGateway
+    from bidboard.routines import publish_insights
+    from bidboard.runtime import Runtime
+    from bidboard.synthetic import put_on_board
+    from notion_emulator.transport import SyncASGITransport
+
+    gateway = BoardGateway(board.notion, board.workspace)
+    cards = history(50, seed=41, days=20, skipped=0.1)
+    put_on_board(gateway, board.notion, cards)
+    store = StateStore.in_data_dir(board.settings.data_dir)
+    runtime = Runtime(board.settings, board.notion, board.workspace, gateway, store)
+    try:
+        board.reset()
+        first = publish_insights(runtime, speed_writes=30)  # a refresh writes at most 30
+        assert first.created and first.speed_written == 30 and first.speed_left == 20
+        assert board.requests()["PATCH /v1/pages/{id}"] == 30
+        board.reset()
+        second = publish_insights(runtime, speed_writes=30)  # the 5 skipped are not touched
+        assert second.speed_written == 20 and second.speed_left == 0
+        board.reset()
+        again = publish_insights(runtime)
+        assert again.speed_written == 0 and "PATCH /v1/pages/{id}" not in board.requests()
+    finally:
+        store.close()
+    stored = {s.card.job_key: s.card for s in gateway.iter_cards()}
+    for card in cards:
+        held = stored[card.job_key]
+        if card.submitted_at is None:
+            assert held.speed_to_lead is None and held.got_reply is None
+        else:
+            assert held.got_reply == (1.0 if card.stage == Stage.REPLIED else 0.0)
+            assert held.speed_to_lead == speed_bucket(
+                (card.submitted_at - card.posted_at).total_seconds() / 60  # type: ignore[operator]
+            )
+    jobs = board.workspace.ids("jobs")
+    view = jobs.views["Reply rate by speed to lead"]
+    with httpx.Client(transport=SyncASGITransport(board.app), base_url="http://n.test") as http:
+        chart = http.get(f"/board/{jobs.data_source_id}?v={view}").text
+    svg = chart.split("<svg", 1)[1]
+    labels = re.findall(r"<text[^>]*>([^<]*(?:min|h))</text>", svg)
+    assert labels == ["&lt; 15 min", "15-60 min", "1-4 h", "4-24 h", "&gt; 24 h"], labels
+    assert "No Speed to lead" not in svg  # the chart leaves the cards not submitted out
+
+
+def test_the_weekly_flow_refreshes_what_gets_replies_and_survives_its_failure(
+    prefect_harness: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """weekly_metrics refreshes the page in its own step ("refresh what gets replies"); when
+    that step fails (here the workspace's block limit, after the week's page), the week's row
+    and page stay and the flow completes; the next run makes the page."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import FlowRunFilter, FlowRunFilterId
+
+    from bidboard.cli.localserver import BackgroundServer
+    from bidboard.metrics import IsoWeek
+    from bidboard.notion.insights_page import TITLE
+    from bidboard.runtime import opened
+    from bidboard.settings import load_settings
+    from bidboard.synthetic import put_on_board
+    from flows.weekly_metrics import weekly_metrics
+    from notion_emulator import EmulatorConfig, create_app
+    from tests.support.builders import init_workspace
+
+    app = create_app(EmulatorConfig(rate_limit=0))
+    with BackgroundServer(app) as server:
+        for key, value in {
+            "BIDBOARD_NOTION_BASE_URL": server.url,
+            "BIDBOARD_NOTION_TOKEN": "insights-flow",
+            "BIDBOARD_NOTION_RATE_LIMIT": "1000",
+            "BIDBOARD_DATA_DIR": str(tmp_path / "data"),
+        }.items():
+            monkeypatch.setenv(key, value)
+        settings = load_settings(env_file=None)
+        init_workspace(settings)
+        cards = history(30, seed=51, start=datetime(2026, 11, 2, 9, tzinfo=UTC), days=10)
+        with opened(settings) as runtime:
+            put_on_board(runtime.gateway, runtime.notion, cards)
+        moments = [c.submitted_at for c in cards if c.submitted_at is not None]
+        label = IsoWeek.of(min(moments), settings.tz).label
+
+        def child_pages() -> list[str]:
+            with opened(settings) as runtime:
+                notion = runtime.notion
+                listed = notion.call(
+                    "children",
+                    notion.client.blocks.children.list,
+                    runtime.workspace.parent_page_id,
+                    safe=True,
+                )
+            return [b["child_page"]["title"] for b in listed["results"] if "child_page" in b]
+
+        used = app.stats["blocks"]["lifetime"]
+        # the week's row and page reach the limit (the write that does succeeds), no grace:
+        # the insights page that follows is refused
+        app.configure_blocks(block_limit=used + 1, block_grace_seconds=0)
+        state = weekly_metrics(week=label, return_state=True)
+        assert state.is_completed()
+        rows = state.result()
+        assert list(rows) == [label] and rows[label]  # the week's row and page were written
+        assert TITLE not in child_pages()
+
+        app.configure_blocks(block_limit=None)
+        state = weekly_metrics(week=label, return_state=True)
+        assert state.is_completed() and child_pages().count(TITLE) == 1
+        with get_client(sync_client=True) as client:
+            runs = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(
+                    id=FlowRunFilterId(any_=[state.state_details.flow_run_id])
+                )
+            )
+        assert "refresh what gets replies" in {run.name.rsplit("-", 1)[0] for run in runs}
+    app.store.close()
+
+
+def test_migrate_adds_the_new_card_properties_to_an_older_board(board: Board) -> None:
+    """A board made before Draft words, Screening questions, Speed to lead and Got a reply:
+    verify names them, migrate adds them; until then the insights refresh writes no chart
+    values (and says so) rather than failing."""
+    from bidboard.notion import bootstrap
+
+    new = ("Draft words", "Screening questions", "Speed to lead", "Got a reply")
+    board.notion.call(
+        "an older board",
+        board.notion.client.data_sources.update,
+        board.workspace.ids("jobs").data_source_id,
+        safe=True,
+        properties=dict.fromkeys(new),
+    )
+    jobs = board.workspace.ids("jobs")
+    for name in new:
+        jobs.property_ids.pop(name, None)
+    missing = {
+        d.name for d in bootstrap.verify(board.notion, board.workspace) if d.kind == "missing"
+    }
+    assert missing == set(new)
+
+    from bidboard.notion.gateway import BoardGateway
+    from bidboard.notion.speed import SpeedUpdates, has_speed_properties, history_with_speed
+
+    gateway = BoardGateway(board.notion, board.workspace)
+    assert not has_speed_properties(gateway)
+    updates = SpeedUpdates(False)
+    assert list(history_with_speed(gateway, updates)) == [] and updates.pending == []
+
+    bootstrap.migrate(board.notion, board.workspace)
+    assert not [d for d in bootstrap.verify(board.notion, board.workspace) if d.kind == "missing"]
+    assert has_speed_properties(BoardGateway(board.notion, board.workspace))
+
+
+def test_the_speed_chart_is_what_the_views_api_accepts() -> None:
+    """The chart's create body against the official description of POST /v1/views
+    (shared/notion/openapi.json); a body the description refuses is told apart."""
+    from bidboard.schema.views import SPEED_TO_LEAD
+    from tests.support.contract import SPEC_PATH, Contract, _pointer
+
+    if not SPEC_PATH.exists():
+        pytest.skip("no OpenAPI description")
+    contract = Contract()
+    schema = "/" + _pointer(
+        "paths", "/v1/views", "post", "requestBody", "content", "application/json", "schema"
+    )
+    body = {
+        "database_id": "2f1d2c3a-0000-4000-8000-000000000001",
+        "data_source_id": "2f1d2c3a-0000-4000-8000-000000000002",
+        "name": SPEED_TO_LEAD.name,
+        "type": SPEED_TO_LEAD.type,
+        "position": {"type": "start"},
+        **SPEED_TO_LEAD.body(lambda name: f"id-{name}"),
+    }
+    assert contract.problem(schema, body) is None
+    config = body["configuration"]
+    assert config["x_axis"]["property_id"] == "id-Speed to lead"
+    assert config["y_axis"] == {"aggregator": "average", "property_id": "id-Got a reply"}
+    wrong = {**body, "configuration": {**config, "y_axis": {"aggregator": "mean"}}}
+    assert contract.problem(schema, wrong) is not None

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
+from bidboard import synthetic
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.offline import EMULATOR_TOKEN
 from bidboard.cli.schema import _previous
@@ -40,9 +41,11 @@ from bidboard.models import JobCard, Stage
 from bidboard.notion import bootstrap
 from bidboard.notion.client import Notion
 from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.insights_page import PagePublished
+from bidboard.notion.speed import chart_values
 from bidboard.notion.workspace import Workspace, save_workspace
 from bidboard.pipeline import BatchReport
-from bidboard.routines import WeeklyResult, run_sync, run_weekly
+from bidboard.routines import WeeklyResult, publish_insights, run_sync, run_weekly
 from bidboard.runtime import Runtime, notion_from_settings, pipeline_config
 from bidboard.schema.codecs import encode_properties
 from bidboard.schema.databases import JOBS, PORTFOLIO, SNIPPETS
@@ -67,6 +70,7 @@ class DemoSummary:
     weeks: list[WeeklyResult]
     history: int = 0  # sample history cards written by this run
     workspace: Workspace | None = None
+    insights: PagePublished | None = None  # the "What gets replies" page
 
 
 def _root_page(notion: Notion) -> str:
@@ -206,12 +210,13 @@ def _run(settings: Settings, notion: Notion, own_emulator: bool) -> DemoSummary:
         }
         weeks = sorted(w for w in received | {this_week} if w <= this_week)[-6:]
         weekly = run_weekly(runtime, weeks, now=now)
+        replies = publish_insights(runtime)  # as the weekly flow does: "What gets replies"
     finally:
         config.close()
         store.close()
     return DemoSummary(
         gateway, result.batch, result.quarantined, result.skipped, result.read, synced, weekly,
-        history, workspace,
+        history, workspace, replies,
     )  # fmt: skip
 
 
@@ -289,12 +294,26 @@ def main(settings: Settings, *, serve: bool | None = None, port: int = 8765) -> 
         )
     if summary.weeks:
         print(headline(summary.weeks[-1]))
+    if summary.insights is not None:
+        verb = "created" if summary.insights.created else "updated"
+        if not summary.insights.rewritten:
+            verb = "unchanged"
+        print(f"What gets replies ({verb}): rates by group over the whole history")
     print(f"Notion requests: {notion.stats.calls}")
     if server is not None:
         print(f"Board: {server.url}/board/{summary.gateway.ids.data_source_id}")
         if summary.workspace is not None:
             weekly = summary.workspace.ids("weekly_metrics").data_source_id
             print(f"Weekly metrics and charts: {server.url}/board/{weekly}")
+            jobs = summary.workspace.ids("jobs")
+            speed = jobs.views.get("Reply rate by speed to lead")
+            if speed:
+                print(
+                    "Reply rate by speed to lead: "
+                    f"{server.url}/board/{jobs.data_source_id}?v={speed}"
+                )
+        if summary.insights is not None:
+            print(f"What gets replies: {server.url}/page/{summary.insights.page_id}")
         print(f"All pages (weekly metrics too): {server.url}/")
     print("Prefect UI: run `bidboard serve`, then open http://127.0.0.1:4200")
     print(f"Wall time: {time.monotonic() - started:.2f}s")
@@ -450,6 +469,16 @@ _PACE: tuple[tuple[Stage, str, timedelta], ...] = (
     (Stage.INTERVIEW, "interview_at", timedelta(days=2, hours=4)),
     (Stage.WON, "won_at", timedelta(days=4)),
 )
+_SIGNALS = {
+    "client_country",
+    "payment_verified",
+    "client_rating",
+    "client_spend",
+    "score",
+    "score_reasons",
+    "draft_words",
+    "screening",
+}
 _ORDER = [Stage.SUBMITTED, Stage.VIEWED, Stage.REPLIED, Stage.INTERVIEW, Stage.WON]
 
 
@@ -459,6 +488,8 @@ def history_cards(now: datetime, tz: ZoneInfo) -> list[JobCard]:
     the future), so this week's cards are still on their way."""
     monday = datetime.combine(IsoWeek.of(now, tz).monday(), datetime.min.time(), tz)
     cards = []
+    # the client signals, score reasons and draft of each, drawn as the older past's are
+    signals = synthetic.history(len(_HISTORY), seed=5, searches=("Python backend",))
     for n, (weeks_ago, day, title, furthest, connects, bid, value) in enumerate(_HISTORY):
         arrived = monday - timedelta(weeks=weeks_ago) + timedelta(days=day, hours=9, minutes=n)
         if arrived + _PACE[0][2] > now:
@@ -472,8 +503,7 @@ def history_cards(now: datetime, tz: ZoneInfo) -> list[JobCard]:
             "received_at": arrived,
             "drafted_at": arrived + timedelta(minutes=25),
             "drafted_by": "template",
-            "score": 70 + (n * 7) % 25,
-            "score_reasons": "shortlist: sample history, written by the demo (Source = sample)",
+            **signals[n].model_dump(include=_SIGNALS),
             "compliance": "OK",
             "connects": connects,
             "bid": bid,
@@ -491,7 +521,42 @@ def history_cards(now: datetime, tz: ZoneInfo) -> list[JobCard]:
         if stage == Stage.WON:
             values["contract_value"] = value
         values["stage"] = stage
+        values["posted_at"] = arrived - timedelta(minutes=4 + (n * 53) % 180)
         cards.append(JobCard(**values))
+    return cards + past_cards(now, tz)
+
+
+#: The older past: proposals drawn from a model with known effects (``bidboard.synthetic``:
+#: payment verified doubles the odds of a reply, one search never replies, replies halve after
+#: four hours), in the 26 weeks before the curated ones, so that "What gets replies" and the
+#: speed-to-lead chart have something to show.
+PAST_PROPOSALS = 40
+_PAST_SEARCHES = ("Python backend", "Scraping", "Data pipelines", "Chrome extensions")
+
+
+def past_cards(now: datetime, tz: ZoneInfo) -> list[JobCard]:
+    monday = datetime.combine(IsoWeek.of(now, tz).monday(), datetime.min.time(), tz)
+    start = monday - timedelta(weeks=26)
+    drawn = synthetic.history(
+        PAST_PROPOSALS,
+        seed=7,
+        effects=synthetic.Effects(dead_search="Chrome extensions"),
+        start=start,
+        days=21 * 7,  # ends five weeks before this one: the recent weeks are the curated cards
+        searches=_PAST_SEARCHES,
+    )
+    cards = []
+    for n, card in enumerate(drawn):
+        cards.append(
+            card.model_copy(
+                update={
+                    "job_key": f"~sample-past-{n + 1:03d}",
+                    "name": f"Sample: past {card.saved_search} job {n + 1}",
+                    "source": SAMPLE_SOURCE,
+                    "compliance": "OK",
+                }
+            )
+        )
     return cards
 
 
@@ -512,6 +577,9 @@ def write_history(notion: Notion, workspace: Workspace, now: datetime, tz: ZoneI
         return 0
     cards = history_cards(now, tz)
     for card in cards:
+        chart = chart_values(card)  # what the insights refresh would write: written with it
+        if chart is not None:
+            card = card.model_copy(update=chart)
         notion.call(
             "write sample history",
             notion.client.pages.create,

@@ -55,6 +55,10 @@ def _num(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f}"
 
 
+def _num3(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f}"
+
+
 def tune_text(report: TuneReport) -> str:
     lines = [
         f"{report.proposals} proposals, {report.replies} replied; daily cap {report.cap}.",
@@ -71,6 +75,8 @@ def tune_text(report: TuneReport) -> str:
             f"  tuned weights:    precision at the cap {_pct(report.after.precision)} "
             f"({report.after.replies}/{report.after.chosen}), "
             f"{_num(report.after.per_100_connects)} replies per 100 Connects",
+            f"  gain: p = {_num3(report.p_value)} (paired sign-flip test over the test days; "
+            f"significant below {report.alpha:g})",
         ]
     if report.needs and report.before is not None:
         lines.append(f"Not proposed: {report.needs}.")

@@ -9,8 +9,12 @@ checklist), its sections set off by bold titles and line breaks in one rich text
 
 from __future__ import annotations
 
+from typing import Literal
+
+from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.draft import Draft
 from bidboard.drafting.lint import Report
+from bidboard.drafting.questions import screening_questions
 from bidboard.notion import blocks as b
 from bidboard.notion.blocks import Run
 from bidboard.scoring.portfolio import PortfolioItem
@@ -25,6 +29,18 @@ CHECKLIST = [
 ]
 BOX = "\u2610"  # an empty ballot box, as a checklist line
 BULLET = "\u2022"
+
+
+def screening_state(
+    job: JobAlert, draft: Draft
+) -> Literal["Answered", "Not answered", "None asked"]:
+    """Whether the draft answers every screening question the job asked (the card's
+    ``Screening questions``; a person who submits without them can change it on the card)."""
+    asked = screening_questions(job)
+    if not asked:
+        return "None asked"
+    answered = [a for a in draft.answers if a.answer.strip()]
+    return "Answered" if len(answered) >= len(asked) else "Not answered"
 
 
 def _notice(draft: Draft, report: Report) -> b.Block:

@@ -2,8 +2,9 @@
 parent page, one page however often it is refreshed.
 
 The weekly flow refreshes it with one call, ``bidboard.routines.publish_insights(runtime)``. The
-page holds a summary paragraph and one paragraph per dimension (about a dozen blocks, the rows as
-lines of rich text, not table rows); a refresh whose text is unchanged writes nothing.
+page holds two paragraphs: a summary, and every dimension as a titled section (the rows as lines of
+rich text, not table rows: three blocks with the page); a refresh whose text is unchanged writes
+nothing, a changed one costs two blocks.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bidboard.insights import Insights, group_line, summary
+from bidboard.insights import Insights, dimension_lines, summary
 from bidboard.notion import blocks as b
 from bidboard.notion.blocks import Run
 from bidboard.notion.client import Notion
@@ -28,18 +29,20 @@ class PagePublished:
     url: str | None
     created: bool
     rewritten: bool
+    speed_written: int = 0  # cards whose Speed to lead / Got a reply were written
+    speed_left: int = 0  # to write, beyond this refresh's limit: the next refresh writes them
 
 
 def page_content(report: Insights) -> list[b.Block]:
-    content = [b.styled_paragraph([Run(summary(report))])]
-    for dimension, rows in report.groups.items():
-        lines: list[str | list[Run]] = [group_line(g) for g in rows[:LINES_PER_DIMENSION]]
-        if len(rows) > LINES_PER_DIMENSION:
-            lines.append(f"({len(rows) - LINES_PER_DIMENSION} more not shown)")
-        content.append(
-            b.styled_paragraph(b.section(f"Reply rate by {dimension.lower()}", lines, first=True))
+    """Two blocks: the summary, then every dimension as a titled section of one paragraph (a
+    rewrite costs 2 of a Free workspace's 1,000 lifetime blocks, not one per dimension)."""
+    runs: list[Run] = []
+    for n, (dimension, rows) in enumerate(report.groups.items()):
+        lines: list[str | list[Run]] = list(
+            dimension_lines(rows, limit=LINES_PER_DIMENSION, minimum=report.min_count)
         )
-    return content
+        runs += b.section(f"Reply rate by {dimension.lower()}", lines, first=n == 0)
+    return [b.styled_paragraph([Run(summary(report))]), b.styled_paragraph(runs)]
 
 
 def _text(blocks: list[dict[str, Any]]) -> list[str]:

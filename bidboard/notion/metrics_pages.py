@@ -19,10 +19,12 @@ from bidboard.errors import NotionError
 from bidboard.metrics import (
     BREAKDOWNS,
     FIGURES,
+    SPEED_BREAKDOWNS,
     IsoWeek,
     WeeklyRollup,
     breakdown_rows,
     figures_rows,
+    speed_rows,
     summary_sentence,
     weekly_rollups,
 )
@@ -123,17 +125,23 @@ def _figure_lines(rollup: WeeklyRollup) -> list[list[Run]]:
 
 
 def page_content(rollup: WeeklyRollup) -> list[b.Block]:
-    """The week's page: a summary, the figures, one paragraph per breakdown — six blocks
-    (seven with the page; at most 15), the rows as lines of rich text, not table rows, each of
-    which would cost a block of a Free workspace's 1,000."""
+    """The week's page: a summary, the figures, one paragraph per breakdown, the last one also
+    holding speed to lead (posting to submission, drafted to submitted) — six blocks (seven
+    with the page; at most 15), the rows as lines of rich text, not table rows, each of which
+    would cost a block of a Free workspace's 1,000."""
     content = [
         b.styled_paragraph([Run(summary_sentence(rollup))]),
         b.styled_paragraph(b.section("Figures", _figure_lines(rollup), first=True)),
     ]
-    for key, title in BREAKDOWNS:
-        rows = breakdown_rows(rollup, key, title)
-        lines = _table_lines(rows) if len(rows) > 1 else ["(none this week)"]
-        content.append(b.styled_paragraph(b.section(f"By {title.lower()}", lines, first=True)))
+    for n, (key, title) in enumerate(BREAKDOWNS):
+        last = n == len(BREAKDOWNS) - 1
+        runs: list[Run] = []
+        for m, (k, t) in enumerate(((key, title), *(SPEED_BREAKDOWNS if last else ()))):
+            rows = breakdown_rows(rollup, k, t) if m == 0 else speed_rows(rollup, k, t)
+            lines = _table_lines(rows) if len(rows) > 1 else ["(none this week)"]
+            heading = f"By {t.lower()}" if m == 0 else f"Speed to lead: {t.lower()}"
+            runs += b.section(heading, lines, first=m == 0)
+        content.append(b.styled_paragraph(runs))
     return content
 
 

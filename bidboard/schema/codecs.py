@@ -180,6 +180,7 @@ def decode_card(page: dict[str, Any]) -> StoredCard:
     values["compliance"] = (
         values["compliance"] if values["compliance"] in ("OK", "Flagged") else None
     )
+    values["screening"] = values["screening"] if values["screening"] in _SCREENING else None
     values["job_key"] = values["job_key"] or "(missing)"
     edited = page.get("last_edited_time")
     return StoredCard(
@@ -191,6 +192,7 @@ def decode_card(page: dict[str, Any]) -> StoredCard:
 
 
 _STAGES = {option.name for option in JOBS.property("Stage").options}
+_SCREENING = {option.name for option in JOBS.property("Screening questions").options}
 
 
 def schema_properties(spec: DatabaseSpec, data_sources: dict[str, str]) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bidboard.metrics import FIGURES
+from bidboard.metrics import FIGURES, SPEED_BUCKETS
 from bidboard.models import MACHINE_STAGES, STAMPS, Stage
 from bidboard.schema.spec import DatabaseSpec, Option, PropertySpec
 
@@ -20,6 +20,8 @@ STAGE_COLORS: dict[Stage, str] = {
     Stage.SKIPPED: "default",
     Stage.LOW_FIT: "gray",
 }
+SCREENING_COLORS = {"Answered": "green", "Not answered": "red", "None asked": "gray"}
+SPEED_COLORS = ("green", "blue", "yellow", "orange", "red")  # fastest to slowest
 STAGE_OPTIONS = tuple(Option(stage.value, STAGE_COLORS[stage]) for stage in Stage)
 MACHINE_STAGE_NAMES = frozenset(stage.value for stage in MACHINE_STAGES)
 
@@ -133,6 +135,14 @@ JOBS = DatabaseSpec(
         _p("Draft fingerprint", "rich_text", "draft_fingerprint"),
         _p("Drafted by", "select", "drafted_by"),
         _p("Drafted at", "date", "drafted_at"),
+        # what the draft was: its length and whether it answered the screening questions
+        _p("Draft words", "number", "draft_words", number_format="number"),
+        _p(
+            "Screening questions",
+            "select",
+            "screening",
+            options=tuple(Option(n, c) for n, c in SCREENING_COLORS.items()),
+        ),
         _p("Connects", "number", "connects", number_format="number"),
         _p("Bid", "number", "bid", number_format="dollar"),
         _p("Contract value", "number", "contract_value", number_format="dollar"),
@@ -142,6 +152,14 @@ JOBS = DatabaseSpec(
         _p("Interview at", "date", "interview_at"),
         _p("Won at", "date", "won_at"),
         _p("Lost at", "date", "lost_at"),
+        # speed to lead, for the chart: written by the insights refresh on submitted cards
+        _p(
+            "Speed to lead",
+            "select",
+            "speed_to_lead",
+            options=tuple(Option(n, c) for n, c in zip(SPEED_BUCKETS, SPEED_COLORS, strict=True)),
+        ),
+        _p("Got a reply", "number", "got_reply", number_format="percent"),
     ),
 )
 
@@ -150,8 +168,11 @@ JOBS = DatabaseSpec(
 HUMAN_FIELDS = frozenset({"connects", "bid", "contract_value"})
 #: When a card entered a stage: written by board sync, the first time only.
 STAMP_FIELDS = frozenset(STAMPS.values())
+#: What the insights refresh derives from a submitted card's stamps (the speed-to-lead chart's
+#: data): never written by ingest or drafting.
+OUTCOME_FIELDS = frozenset({"speed_to_lead", "got_reply"})
 #: What ingest and drafting compute, and so may write (``stage`` only through the stage guard).
-MACHINE_FIELDS = frozenset(JOBS.by_field()) - HUMAN_FIELDS - STAMP_FIELDS
+MACHINE_FIELDS = frozenset(JOBS.by_field()) - HUMAN_FIELDS - STAMP_FIELDS - OUTCOME_FIELDS
 
 _METRIC_NUMBERS = FIGURES  # the rollup's figures, in the order they are shown
 _PERCENT = {"View rate", "Reply rate", "Interview rate", "Win rate"}

@@ -1,6 +1,7 @@
 """The views bidboard makes with the Views API (2026-03-11): on Jobs the Pipeline board (without
-low-fit jobs), the Review queue, a chart of cards by stage and the Low fit table; on Weekly
-metrics a table of the figures and charts of the rates and counts by week.
+low-fit jobs), the Review queue, a chart of cards by stage, the Low fit table and the reply
+rate by speed to lead (a column chart); on Weekly metrics a table of the figures and charts of
+the rates and counts by week.
 
 The Views API gives a chart one y-axis, so "reply and win rate by week" is two line charts and
 "submitted and won per week" two column charts. Views are found again by name and type on the
@@ -89,6 +90,28 @@ def _results_chart(kind: str, y: str, color: str) -> Config:
     }
 
 
+#: Speed to lead over the whole history: the submitted cards grouped by ``Speed to lead``
+#: (posting to submission, fastest first), the average of ``Got a reply`` (1 or 0) = their
+#: reply rate. The insights refresh writes both properties (``bidboard.notion.speed``).
+SPEED_TO_LEAD = ViewSpec(
+    "Reply rate by speed to lead",
+    "chart",
+    lambda pid: {
+        "configuration": {
+            "type": "chart",
+            "chart_type": "column",
+            "x_axis": {
+                "type": "select",
+                "property_id": pid("Speed to lead"),
+                "sort": {"type": "manual"},
+            },
+            "y_axis": {"aggregator": "average", "property_id": pid("Got a reply")},
+            "color_theme": "colorful",
+            "show_data_labels": True,
+        },
+        "filter": {"and": [{"property": "Speed to lead", "select": {"is_not_empty": True}}]},
+    },
+)
 PIPELINE = ViewSpec(
     "Pipeline",
     "board",
@@ -149,6 +172,7 @@ JOBS_VIEWS: tuple[ViewSpec, ...] = (
             "sorts": _BEST_FIRST,
         },
     ),
+    SPEED_TO_LEAD,
 )
 WEEKLY_VIEWS: tuple[ViewSpec, ...] = (
     ViewSpec(
@@ -214,4 +238,12 @@ def ensure_views(
     return found, created
 
 
-__all__ = ["JOBS_VIEWS", "PIPELINE", "VIEWS", "WEEKLY_VIEWS", "NotionError", "ensure_views"]
+__all__ = [
+    "JOBS_VIEWS",
+    "PIPELINE",
+    "SPEED_TO_LEAD",
+    "VIEWS",
+    "WEEKLY_VIEWS",
+    "NotionError",
+    "ensure_views",
+]

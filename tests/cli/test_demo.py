@@ -42,7 +42,7 @@ def test_sample_mailbox_dates_end_before_now_and_keep_their_words(tmp_path: Path
 
 def test_history_is_in_the_past_and_moves_forward() -> None:
     cards = demo.history_cards(NOW, ZoneInfo("UTC"))
-    assert len(cards) == 20
+    assert len(cards) == 20 + demo.PAST_PROPOSALS  # curated, then the older drawn past
     for card in cards:
         assert card.source == "sample" and card.name.startswith("Sample: ")
         stamps = [
@@ -67,7 +67,11 @@ def test_demo_then_every_command_offline(
     started = datetime.now(UTC)
     assert demo.main(settings, serve=False, port=free_port()) == 0
     out = capsys.readouterr().out
-    assert "Sample history: 2" in out  # 20 cards, fewer early on a Monday
+    history = re.search(r"Sample history: (\d+) cards", out)
+    assert history is not None and 55 <= int(history.group(1)) <= 60  # fewer early on a Monday
+    assert "What gets replies (created)" in out
+    page = re.search(r"What gets replies: (http://\S+/page/(\S+))", out)
+    assert page is not None and "Reply rate by speed to lead: http://" in out
     assert "Low fit 5" in out
     headline = re.search(
         r"This week (\d{4}-W\d\d): (\d+) alerts, .* median minutes to draft ([\d.]+)", out
@@ -78,7 +82,7 @@ def test_demo_then_every_command_offline(
     workspace = json.loads((data / "notion.json").read_text())
     assert workspace["emulator_db"].endswith("emulator.sqlite3")
     assert set(workspace["databases"]["jobs"]["views"]) == {
-        "Pipeline", "Review queue", "Cards by stage", "Low fit"
+        "Pipeline", "Review queue", "Cards by stage", "Low fit", "Reply rate by speed to lead"
     }  # fmt: skip
 
     monkeypatch.setenv("BIDBOARD_DATA_DIR", str(data))  # and no token: the demo's emulator
@@ -90,14 +94,16 @@ def test_demo_then_every_command_offline(
             figures = json.loads(printed.out)
             assert figures["figures"]["Alerts"] >= 0
         if argv == ["init"]:
-            assert "Jobs views: Pipeline, Review queue, Cards by stage, Low fit (0 created)" in (
-                printed.out
+            assert (
+                "Jobs views: Pipeline, Review queue, Cards by stage, Low fit, "
+                "Reply rate by speed to lead (0 created)" in printed.out
             )
 
     assert demo.main(settings, serve=False, port=free_port()) == 0
     again = capsys.readouterr().out
     assert "0 messages and files read, 0 new cards" in again
     assert "Sample history" not in again  # written once
+    assert "What gets replies (unchanged)" in again  # the same history: nothing rewritten
     assert started <= datetime.now(UTC)
 
 

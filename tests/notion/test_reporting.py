@@ -126,3 +126,20 @@ def test_metrics_command_rejects_a_bad_week(capsys: pytest.CaptureFixture[str]) 
         main(["metrics", "--week", "2026-W99"])
     assert stop.value.code == 2
     assert "2026-W99 is not an ISO week" in capsys.readouterr().err
+
+
+def test_the_week_page_shows_speed_to_lead_within_its_six_blocks() -> None:
+    from bidboard.notion.metrics_pages import page_content
+    from bidboard.synthetic import history
+
+    week = IsoWeek(2026, 20)
+    rollup = weekly_rollups(history(3000, seed=1), [week], UTC_ZONE, now=NOW)[week]
+    content = page_content(rollup)
+    assert [b["type"] for b in content] == ["paragraph"] * 6  # as before: no block added
+    last = "".join(t["text"]["content"] for t in content[-1]["paragraph"]["rich_text"])
+    assert last.startswith("By drafter\n")
+    speed = last.split("Speed to lead: posting to submission\n")[1].split("\n\n")[0]
+    buckets = [line.split(":")[0] for line in speed.splitlines()]
+    assert buckets == ["< 15 min", "15-60 min", "1-4 h", "4-24 h", "> 24 h"]  # fastest first
+    assert "Submitted 23 · Replied 5 · Reply rate 21.7%" in speed
+    assert "Speed to lead: drafted to submitted\n< 15 min: Submitted" in last

@@ -183,7 +183,10 @@ def test_cli_init_prints_ids_and_writes_the_workspace_file(
     assert schema_commands.run_init(settings, board.workspace.parent_page_id, board.notion) == 0
     out = capsys.readouterr().out
     assert f"Jobs: found  database {board.workspace.ids('jobs').database_id}" in out
-    assert "Jobs views: Pipeline, Review queue, Cards by stage, Low fit (0 created)" in out
+    assert (
+        "Jobs views: Pipeline, Review queue, Cards by stage, Low fit, "
+        "Reply rate by speed to lead (0 created)" in out
+    )
     assert "Weekly metrics views: Weeks, Reply rate by week, Win rate by week" in out
     saved = load_workspace(settings.data_dir, settings.notion_base_url)
     assert saved == board.workspace
