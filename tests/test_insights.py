@@ -221,7 +221,7 @@ def test_the_speed_to_lead_chart_gets_its_values_written_once(board: Board) -> N
     two properties only), then nothing while nothing changes; the Jobs chart averages Got a
     reply per bucket, fastest first, as the emulator draws it."""
     import httpx
-    from bidboard.alerts.store import StateStore
+    from bidboard.state import StateStore
 
     from bidboard.notion.gateway import BoardGateway
     from bidboard.routines import publish_insights
