@@ -14,10 +14,12 @@ from dataclasses import dataclass, field
 
 from bidboard.alerts.alert import JobAlert, ParseOutcome, RawAlert
 from bidboard.alerts.parse import parse_raw
+from bidboard.batch import BatchReport
 from bidboard.errors import BidboardError
+from bidboard.held_back import draft_held_back
 from bidboard.inbox.sources import AlertSource
 from bidboard.notion.gateway import BoardGateway
-from bidboard.pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
+from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.redact import redact
 from bidboard.state import StateStore
 

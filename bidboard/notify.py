@@ -19,9 +19,9 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bidboard.batch import JobOutcome
 from bidboard.egress import EgressPolicy
 from bidboard.errors import BidboardError, ConfigError, EgressRefused
-from bidboard.pipeline import JobOutcome
 from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)

@@ -18,6 +18,7 @@ from bidboard.ai.client import build_openai_client
 from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.ai.embeddings import embedding_index
 from bidboard.alerts.alert import JobAlert
+from bidboard.batch import BatchReport
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import LeaseBusy
 from bidboard.inbox.sources import (
@@ -34,7 +35,7 @@ from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.portfolio import portfolio_for_run, read_snippets
 from bidboard.notion.workspace import Workspace, load_workspace
-from bidboard.pipeline import BatchReport, PipelineConfig, process_alerts
+from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.redact import settings_secrets
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio

@@ -17,9 +17,9 @@ from prefect.states import Failed
 
 from bidboard.alerts.alert import JobAlert, ParseOutcome
 from bidboard.alerts.manual import parse_pasted_job
+from bidboard.batch import BatchReport, JobOutcome
 from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.notify import NotifyReport, notify_strong_matches
-from bidboard.pipeline import BatchReport, JobOutcome
 from bidboard.runtime import Runtime, opened
 from bidboard.settings import Settings, load_settings
 from bidboard.summaries import job_summary

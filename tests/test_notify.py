@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bidboard.batch import JobOutcome
 from bidboard.cli.localserver import free_port
 from bidboard.notify import message, notify_strong_matches, strong_matches
-from bidboard.pipeline import JobOutcome
 from bidboard.settings import Settings
 
 

@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import SecretStr
 
+from bidboard.batch import BatchReport
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.offline import EMULATOR_TOKEN
 from bidboard.cli.schema import _previous
@@ -41,7 +42,6 @@ from bidboard.notion import bootstrap
 from bidboard.notion.client import Notion
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.workspace import Workspace, save_workspace
-from bidboard.pipeline import BatchReport
 from bidboard.routines import WeeklyResult, run_sync, run_weekly
 from bidboard.runtime import Runtime, notion_from_settings, pipeline_config
 from bidboard.schema.codecs import encode_properties
