@@ -6,7 +6,7 @@ import logging
 
 from bidboard.alerts.alert import JobAlert
 from bidboard.batch import BatchReport, CardFailures, JobOutcome
-from bidboard.board import Board
+from bidboard.board import Board, CardRef
 from bidboard.drafting.content import select_for_drafting
 from bidboard.errors import BidboardError, HumanStageError, NotionPaused
 from bidboard.models import Stage
@@ -29,7 +29,7 @@ def draft_held_back(
     if not pending:
         return report, finished
     refs = gateway.find_cards(job.job_key for job, _ in pending)
-    candidates = []
+    waiting: list[tuple[JobAlert, CardRef]] = []
     for job, page_id in pending:
         ref = refs.get(job.job_key)
         if (
@@ -40,9 +40,11 @@ def draft_held_back(
         ):
             finished.append(job.job_key)  # gone, or a person has it now: nothing to draft
             continue
-        candidates.append((job, ref, score_job(job, config.searches, config.portfolio)))
-    if not candidates:  # nothing left to draft: no need to read today's drafts
+        waiting.append((job, ref))
+    if not waiting:  # nothing left to draft: no need to read today's drafts
         return report, finished
+    portfolio = config.portfolio.prepare(job for job, _ in waiting)  # embedded once, if at all
+    candidates = [(job, ref, score_job(job, config.searches, portfolio)) for job, ref in waiting]
     fingerprints, drafted_today = recent_drafts(gateway, config)
     failures = CardFailures()
     to_draft, _ = select_for_drafting(

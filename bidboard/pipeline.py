@@ -174,8 +174,10 @@ Drafted = tuple[dict[str, Any], Content, str] | BidboardError | ValueError
 
 
 def score_jobs(jobs: list[JobAlert], config: PipelineConfig) -> dict[str, Score]:
-    """Every job's score with its reasons (pure)."""
-    return {job.job_key: score_job(job, config.searches, config.portfolio) for job in jobs}
+    """Every job's score with its reasons. With embeddings on, the batch is embedded first, once
+    (:meth:`Portfolio.prepare`: the only I/O of scoring); then each job is scored, purely."""
+    portfolio = config.portfolio.prepare(jobs)
+    return {job.job_key: score_job(job, config.searches, portfolio) for job in jobs}
 
 
 def plan_drafts(

@@ -58,8 +58,9 @@ def notion_from_settings(
 def portfolio_matcher(
     settings: Settings, items: list[PortfolioItem], resources: ExitStack
 ) -> Portfolio:
-    """Portfolio fit by OpenAI embeddings when a key is configured, else TF-IDF. The OpenAI
-    client and the embedding cache are closed with ``resources``."""
+    """Portfolio fit by OpenAI embeddings when a key is configured (the portfolio embedded now,
+    each batch before it is scored), else TF-IDF. The OpenAI client and the embedding cache are
+    closed with ``resources``."""
     if settings.openai_api_key is None:
         return Portfolio.build(items)
     active = [i for i in items if i.active]
@@ -69,7 +70,7 @@ def portfolio_matcher(
         [i.text() for i in active], client, settings.data_dir, settings.openai_embedding_model
     )
     resources.callback(index.cache.close)
-    return Portfolio.build(active, index)
+    return Portfolio.build(active, embeddings=index)
 
 
 def workspace_from_settings(settings: Settings) -> Workspace:

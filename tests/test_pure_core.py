@@ -42,8 +42,6 @@ KNOWN = {
     # the card's page content is built as Notion blocks (issue 19, drafting)
     ("bidboard/drafting/content.py", "bidboard.notion"),
     ("bidboard/drafting/content.py", "bidboard.notion.blocks"),
-    # the embedding cache (moved out by the embed-once change)
-    ("bidboard/scoring/similarity.py", "sqlite3"),
 }
 
 
