@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bidboard.alerts.alert import JobAlert, ParseOutcome, RawAlert
 from bidboard.alerts.parse import parse_raw
@@ -73,9 +74,13 @@ def read_sources(
     return fetched, source_errors
 
 
-def parse_alerts(fetched: list[tuple[AlertSource, RawAlert]]) -> Parsed:
-    """Each raw alert parsed into its jobs (or quarantined with a reason); pure."""
-    return [(source, raw, parse_raw(raw)) for source, raw in fetched]
+def parse_alerts(
+    fetched: list[tuple[AlertSource, RawAlert]], received_at: datetime | None = None
+) -> Parsed:
+    """Each raw alert parsed into its jobs (or quarantined with a reason); the parsers read no
+    clock: ``received_at`` (now by default) is when the batch came."""
+    received = received_at or datetime.now(UTC)
+    return [(source, raw, parse_raw(raw, received)) for source, raw in fetched]
 
 
 def held_by(store: StateStore) -> Callable[[JobAlert, str], None]:

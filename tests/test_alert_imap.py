@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,9 @@ from bidboard.errors import AlertError, ConfigError
 from bidboard.inbox.sources import ImapConfig, ImapSource
 from bidboard.state import StateStore
 from tests.imap_server import PASSWORD, USER
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 
@@ -57,7 +61,7 @@ def handle(src: ImapSource) -> dict[str, int]:
     """What the ingest flow does: parse, then done / quarantine / skip each message."""
     counts = {"done": 0, "quarantined": 0, "skipped": 0, "jobs": 0}
     for raw in src.fetch():
-        outcome = parse_raw(raw)
+        outcome = parse_raw(raw, RECEIVED)
         if outcome.alerts:
             counts["jobs"] += len(outcome.alerts)
             src.done(raw)
@@ -114,7 +118,9 @@ def test_a_message_is_moved_only_after_its_cards_exist(
     src.close()
     assert dovecot.subjects(folder) == ["New job alert: FastAPI backend for a logistics dashboard"]
     again = source(dovecot, store, folder)
-    assert [parse_raw(r).alerts[0].job_key for r in again.fetch()] == ["~01a1b2c3d4e5f60001"]
+    assert [parse_raw(r, RECEIVED).alerts[0].job_key for r in again.fetch()] == [
+        "~01a1b2c3d4e5f60001"
+    ]
     again.close()
 
 
@@ -150,7 +156,9 @@ def test_a_message_that_arrives_mid_run_is_read_next_run(
         src.done(raw)
         seen.append(raw)
     assert len(seen) == 1
-    assert [parse_raw(r).alerts[0].job_key for r in src.fetch()] == ["~01a1b2c3d4e5f60002"]
+    assert [parse_raw(r, RECEIVED).alerts[0].job_key for r in src.fetch()] == [
+        "~01a1b2c3d4e5f60002"
+    ]
     src.close()
 
 

@@ -106,3 +106,32 @@ def test_the_check_sees_an_import_anywhere_in_a_module() -> None:
     )
     names = {m for m in imported(ast.parse(source)) if forbidden(m)}
     assert names == {"bidboard.notion.gateway", "sqlite3", "bidboard.ai", "openai.types"}
+
+
+CLOCK_FREE = ["bidboard/alerts", "bidboard/scoring"]
+
+
+def clock_reads(tree: ast.AST) -> list[int]:
+    """Lines that read the clock: ``….now()``, ``….utcnow()``, ``….today()``, ``time.time()``."""
+    lines = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            name, owner = node.func.attr, node.func.value
+            if name in ("now", "utcnow", "today") or (
+                name in ("time", "monotonic") and isinstance(owner, ast.Name) and owner.id == "time"
+            ):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_the_parsers_and_scoring_read_no_clock() -> None:
+    """When an alert came is an argument (``received_at``), given by the edge that received it
+    (the inbox, the ingest run, the CLI's ``--received-at``)."""
+    found = {
+        path.relative_to(ROOT).as_posix(): reads
+        for name in CLOCK_FREE
+        for path in sorted((ROOT / name).rglob("*.py"))
+        if (reads := clock_reads(ast.parse(path.read_text(encoding="utf-8"))))
+    }
+    assert found == {}
+    assert clock_reads(ast.parse("from datetime import datetime\nx = datetime.now(UTC)\n")) == [2]

@@ -19,6 +19,7 @@ import hmac
 import json
 import logging
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,9 @@ from tests.lint_corpus import INJECTIONS
 from tests.test_drafting import GOOD
 from tests.test_openai_failures import echo_server
 from tests.test_pipeline import config
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
@@ -279,7 +283,7 @@ def test_200_hostile_inputs_are_parsed_or_quarantined_never_crash() -> None:
     ]
     outcomes = {"parsed": 0, "quarantined": 0, "not an alert": 0}
     for name, raw in cases:
-        outcome = parse_raw(raw)
+        outcome = parse_raw(raw, RECEIVED)
         if outcome.alerts:
             assert all(a.job_key.startswith("~01") for a in outcome.alerts), name
             outcomes["parsed"] += 1
@@ -290,7 +294,7 @@ def test_200_hostile_inputs_are_parsed_or_quarantined_never_crash() -> None:
             assert raw.kind == "email", f"{name}: a feed or JSON body is never silently dropped"
             outcomes["not an alert"] += 1
     for url, text in pasted:
-        outcome = parse_pasted_job(url, text)
+        outcome = parse_pasted_job(url, text, RECEIVED)
         assert outcome.alerts or (outcome.quarantined and outcome.quarantined[0].reason)
     total = len(cases) + len(pasted)
     print(
@@ -385,7 +389,7 @@ def test_injected_job_posts_never_give_an_ok_draft_or_a_human_stage(
             "client_payment_verified": True,
             "client_rating": 4.9,
         }
-        alerts += parse_json_alerts(json.dumps(body).encode(), f"inj-{i}").alerts
+        alerts += parse_json_alerts(json.dumps(body).encode(), f"inj-{i}", RECEIVED).alerts
     report = process_alerts(
         alerts, BoardGateway(board.notion, board.workspace), config(OpenAIDrafter(client, "m"))
     )

@@ -9,7 +9,7 @@ from __future__ import annotations
 import email
 import email.message
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from email.header import decode_header, make_header
 from email.policy import compat32
 from email.utils import parseaddr
@@ -161,7 +161,7 @@ def _skill_links(line: str) -> list[str] | None:
     return [label for label, _ in pairs if label and not f.MORE.match(label)]
 
 
-def _segment(lines: list[str], reference: datetime | None, derived: bool) -> list[_Job]:
+def _segment(lines: list[str], reference: datetime, derived: bool) -> list[_Job]:
     jobs: list[_Job] = []
     current: _Job | None = None
     previous = ""
@@ -249,7 +249,7 @@ def _links_in(lines: list[str], derived: bool) -> int:
 
 
 def parse_upwork_alert_email(
-    content: bytes, source_ref: str, received_fallback: datetime | None = None
+    content: bytes, source_ref: str, received_fallback: datetime
 ) -> ParseOutcome:
     outcome = ParseOutcome()
     if not content.strip():
@@ -271,9 +271,7 @@ def parse_upwork_alert_email(
 
     sender = parseaddr(_header(message, "From"))[1]
     subject = _header(message, "Subject")
-    received = (
-        f.parse_date_header(_header(message, "Date")) or received_fallback or datetime.now(UTC)
-    )
+    received = f.parse_date_header(_header(message, "Date")) or received_fallback
     if _VOLLNA_SENDER.search(sender.rpartition("@")[2]):
         from bidboard.alerts.vollna import parse_vollna_email
 
@@ -365,9 +363,7 @@ def split_mbox(content: bytes) -> list[bytes]:
     return [re.sub(rb"(?m)^>(>*From )", rb"\1", m) for m in messages]
 
 
-def parse_mbox(
-    content: bytes, source_ref: str, received_fallback: datetime | None = None
-) -> ParseOutcome:
+def parse_mbox(content: bytes, source_ref: str, received_fallback: datetime) -> ParseOutcome:
     outcome = ParseOutcome()
     messages = split_mbox(content)
     if not messages:
