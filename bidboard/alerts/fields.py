@@ -369,9 +369,7 @@ def _read_labelled(
     return True
 
 
-def read_label(
-    fragment: str, job: JobFields, reference: datetime, client_line: bool
-) -> bool:
+def read_label(fragment: str, job: JobFields, reference: datetime, client_line: bool) -> bool:
     """Record the field ``fragment`` names; return whether it was a label."""
     for pattern, name in _LABELS:
         match = pattern.match(fragment)
