@@ -60,8 +60,8 @@ def seed(size: int, data_dir: Path) -> tuple[Path, float]:
 
 def measure(url: str, data_dir: str) -> None:
     """In its own process: the insights, then tune, each from one read of the board."""
-    from bidboard.cli.insights import history_cards
     from bidboard.insights import insights
+    from bidboard.notion.history import history_cards
     from bidboard.notion.workspace import Workspace
     from bidboard.tune import tune
 

@@ -25,13 +25,13 @@ import httpx
 from pydantic import SecretStr
 
 from bidboard.cli.localserver import BackgroundServer
-from bidboard.drafting.content import card_content
 from bidboard.drafting.draft import Draft, ScreeningAnswer
 from bidboard.drafting.lint import Report
 from bidboard.metrics import IsoWeek, weekly_rollups
 from bidboard.models import JobCard, Stage
 from bidboard.notion import blocks as b
 from bidboard.notion import bootstrap
+from bidboard.notion.card import card_content
 from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.metrics_pages import MetricsPages

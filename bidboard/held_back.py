@@ -7,10 +7,9 @@ import logging
 from bidboard.alerts.alert import JobAlert
 from bidboard.batch import BatchReport, CardFailures, JobOutcome
 from bidboard.board import Board, CardRef
-from bidboard.drafting.content import select_for_drafting
 from bidboard.errors import BidboardError, HumanStageError, NotionPaused
 from bidboard.models import Stage
-from bidboard.pipeline import PipelineConfig, draft_one, recent_drafts
+from bidboard.pipeline import PipelineConfig, draft_one, recent_drafts, select_for_drafting
 from bidboard.scoring.score import score_job
 
 logger = logging.getLogger(__name__)

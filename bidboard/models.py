@@ -87,3 +87,14 @@ class StoredCard(BaseModel):
     url: str | None = None
     last_edited_time: datetime | None = None
     card: JobCard
+
+
+#: The stamp each stage people move a card into gets.
+STAMPS: dict[Stage, str] = {
+    Stage.SUBMITTED: "submitted_at",
+    Stage.VIEWED: "viewed_at",
+    Stage.REPLIED: "replied_at",
+    Stage.INTERVIEW: "interview_at",
+    Stage.WON: "won_at",
+    Stage.LOST: "lost_at",
+}

@@ -27,9 +27,8 @@ from bidboard.batch import BatchReport, CardFailures, JobOutcome, stopped_for_no
 from bidboard.board import Board, Content
 from bidboard.dedupe import Deduped, dedupe_alerts
 from bidboard.drafting.compose import draft_job
-from bidboard.drafting.content import card_content, select_for_drafting
-from bidboard.drafting.draft import DraftRequest
-from bidboard.drafting.lint import LintContext, RecentDraft
+from bidboard.drafting.draft import Draft, DraftRequest
+from bidboard.drafting.lint import LintContext, RecentDraft, Report
 from bidboard.drafting.template import TemplateDrafter
 from bidboard.errors import BidboardError, NotionPaused
 from bidboard.models import JobCard, Stage
@@ -39,6 +38,9 @@ from bidboard.scoring.searches import SearchConfig
 
 logger = logging.getLogger(__name__)
 FINGERPRINT_DAYS = 30
+#: A drafted card's page content from its draft, score, matched portfolio and lint report (the
+#: Notion adapter's :func:`bidboard.notion.card.card_content`, wired by the runtime).
+CardPage = Callable[[Draft, Score, list[PortfolioItem], Report], Content]
 
 
 @dataclass
@@ -48,6 +50,7 @@ class PipelineConfig:
     portfolio_items: list[PortfolioItem]
     drafter: OpenAIDrafter | TemplateDrafter
     template: TemplateDrafter
+    card_page: CardPage
     daily_cap: int = 25
     timezone: str = "UTC"
     voice: str = "friendly, direct, specific"
@@ -59,6 +62,16 @@ class PipelineConfig:
 
     def close(self) -> None:
         self.resources.close()
+
+
+def select_for_drafting(
+    candidates: list[tuple[str, int]], cap: int, drafted_today: int
+) -> tuple[list[str], list[str]]:
+    """The job keys to draft now (highest scores first, within what is left of the daily cap)
+    and those held back; ties keep their order."""
+    room = max(0, cap - drafted_today)
+    ranked = sorted(candidates, key=lambda c: -c[1])
+    return [k for k, _ in ranked[:room]], [k for k, _ in ranked[room:]]
 
 
 def recent_drafts(gateway: Board, config: PipelineConfig) -> tuple[list[RecentDraft], int]:
@@ -157,7 +170,7 @@ def draft_one(
         "compliance": "OK" if result.report.ok else "Flagged",
         "compliance_findings": result.findings_text,
     }
-    return values, card_content(result.draft, score, matched, result.report), note
+    return values, config.card_page(result.draft, score, matched, result.report), note
 
 
 @dataclass

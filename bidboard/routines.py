@@ -1,13 +1,18 @@
-"""Board sync and weekly metrics as jobs a flow or a command runs (over an opened runtime)."""
+"""Board sync, weekly metrics and the insights page as routines a flow or a command runs over an
+opened runtime."""
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from bidboard.insights import insights
 from bidboard.lease import write_lease
 from bidboard.metrics import IsoWeek, WeeklyRollup, as_text, last_weeks
+from bidboard.notion.history import history_cards
+from bidboard.notion.insights_page import PagePublished, publish_page
 from bidboard.notion.metrics_pages import (
     MetricsPages,
     Published,
@@ -18,6 +23,8 @@ from bidboard.runtime import Runtime, opened
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
 from bidboard.sync import SyncReport, sync_board
+
+logger = logging.getLogger(__name__)
 
 
 def run_sync(runtime: Runtime, now: datetime | None = None) -> SyncReport:
@@ -96,3 +103,13 @@ def run_sync_command(settings: Settings) -> int:
         f"{len(report.moves)} moves, {report.stamped} stamps written"
     )
     return 0
+
+
+def publish_insights(runtime: Runtime) -> PagePublished:
+    """Read the whole history once and refresh the page (the weekly flow's one added line)."""
+    names = portfolio_names(runtime.notion, runtime.workspace, runtime.settings.data_dir)
+    report = insights(history_cards(runtime.gateway), portfolio_names=names)
+    with write_lease(runtime.settings, "insights page"):  # find-then-create: one writer at a time
+        published = publish_page(runtime.notion, runtime.workspace.parent_page_id, report)
+    logger.info("insights page page=%s rewritten=%s", published.page_id, published.rewritten)
+    return published

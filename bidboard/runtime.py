@@ -21,16 +21,11 @@ from bidboard.alerts.alert import JobAlert
 from bidboard.batch import BatchReport
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import LeaseBusy
-from bidboard.inbox.sources import (
-    AlertSource,
-    FeedSource,
-    FolderSource,
-    ImapConfig,
-    ImapSource,
-    SpoolSource,
-)
+from bidboard.inbox.imap import ImapConfig, ImapSource
+from bidboard.inbox.sources import AlertSource, FeedSource, FolderSource, SpoolSource
 from bidboard.ingest import IngestResult, held_by, run_ingest
 from bidboard.lease import write_lease
+from bidboard.notion.card import card_content
 from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.portfolio import portfolio_for_run, read_snippets
@@ -155,6 +150,7 @@ def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) ->
         portfolio_items=items,
         drafter=drafter,
         template=template,
+        card_page=card_content,
         daily_cap=settings.daily_draft_cap,
         timezone=settings.timezone,
         voice=settings.agency_voice,

@@ -23,23 +23,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from bidboard.alerts.fields import canonical_url, is_derived, job_keys
+from bidboard.alerts.jobkey import canonical_url, is_derived, job_keys
 from bidboard.board import Board
-from bidboard.models import Stage, StoredCard
+from bidboard.models import STAMPS, StoredCard
 
 logger = logging.getLogger(__name__)
 
 WATERMARK_KEY = "board_sync.watermark"
 OVERLAP = timedelta(minutes=2)
-#: The stamp each stage people move a card into gets.
-STAMPS: dict[Stage, str] = {
-    Stage.SUBMITTED: "submitted_at",
-    Stage.VIEWED: "viewed_at",
-    Stage.REPLIED: "replied_at",
-    Stage.INTERVIEW: "interview_at",
-    Stage.WON: "won_at",
-    Stage.LOST: "lost_at",
-}
 #: What board sync reads of a card (JobCard fields).
 SYNC_FIELDS = ("name", "job_key", "job_url", "stage", *STAMPS.values())
 

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 
 #: when the alerts came (an email's own Date header wins)
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
@@ -45,7 +46,7 @@ RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
     ],
 )
 def test_job_keys_from_every_url_shape(url: str, key: str) -> None:
-    assert f.job_keys(f"see {url} now") == [key]
+    assert jobkey.job_keys(f"see {url} now") == [key]
 
 
 @pytest.mark.parametrize(
@@ -63,7 +64,7 @@ def test_job_keys_from_every_url_shape(url: str, key: str) -> None:
     ],
 )
 def test_no_key_where_there_is_none(url: str) -> None:
-    assert f.job_keys(url) == []
+    assert jobkey.job_keys(url) == []
 
 
 @pytest.mark.parametrize(
@@ -177,10 +178,10 @@ def test_derived_keys_are_stable_marked_and_accepted_by_the_model() -> None:
 
     from bidboard.alerts.alert import JobAlert
 
-    one = f.derived_key("FastAPI  backend!", "hourly", 40.0, 60.0, date(2026, 9, 4))
-    assert one == f.derived_key("fastapi backend", "hourly", 40, 60, date(2026, 9, 4))
-    assert one != f.derived_key("fastapi backend", "hourly", 40, 60, date(2026, 9, 5))
-    assert one.startswith("~derived-") and f.is_derived(one)
+    one = jobkey.derived_key("FastAPI  backend!", "hourly", 40.0, 60.0, date(2026, 9, 4))
+    assert one == jobkey.derived_key("fastapi backend", "hourly", 40, 60, date(2026, 9, 4))
+    assert one != jobkey.derived_key("fastapi backend", "hourly", 40, 60, date(2026, 9, 5))
+    assert one.startswith("~derived-") and jobkey.is_derived(one)
     alert = JobAlert(
         job_key=one,
         key_derived=True,

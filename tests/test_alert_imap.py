@@ -13,7 +13,7 @@ from pydantic import SecretStr
 
 from bidboard.alerts.parse import parse_raw
 from bidboard.errors import AlertError, ConfigError
-from bidboard.inbox.sources import ImapConfig, ImapSource
+from bidboard.inbox.imap import ImapConfig, ImapSource
 from bidboard.state import StateStore
 from tests.imap_server import PASSWORD, USER
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 from bidboard.alerts.alert import JobAlert, ParseOutcome
 from bidboard.inbox.files import parse_file
 from tests.real_samples import real_sample
@@ -141,7 +141,9 @@ def test_upwork_alert_email_of_today_sanitized_by_its_publisher() -> None:
     assert outcome.quarantined == [] and outcome.skipped == []
     (alert,) = outcome.alerts
     # the publisher's placeholder ~2999… is not a job key: the key is derived, marked so
-    expected_key = f.derived_key("Synthetic Current Role", "hourly", None, None, date(2026, 9, 4))
+    expected_key = jobkey.derived_key(
+        "Synthetic Current Role", "hourly", None, None, date(2026, 9, 4)
+    )
     check(
         alert,
         {

@@ -170,7 +170,8 @@ def test_configured_sources_always_drain_the_webhook_spool(
 ) -> None:
     from pydantic import SecretStr
 
-    from bidboard.inbox.sources import ImapSource, SpoolSource
+    from bidboard.inbox.imap import ImapSource
+    from bidboard.inbox.sources import SpoolSource
     from bidboard.runtime import sources_from_settings
     from bidboard.settings import Settings
 

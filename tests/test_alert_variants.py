@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bidboard import cli
-from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 from bidboard.inbox.files import parse_file
 
 VARIANTS = Path(__file__).parent / "fixtures" / "variants"
@@ -44,8 +44,8 @@ def test_the_html_part_of_todays_alert_is_read_by_its_structure() -> None:
 def test_a_redirect_only_alert_gets_a_derived_key_and_its_tracking_link() -> None:
     outcome = parse_file(VARIANTS / "upwork-redirect-only.eml", RECEIVED)
     (alert,) = outcome.alerts
-    assert alert.key_derived and f.is_derived(alert.job_key)
-    assert alert.job_key == f.derived_key(TITLE, "hourly", 25.0, 65.0, RECEIVED.date())
+    assert alert.key_derived and jobkey.is_derived(alert.job_key)
+    assert alert.job_key == jobkey.derived_key(TITLE, "hourly", 25.0, 65.0, RECEIVED.date())
     assert alert.url.startswith("https://link.t.upwork.com/ls/click?upn=")  # never requested
     assert alert.skills == ["Shopify", "Liquid"]
     for name, value in SAME_JOB.items():

@@ -322,7 +322,7 @@ def test_a_prefect_global_concurrency_limit_is_the_lease_across_machines(
 
 
 def test_a_message_another_client_moved_first_counts_as_done(dovecot: Any, tmp_path: Path) -> None:
-    from bidboard.inbox.sources import ImapSource
+    from bidboard.inbox.imap import ImapSource
     from bidboard.runtime import imap_config
     from bidboard.state import StateStore
 

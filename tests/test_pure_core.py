@@ -39,9 +39,6 @@ KNOWN = {
     # the drafter's type; a Drafter protocol replaces it (issue 19, drafting)
     ("bidboard/pipeline.py", "bidboard.ai.drafter"),
     ("bidboard/drafting/compose.py", "bidboard.ai.drafter"),
-    # the card's page content is built as Notion blocks (issue 19, drafting)
-    ("bidboard/drafting/content.py", "bidboard.notion"),
-    ("bidboard/drafting/content.py", "bidboard.notion.blocks"),
 }
 
 

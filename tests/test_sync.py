@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 
 from bidboard.errors import HumanStageError, NotionError
-from bidboard.models import JobCard, Stage
+from bidboard.models import STAMPS, JobCard, Stage
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.queries import property_names
 from bidboard.state import StateStore
-from bidboard.sync import STAMPS, SYNC_FIELDS, WATERMARK_KEY, sync_board
+from bidboard.sync import SYNC_FIELDS, WATERMARK_KEY, sync_board
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
 from tests.conftest import Board, Recorder, make_board

@@ -15,9 +15,9 @@ from pydantic import SecretStr
 
 from bidboard.alerts.alert import JobAlert
 from bidboard.cli import main
-from bidboard.cli.insights import INSIGHT_FIELDS, history_cards
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.history import INSIGHT_FIELDS, history_cards
 from bidboard.runtime import opened
 from bidboard.schema.databases import JOBS
 from bidboard.scoring.score import Portfolio, score_job
@@ -162,7 +162,7 @@ def test_commands_over_the_emulator(live: Settings, capsys: pytest.CaptureFixtur
         assert len(cards) == 700 and all(c.score_reasons for c in cards)
     assert {JOBS.by_field()[f].name for f in INSIGHT_FIELDS} >= {"Score reasons", "Stage"}
 
-    from bidboard.notion.insights_page import publish_insights
+    from bidboard.routines import publish_insights
 
     with opened(live) as runtime:
         assert publish_insights(runtime).created  # what the weekly flow calls

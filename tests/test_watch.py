@@ -109,8 +109,7 @@ class OnePacketIdleServer:
 
 
 def test_idle_news_that_came_with_the_continuation_is_not_missed() -> None:
-    from bidboard.cli.watch import Idler
-    from bidboard.inbox.sources import ImapConfig, ImapSource
+    from bidboard.inbox.imap import Idler, ImapConfig, ImapSource
     from bidboard.state import StateStore
 
     server = OnePacketIdleServer()

@@ -1,1 +1,2 @@
-"""ai."""
+"""The OpenAI adapter: the client (egress-guarded, secrets redacted), the OpenAI drafter and the
+portfolio embeddings with their local cache. Nothing else imports ``openai``."""

@@ -9,7 +9,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from bidboard.alerts.fields import DERIVED_PREFIX, JOB_KEY_PATTERN
+from bidboard.alerts.jobkey import DERIVED_PREFIX, JOB_KEY_PATTERN
 
 Source = Literal["email", "rss", "json", "manual", "vollna"]
 

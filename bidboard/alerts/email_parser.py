@@ -15,6 +15,7 @@ from email.policy import compat32
 from email.utils import parseaddr
 
 from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert, visible
 from bidboard.alerts.lines import html_to_lines, text_to_lines, without_links
 
@@ -138,9 +139,9 @@ def _job_link(line: str, derived: bool) -> tuple[str | None, str] | None:
     """The job link on ``line``: (its key, its URL). Without real keys in the alert
     (``derived``), a click-tracked or odd job link stands for the one job."""
     if not derived:
-        keys = f.job_keys(line)
-        return (keys[0], f.canonical_url(keys[0])) if keys else None
-    found = f.TRACKING_URL.search(line) or f.ODD_JOB_URL.search(line)
+        keys = jobkey.job_keys(line)
+        return (keys[0], jobkey.canonical_url(keys[0])) if keys else None
+    found = jobkey.TRACKING_URL.search(line) or jobkey.ODD_JOB_URL.search(line)
     return (None, found.group(0)) if found else None
 
 
@@ -237,14 +238,14 @@ def _forwarded_headers(lines: list[str]) -> tuple[str, str]:
                 subject = subject or match.group(2)
             else:
                 date = date or match.group(2)
-        if f.JOB_URL.search(line):
+        if jobkey.JOB_URL.search(line):
             break
     return subject, date
 
 
 def _links_in(lines: list[str], derived: bool) -> int:
     if not derived:
-        return len(f.job_keys("\n".join(lines)))
+        return len(jobkey.job_keys("\n".join(lines)))
     return sum(bool(_job_link(line, True)) for line in lines)
 
 
@@ -325,7 +326,7 @@ def parse_upwork_alert_email(
         key = job.key
         if key is None:
             posted_at = values.get("posted_at")
-            key = f.derived_key(
+            key = jobkey.derived_key(
                 title,
                 values.get("budget_type"),
                 values.get("budget_min"),

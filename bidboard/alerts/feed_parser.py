@@ -20,6 +20,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import ParseError, fromstring
 
 from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert
 from bidboard.alerts.lines import read_html
 
@@ -66,11 +67,11 @@ def _item(
     received: datetime,
     outcome: ParseOutcome,
 ) -> None:
-    ref = f"{source_ref}#{f.unquote_deep(guid or next(iter(links), '') or title)}"[:500]
+    ref = f"{source_ref}#{jobkey.unquote_deep(guid or next(iter(links), '') or title)}"[:500]
     html = read_html(body)
-    keys = next((k for k in (f.job_keys(x) for x in [*links, guid]) if k), None) or f.job_keys(
-        " ".join(link.href for link in html.links)
-    )
+    keys = next(
+        (k for k in (jobkey.job_keys(x) for x in [*links, guid]) if k), None
+    ) or jobkey.job_keys(" ".join(link.href for link in html.links))
     if not keys:
         outcome.quarantined.append(
             Quarantined(
@@ -86,13 +87,13 @@ def _item(
     lines = html.lines
     if html.bold_labels:  # Upwork's shape: the trailing bold labels are the fields
         start = _label_block_start(lines, html.bold_labels)
-        job.description_lines = [x for x in lines[:start] if not f.JOB_URL.search(x)]
+        job.description_lines = [x for x in lines[:start] if not jobkey.JOB_URL.search(x)]
         for line in lines[start:]:
             if not _CLICK.match(line):
                 f.read_line(line, job, reference or received)
     else:  # a look-alike feed: labels wherever they are, the description before them
         for line in lines:
-            if _CLICK.match(line) or f.JOB_URL.search(line):
+            if _CLICK.match(line) or jobkey.JOB_URL.search(line):
                 continue
             labelled = f.read_line(line, job, reference or received)
             if not labelled and not job.values:
@@ -105,7 +106,7 @@ def _item(
         outcome,
         values,
         job_key=keys[0],
-        url=f.canonical_url(keys[0]),
+        url=jobkey.canonical_url(keys[0]),
         title=job.title or "(untitled job)",
         description="\n".join(job.description_lines) or None,
         source="rss",

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from bidboard.alerts.alert import JobAlert
-from bidboard.alerts.fields import is_derived, normalised_title
+from bidboard.alerts.jobkey import is_derived, normalised_title
 from bidboard.models import JobCard, StoredCard
 
 SAME_JOB_WINDOW = timedelta(hours=48)

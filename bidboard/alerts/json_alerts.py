@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
 
-from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert, explain
 from bidboard.alerts.vollna import alerts_from_vollna, is_vollna_envelope
 
@@ -166,7 +166,7 @@ def alerts_from_json(
                 Quarantined(ref, f"invalid alert: {explain(error)}"[:500], code="invalid_value")
             )
             continue
-        keys = f.job_keys(alert.url)
+        keys = jobkey.job_keys(alert.url)
         if not keys:
             outcome.quarantined.append(
                 Quarantined(
@@ -186,7 +186,7 @@ def alerts_from_json(
             outcome,
             {k: v for k, v in known.items() if k != "title"},
             job_key=keys[0],
-            url=f.canonical_url(keys[0]),
+            url=jobkey.canonical_url(keys[0]),
             title=alert.title or "(untitled job)",
             source=source,
             source_ref=alert.source_ref or f"{ref}:{digest.hexdigest()[:16]}",

@@ -17,6 +17,7 @@ import re
 from datetime import datetime
 
 from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 from bidboard.alerts.alert import ParseOutcome, Quarantined, build_alert
 from bidboard.alerts.lines import MAX_PART_CHARS
 
@@ -66,7 +67,7 @@ def parse_pasted_job(
     received = received_at
     digest = hashlib.sha256(f"{url}\n{text}".encode()).hexdigest()[:16]
     ref = f"manual:{digest}"
-    keys = f.job_keys(url) or f.job_keys(text)
+    keys = jobkey.job_keys(url) or jobkey.job_keys(text)
     if not keys:
         outcome.quarantined.append(
             Quarantined(
@@ -96,7 +97,7 @@ def parse_pasted_job(
             skills = [*(skills or []), *f.skills(line)]
             continue
         collecting = False
-        if f.JOB_URL.search(line):
+        if jobkey.JOB_URL.search(line):
             continue
         if (labelled := _SKILLS.match(line)) is not None:
             found = f.skills(labelled.group("value"))
@@ -115,7 +116,7 @@ def parse_pasted_job(
         outcome,
         values,
         job_key=keys[0],
-        url=f.canonical_url(keys[0]),
+        url=jobkey.canonical_url(keys[0]),
         title=job.title or "(untitled job)",
         description="\n".join(job.description_lines) or None,
         source="manual",

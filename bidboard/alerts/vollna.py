@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from bidboard.alerts import fields as f
+from bidboard.alerts import jobkey
 from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert
 from bidboard.alerts.lines import read_html, text_to_lines, without_links
 
@@ -43,7 +44,7 @@ def parse_vollna_email(
         line for body in plain for line in text_to_lines(body)
     ]
     subject_title = _SUBJECT_TITLE.match(subject)
-    if not any(f.job_keys(line) for line in lines):
+    if not any(jobkey.job_keys(line) for line in lines):
         if subject_title or _DIGEST.search(subject):
             outcome.quarantined.append(
                 Quarantined(
@@ -59,7 +60,7 @@ def parse_vollna_email(
     jobs: list[tuple[str, f.JobFields]] = []
     current: f.JobFields | None = None
     for line in lines:
-        keys = f.job_keys(line)
+        keys = jobkey.job_keys(line)
         if keys and (current is None or keys[0] != jobs[-1][0]):
             current = f.JobFields(title=without_links(line).strip(" -:|"))
             jobs.append((keys[0], current))
@@ -82,14 +83,16 @@ def parse_vollna_email(
         title = job.title
         if len(jobs) == 1 and subject_title:
             whole = subject_title.group(1).strip()
-            if not title or f.normalised_title(whole).startswith(f.normalised_title(title)):
+            if not title or jobkey.normalised_title(whole).startswith(
+                jobkey.normalised_title(title)
+            ):
                 title = whole  # the link text can be shortened; the subject has it all
         outcome.warnings += [f"{key}: {w}" for w in job.warnings]
         build_alert(
             outcome,
             job.alert_values(),
             job_key=key,
-            url=f.canonical_url(key),
+            url=jobkey.canonical_url(key),
             title=title[:500] or "(untitled job)",
             description="\n".join(job.description_lines) or None,
             source="vollna",
@@ -184,7 +187,7 @@ def alerts_from_vollna(data: dict[str, Any], source_ref: str, received: datetime
             )
             continue
         url = project.get("url") if isinstance(project.get("url"), str) else ""
-        keys = f.job_keys(url or "")
+        keys = jobkey.job_keys(url or "")
         if not keys:
             outcome.quarantined.append(
                 Quarantined(
@@ -200,7 +203,7 @@ def alerts_from_vollna(data: dict[str, Any], source_ref: str, received: datetime
             outcome,
             project_values(project, received),
             job_key=keys[0],
-            url=f.canonical_url(keys[0]),
+            url=jobkey.canonical_url(keys[0]),
             title=(_text(project.get("title")) or "")[:500],
             description=description,
             source="vollna",

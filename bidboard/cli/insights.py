@@ -7,39 +7,16 @@ The board is read once, streamed (100 cards a request), with only the properties
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 from bidboard.insights import Insights, as_text, insights
-from bidboard.models import JobCard
-from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.history import history_cards
 from bidboard.notion.metrics_pages import portfolio_names
 from bidboard.runtime import opened
-from bidboard.schema.databases import JOBS
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
-from bidboard.sync import STAMPS
 from bidboard.tune import TuneReport, apply, diff, tune, yaml_with_weights
-
-INSIGHT_FIELDS = (
-    "job_key",
-    "stage",
-    "score",
-    "score_reasons",
-    "saved_search",
-    "posted_at",
-    "received_at",
-    "drafted_at",
-    "drafted_by",
-    "portfolio_matches",
-    "connects",
-    "client_country",
-    "payment_verified",
-    "client_rating",
-    "client_spend",
-    *STAMPS.values(),
-)
 
 
 def add_commands(commands: Any) -> None:
@@ -57,14 +34,6 @@ def add_commands(commands: Any) -> None:
         action="store_true",
         help="write the proposed weights to the saved-searches YAML (keeps a backup)",
     )
-
-
-def history_cards(gateway: BoardGateway) -> Iterator[JobCard]:
-    """Every card on the board, streamed, with only ``INSIGHT_FIELDS``."""
-    by_field = JOBS.by_field()
-    names = [by_field[f].name for f in INSIGHT_FIELDS]
-    for stored in gateway.iter_cards(properties=names):
-        yield stored.card
 
 
 def run_insights_command(settings: Settings, as_json: bool) -> int:

@@ -13,18 +13,14 @@ Only bad settings (:class:`~bidboard.errors.ConfigError`) end it.
 
 from __future__ import annotations
 
-import contextlib
 import imaplib
-import io
 import logging
-import select
-import ssl
 import time
 from collections.abc import Callable
 from dataclasses import replace
 
 from bidboard.errors import AlertError, ConfigError
-from bidboard.inbox.sources import ImapConfig, ImapSource
+from bidboard.inbox.imap import Idler, ImapSource
 from bidboard.ingest import IngestResult
 from bidboard.notify import notify_strong_matches
 from bidboard.redact import redact_text
@@ -32,85 +28,6 @@ from bidboard.runtime import imap_config, opened
 from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
-
-
-class Idler:
-    """An IMAP connection that waits for new mail with IDLE.
-
-    Written over imaplib on purpose: IMAPClient's ``idle_check`` rests on the same imaplib
-    internals (``_get_line`` on a socket it makes non-blocking) and has open reports of exactly
-    the cases handled here (lines already buffered, incomplete lines: mjs/imapclient#519, #565).
-    Python 3.14's ``imaplib.IMAP4.idle()`` (gh-55454) is the replacement once the project
-    requires it."""
-
-    def __init__(self, config: ImapConfig, source: ImapSource) -> None:
-        self.config = config
-        self.source = source  # for its connection logic (TLS, login, folder)
-        self.conn: imaplib.IMAP4 | None = None
-
-    def _open(self) -> imaplib.IMAP4:
-        if self.conn is None:
-            self.conn = self.source._connect()
-            if "IDLE" not in self.conn.capabilities:
-                raise ConfigError(f"IMAP server {self.config.host} does not support IDLE")
-        return self.conn
-
-    def _readable(self, conn: imaplib.IMAP4, timeout: float) -> bool:
-        """Is a line waiting, or does one arrive within ``timeout``? A line may already sit in
-        imaplib's read buffer (the server sent "+ idling" and "* 3 EXISTS" in one packet), where
-        select() on the socket cannot see it: look there first, without blocking."""
-        sock, buffered = conn.sock, conn.file
-        if isinstance(sock, ssl.SSLSocket) and sock.pending():
-            return True
-        if not isinstance(buffered, io.BufferedReader):  # imaplib's makefile("rb") always is
-            raise AlertError("unexpected IMAP connection object")
-        previous = sock.gettimeout()
-        sock.setblocking(False)
-        try:
-            if buffered.peek(1):
-                return True
-        except (BlockingIOError, ssl.SSLWantReadError):
-            pass
-        finally:
-            sock.settimeout(previous)
-        ready, _, _ = select.select([sock], [], [], max(0.0, timeout))
-        return bool(ready)
-
-    def wait(self, seconds: float) -> bool:
-        """Block until the server reports new mail (True) or ``seconds`` pass (False)."""
-        conn = self._open()
-        tag = conn._new_tag().decode()
-        conn.send(f"{tag} IDLE\r\n".encode())
-        arrived, deadline = False, time.monotonic() + seconds
-        while True:  # untagged news may come before the continuation
-            first = conn.readline()
-            if first.startswith(b"+"):
-                break
-            if not first.startswith(b"*"):
-                raise AlertError(f"IMAP IDLE refused: {first[:100]!r}")
-            arrived = arrived or b"EXISTS" in first
-        while not arrived and self._readable(conn, deadline - time.monotonic()):
-            line = conn.readline()
-            if not line:
-                raise imaplib.IMAP4.abort("connection closed during IDLE")
-            arrived = b"EXISTS" in line or b"RECENT" in line
-            if time.monotonic() >= deadline:
-                break
-        conn.send(b"DONE\r\n")
-        while True:  # the rest of IDLE's answer, up to its tagged completion
-            line = conn.readline()
-            if not line:
-                raise imaplib.IMAP4.abort("connection closed ending IDLE")
-            if line.startswith(tag.encode()):
-                break
-            arrived = arrived or b"EXISTS" in line
-        return arrived
-
-    def drop(self) -> None:
-        if self.conn is not None:
-            with contextlib.suppress(OSError, imaplib.IMAP4.error):
-                self.conn.shutdown()
-        self.conn = None
 
 
 def ingest_once(settings: Settings) -> IngestResult:

@@ -1,9 +1,9 @@
 """The "What gets replies" Notion page: the insights over the whole history, under bidboard's
 parent page, one page however often it is refreshed.
 
-The weekly flow refreshes it with one call: ``publish_insights(runtime)``. The page holds a
-summary paragraph and one paragraph per dimension (about a dozen blocks, the rows as lines of rich
-text, not table rows); a refresh whose text is unchanged writes nothing.
+The weekly flow refreshes it with one call, ``bidboard.routines.publish_insights(runtime)``. The
+page holds a summary paragraph and one paragraph per dimension (about a dozen blocks, the rows as
+lines of rich text, not table rows); a refresh whose text is unchanged writes nothing.
 """
 
 from __future__ import annotations
@@ -12,14 +12,10 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bidboard.cli.insights import history_cards
-from bidboard.insights import Insights, group_line, insights, summary
-from bidboard.lease import write_lease
+from bidboard.insights import Insights, group_line, summary
 from bidboard.notion import blocks as b
 from bidboard.notion.blocks import Run
 from bidboard.notion.client import Notion
-from bidboard.notion.metrics_pages import portfolio_names
-from bidboard.runtime import Runtime
 
 logger = logging.getLogger(__name__)
 TITLE = "What gets replies"
@@ -108,13 +104,3 @@ def publish_page(notion: Notion, parent_page_id: str, report: Insights) -> PageP
         children=content,
     )
     return PagePublished(page_id, None, False, True)
-
-
-def publish_insights(runtime: Runtime) -> PagePublished:
-    """Read the whole history once and refresh the page (the weekly flow's one added line)."""
-    names = portfolio_names(runtime.notion, runtime.workspace, runtime.settings.data_dir)
-    report = insights(history_cards(runtime.gateway), portfolio_names=names)
-    with write_lease(runtime.settings, "insights page"):  # find-then-create: one writer at a time
-        published = publish_page(runtime.notion, runtime.workspace.parent_page_id, report)
-    logger.info("insights page page=%s rewritten=%s", published.page_id, published.rewritten)
-    return published

@@ -26,7 +26,7 @@ from bidboard.metrics import (
     summary_sentence,
     weekly_rollups,
 )
-from bidboard.models import JobCard
+from bidboard.models import STAMPS, JobCard
 from bidboard.notion import blocks as b
 from bidboard.notion.blocks import Run
 from bidboard.notion.client import BlockLimitReached, Notion, is_transient
@@ -36,7 +36,6 @@ from bidboard.notion.workspace import Workspace
 from bidboard.schema.codecs import encode_properties, plain_text
 from bidboard.schema.databases import JOBS, WEEKLY_METRICS
 from bidboard.scoring.portfolio import load_portfolio_file
-from bidboard.sync import STAMPS
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import unquote
 
-from bidboard.alerts.fields import DERIVED_PREFIX
+from bidboard.alerts.jobkey import DERIVED_PREFIX
 from bidboard.schema.databases import JOBS
 
 Filter = dict[str, Any]

@@ -67,13 +67,3 @@ def card_content(
         runs += b.section("Questions for the client", [f"{BULLET} {q}" for q in draft.questions])
     runs += b.section("Before you submit", [f"{BOX} {item}" for item in CHECKLIST])
     return [_notice(draft, report), b.styled_paragraph(runs)]
-
-
-def select_for_drafting(
-    candidates: list[tuple[str, int]], cap: int, drafted_today: int
-) -> tuple[list[str], list[str]]:
-    """The job keys to draft now (highest scores first, within what is left of the daily cap)
-    and those held back; ties keep their order."""
-    room = max(0, cap - drafted_today)
-    ranked = sorted(candidates, key=lambda c: -c[1])
-    return [k for k, _ in ranked[:room]], [k for k, _ in ranked[room:]]
