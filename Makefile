@@ -62,8 +62,8 @@ sysdeps:
 # rounds of two ingesters at once, 10 rounds of poison alerts, people moving cards mid-draft.
 # `make test` runs the same tests at a bounded size.
 soak: $(STAMP) sysdeps
-	BIDBOARD_SOAK=1 $(VENV)/bin/pytest -s -p no:cacheprovider tests/test_reliability.py tests/test_security.py \
-	  tests/test_concurrency.py tests/test_poison.py tests/test_human_edits.py
+	BIDBOARD_SOAK=1 $(VENV)/bin/pytest -s -p no:cacheprovider tests/system/test_reliability.py tests/system/test_security.py \
+	  tests/system/test_concurrency.py tests/system/test_poison.py tests/notion/test_human_edits.py
 
 emulator: $(STAMP)
 	$(VENV)/bin/bidboard emulator --db .bidboard/emulator.sqlite3

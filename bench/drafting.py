@@ -13,8 +13,8 @@ How:
   Starlette server on loopback that answers every chat completion at once with a structured
   draft (one answer per screening question): the figure is bidboard's own cost per OpenAI
   draft (prompt, SDK, HTTP on loopback, parsing, linting), not a model's latency.
-* the linter corpus is tests/lint_corpus.py: drafts that must be flagged (with their expected
-  code) and drafts that must pass, plus job posts with hidden instructions.
+* the linter corpus is tests/support/lint_corpus.py: drafts that must be flagged (with their
+  expected code) and drafts that must pass, plus job posts with hidden instructions.
 
 Prints ``name=value`` lines.
 
@@ -50,7 +50,7 @@ from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
-from tests.lint_corpus import CASES, INJECTIONS, PAD
+from tests.support.lint_corpus import CASES, INJECTIONS, PAD
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "alerts" / "real"

@@ -31,7 +31,7 @@ from bidboard.runtime import opened
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
-from tests.helpers import init_workspace
+from tests.support.builders import init_workspace
 
 ROOT = Path(__file__).resolve().parents[1]
 HOURS_A_WEEK = 24 * 7

@@ -35,7 +35,7 @@ from notion_emulator import EmulatorConfig, create_app
 
 
 def alert(i: int) -> tuple[str, bytes]:
-    from tests.helpers import alert_email
+    from tests.support.builders import alert_email
 
     key = f"~01{0xBE7C0000 + i:016x}"
     return key, alert_email(key, f"FastAPI backend number {i}")
@@ -50,7 +50,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--alerts", type=int, default=60)
     args = parser.parse_args()
-    from tests.imap_server import PASSWORD, USER, Dovecot, why_unavailable
+    from tests.support.imap_server import PASSWORD, USER, Dovecot, why_unavailable
 
     reason = why_unavailable()
     if reason:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from bidboard.insights import ALPHA, MIN_COUNT, group_line, insights, speed_bucket, wilson
 from bidboard.models import JobCard, Stage
 from bidboard.synthetic import NO_EFFECT, Effects, history
-from tests.conftest import Board
+from tests.support.notion import Board
 
 # Tolerances (stated in the README): with 6,000 proposals the odds ratio of payment verified is
 # recovered within 25 % of the true 2.0, the late/early reply-rate ratio within 0.15 of 0.5.

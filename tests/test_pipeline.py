@@ -23,10 +23,10 @@ from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
-from tests.conftest import Board
-from tests.test_drafting import GOOD, ChatServer
+from tests.drafting.test_drafting import GOOD, ChatServer
+from tests.support.notion import Board
+from tests.support.paths import FIXTURES
 
-FIXTURES = Path(__file__).parent / "fixtures" / "alerts"
 NOW = datetime(2026, 8, 26, 10, 0, tzinfo=UTC)
 
 

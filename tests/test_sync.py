@@ -17,7 +17,7 @@ from bidboard.state import StateStore
 from bidboard.sync import SYNC_FIELDS, WATERMARK_KEY, sync_board
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
-from tests.conftest import Board, Recorder, make_board
+from tests.support.notion import Board, Recorder, make_board
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 

@@ -27,7 +27,7 @@ from bidboard.settings import Settings
 from bidboard.synthetic import NO_EFFECT, Effects, history, put_on_board
 from bidboard.tune import MIN_EACH, person_skipped, tune, yaml_with_weights
 from notion_emulator import EmulatorConfig, create_app
-from tests.helpers import init_workspace
+from tests.support.builders import init_workspace
 
 # The hand-set weights give budget +10/-25 and payment +10/-20 but here neither matters; what
 # matters is the client's spend (hand-set only +5/-5) and the portfolio fit.

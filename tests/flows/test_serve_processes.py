@@ -1,0 +1,148 @@
+"""Nothing outlives ``bidboard serve``: killed with SIGKILL, its Prefect server and flow run
+engines stop too (its watchdog sees to it), the port is free again, and a second serve on the
+same data dir, or on a busy port, refuses with a clear error before it starts anything."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from bidboard.cli.localserver import free_port
+from bidboard.errors import ConfigError
+from tests.support.paths import ROOT
+
+pytestmark = pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc (Linux)")
+
+
+def started(pid: int) -> int | None:
+    """A live process's start time (the test's own look at /proc), None once it is gone."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return None if fields[0] == "Z" else int(fields[19])
+
+
+def descendants(root: int) -> dict[int, int]:
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        try:
+            stat = Path(f"/proc/{entry}/stat").read_text() if entry.isdigit() else ""
+        except OSError:
+            continue
+        if stat:
+            parents[int(entry)] = int(stat[stat.rindex(")") + 2 :].split()[1])
+    found, todo = {}, [root]
+    while todo:
+        parent = todo.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in found and (when := started(pid)) is not None:
+                found[pid] = when
+                todo.append(pid)
+    return found
+
+
+def serve_env(data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "BIDBOARD_"))}
+    env.update({"BIDBOARD_DATA_DIR": str(data_dir), "PYTHONUNBUFFERED": "1"})
+    return env
+
+
+def port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.mark.slow
+def test_kill_9_of_serve_stops_the_prefect_server_and_every_child(tmp_path: Path) -> None:
+    port, emulator_port = free_port(), free_port()
+    log = tmp_path / "serve.log"
+    command = [sys.executable, "-m", "bidboard.cli", "serve", "--port", str(port)]
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [*command, "--emulator-port", str(emulator_port)],
+            cwd=ROOT,
+            env=serve_env(tmp_path / "data"),
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 240
+        while "Serving every deployment" not in log.read_text(errors="replace"):
+            assert process.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < deadline
+            time.sleep(0.5)
+        time.sleep(1)  # the watchdog has seen every child
+        children = descendants(process.pid)
+        assert children, "serve started no child"
+        assert not port_free(port)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        deadline = time.monotonic() + 30
+        while any(started(p) == s for p, s in children.items()):
+            assert time.monotonic() < deadline, "children outlived a kill -9 of serve"
+            time.sleep(0.2)
+        assert port_free(port)
+        # and a new serve finds nothing in its way: the check at start passes
+        from bidboard.cli.serve import check_not_running
+
+        check_not_running(tmp_path / "data")
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+def test_a_busy_port_is_a_clear_error_and_nothing_starts(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        finished = subprocess.run(
+            [sys.executable, "-m", "bidboard.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=serve_env(tmp_path / "data"),
+            capture_output=True,
+            timeout=120,
+        )
+    assert finished.returncode == 2
+    err = finished.stderr.decode()
+    assert f"port {port} is already in use" in err
+    assert "Serving" not in finished.stdout.decode()
+
+
+def test_a_second_serve_or_a_killed_ones_leftovers_are_named(tmp_path: Path) -> None:
+    from bidboard.cli.serve import PID_FILE, check_not_running
+
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        when = started(sleeper.pid)
+        assert when is not None
+        pid_file = tmp_path / PID_FILE
+        # a serve still running on this data dir
+        pid_file.write_text(json.dumps({"pid": sleeper.pid, "started": when, "port": 4200}))
+        with pytest.raises(ConfigError, match=rf"already running .*pid {sleeper.pid}"):
+            check_not_running(tmp_path)
+        # a serve that was killed, its child still running
+        pid_file.write_text(
+            json.dumps({"pid": 999999, "started": 1, "children": {str(sleeper.pid): when}})
+        )
+        with pytest.raises(ConfigError, match=rf"left these running: pid {sleeper.pid}: .*python"):
+            check_not_running(tmp_path)
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    check_not_running(tmp_path)  # gone now: nothing in the way
