@@ -39,7 +39,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bidboard.models import JobCard, Stage
+from bidboard.models import STAMPS, JobCard, Stage
 
 MATURING = timedelta(days=14)
 
@@ -53,14 +53,7 @@ _STAGE_LEVEL = {
     Stage.WON: _WON,
     Stage.LOST: _SUBMITTED,
 }
-_STAMP_LEVEL = (
-    ("submitted_at", _SUBMITTED),
-    ("viewed_at", _VIEWED),
-    ("replied_at", _REPLIED),
-    ("interview_at", _INTERVIEW),
-    ("won_at", _WON),
-    ("lost_at", _SUBMITTED),
-)
+_STAMP_LEVEL = tuple((stamp, _STAGE_LEVEL[stage]) for stage, stamp in STAMPS.items())
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 
 #: The figures of a week, in the order they are shown (names as in the Weekly metrics database).

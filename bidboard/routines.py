@@ -3,14 +3,13 @@ opened runtime."""
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bidboard.insights import insights
 from bidboard.lease import write_lease
-from bidboard.metrics import IsoWeek, WeeklyRollup, as_text, last_weeks
+from bidboard.metrics import IsoWeek, WeeklyRollup, last_weeks
 from bidboard.notion.history import history_cards
 from bidboard.notion.insights_page import PagePublished, publish_page
 from bidboard.notion.metrics_pages import (
@@ -19,7 +18,7 @@ from bidboard.notion.metrics_pages import (
     portfolio_names,
     rollups_from_board,
 )
-from bidboard.runtime import Runtime, opened
+from bidboard.runtime import Runtime
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
 from bidboard.sync import SyncReport, sync_board
@@ -72,37 +71,6 @@ def run_weekly(
     pages = MetricsPages(runtime.notion, runtime.workspace)
     with write_lease(settings, "weekly metrics"):  # find-then-create: one writer at a time
         return [WeeklyResult(rollup, pages.publish(rollup)) for rollup in rollups.values()]
-
-
-def run_metrics_command(settings: Settings, week: str | None, as_json: bool, publish: bool) -> int:
-    """``bidboard metrics [--week 2026-W47] [--json] [--publish]``."""
-    weeks = weeks_to_roll(datetime.now(UTC), settings, week=week)
-    with opened(settings) as runtime:
-        results = run_weekly(runtime, weeks, publish=publish)
-    for result in results:
-        if as_json:
-            print(json.dumps(result.rollup.as_json(), indent=2, ensure_ascii=False))
-        else:
-            print(as_text(result.rollup), end="")
-            if result.published is not None:
-                published = result.published
-                verb = "created" if published.created else "updated"
-                print(f"\nWeekly metrics row {verb}: {published.url or published.page_id}")
-    return 0
-
-
-def run_sync_command(settings: Settings) -> int:
-    """``bidboard sync``: one pass of board sync."""
-    with opened(settings) as runtime:
-        report = run_sync(runtime)
-    for move in report.moves:
-        stamp = f" (stamped {move.stamped})" if move.stamped else ""
-        print(f"{move.before or '(new)'} -> {move.after or '(none)'}  {move.name[:60]}{stamp}")
-    print(
-        f"{report.read} cards read since {report.since or 'the start'}, "
-        f"{len(report.moves)} moves, {report.stamped} stamps written"
-    )
-    return 0
 
 
 def publish_insights(runtime: Runtime) -> PagePublished:

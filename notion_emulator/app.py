@@ -14,7 +14,8 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from . import board
-from .api import ROUTES, error_response, make_endpoint, seed_root_page
+from .api.pages import seed_root_page
+from .api.routes import ROUTES, error_response, make_endpoint
 from .budget import GRACE, BlockBudget
 from .errors import NotionAPIError
 from .gate import Gate, GateConfig, parse_faults

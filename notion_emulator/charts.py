@@ -8,8 +8,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .properties import empty_value, find_property
-from .query import _text_of
+from .page_values import empty_value
+from .properties import find_property
+from .query import text_of
 
 #: Notion's colour names, as the emulator paints them.
 COLORS = {
@@ -121,7 +122,7 @@ def chart_data(
                     names = [o["name"] for o in options if o["id"] == stored]
                     label = names[0] if names else f"No {group['name']}"
                 else:
-                    label = _text_of(group["type"], stored) or f"No {group['name']}"
+                    label = text_of(group["type"], stored) or f"No {group['name']}"
                 groups.setdefault(label, []).append(page)
             hide = config.get("hide_empty_groups") or config["x_axis"].get("hide_empty_groups")
             for label, rows in groups.items():
@@ -148,7 +149,7 @@ def chart_data(
             if x_prop is None or y_prop is None:
                 break
             raw = page["values"].get(x_prop["id"], empty_value(x_prop["type"]))
-            label = _text_of(x_prop["type"], raw) if x_prop["type"] != "date" else ""
+            label = text_of(x_prop["type"], raw) if x_prop["type"] != "date" else ""
             if x_prop["type"] == "date":
                 label = str((raw or {}).get("start", ""))[:10]
             value = page["values"].get(y_prop["id"])

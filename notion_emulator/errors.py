@@ -54,6 +54,11 @@ def body_invalid(path: str, expectation: str, value: Any) -> NotionAPIError:
     return validation(f"body failed validation: {path} {expectation}, instead was `{shown}`.")
 
 
+def unknown_property(key: str) -> NotionAPIError:
+    """A page or schema request naming a property the data source does not have."""
+    return validation(f"{key} is not a property that exists.")
+
+
 INTEGRATION_NAME = "bidboard"
 INTEGRATION_ID = "5b1d0c2e-7a43-4c1e-9f0a-b1db0a7d0e01"
 

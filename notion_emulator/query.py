@@ -92,7 +92,7 @@ def parse_instant(value: str) -> datetime:
     return parsed.astimezone(UTC)
 
 
-def _text_of(kind: str, stored: Any) -> str:
+def text_of(kind: str, stored: Any) -> str:
     if kind in ("title", "rich_text"):
         return plain_text(stored or [])
     return str(stored) if stored else ""
@@ -185,7 +185,7 @@ def _value_predicate(
             "is_not_empty": lambda t: t != "",
         }
         text_check = text_ops[op]
-        return lambda stored, page: text_check(_text_of(kind, stored))
+        return lambda stored, page: text_check(text_of(kind, stored))
     if kind in ("number", "unique_id"):
         if op not in ("is_empty", "is_not_empty") and (
             isinstance(operand, bool) or not isinstance(operand, int | float)
@@ -324,7 +324,7 @@ def _sort_key(schema: Schema, prop: dict[str, Any]) -> Callable[[dict[str, Any]]
     def key(page: dict[str, Any]) -> Any:
         stored = page["values"].get(prop_id)
         if kind in ("title", "rich_text", "url", "email", "phone_number"):
-            text = _text_of(kind, stored)
+            text = text_of(kind, stored)
             return (text == "", text.lower())
         if kind == "number":
             return (stored is None, stored or 0)

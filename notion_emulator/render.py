@@ -11,7 +11,7 @@ import re
 from typing import Any
 
 from .ids import compact
-from .properties import empty_value, render_value, title_of
+from .page_values import empty_value, render_value, title_of
 from .richtext import plain_text
 from .store import Store
 

@@ -13,7 +13,7 @@ import pytest
 from notion_client import AsyncClient, Client
 
 from bidboard.cli.localserver import BackgroundServer
-from notion_emulator import Emulator, create_app
+from notion_emulator import Emulator, EmulatorConfig, create_app
 from notion_emulator.transport import AsyncASGITransport
 from tests.support.contract import Contract
 from tests.support.notion import (
@@ -143,3 +143,12 @@ def prefect_harness(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture
+def emulator_server() -> Iterator[tuple[Emulator, BackgroundServer]]:
+    """An emulator on loopback with no rate limit, for runs that cross processes."""
+    app = create_app(EmulatorConfig(rate_limit=0))
+    with BackgroundServer(app) as server:
+        yield app, server
+    app.store.close()

@@ -11,7 +11,7 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validato
 
 from bidboard.alerts.jobkey import DERIVED_PREFIX, JOB_KEY_PATTERN
 
-Source = Literal["email", "rss", "json", "manual", "vollna"]
+Source = Literal["email", "feed", "json", "manual", "vollna"]
 
 #: Stable reason codes of what was set aside (the CLI's JSON and the quarantine carry them).
 QuarantineCode = Literal[
@@ -95,6 +95,12 @@ class JobAlert(BaseModel):
         description="Fields a JSON alert carried that bidboard does not know; kept as they came.",
     )
 
+    @field_validator("source", mode="before")
+    @classmethod
+    def _feed_was_rss(cls, value: Any) -> Any:
+        """Alerts kept by earlier versions (held-back drafts) say ``rss`` for a feed."""
+        return "feed" if value == "rss" else value
+
     @field_validator("budget_min", "budget_max", "client_rating", "client_spend_usd")
     @classmethod
     def _finite(cls, value: float | None) -> float | None:
@@ -132,7 +138,7 @@ def source_label(alert: JobAlert) -> str:
     """Where a card came from, as the Jobs ``Source`` property shows it."""
     if alert.source == "email":
         return "Upwork email (derived key)" if alert.key_derived else "Upwork email"
-    if alert.source == "rss":
+    if alert.source == "feed":
         name = (alert.source_name or alert.saved_search or "").replace(",", " ").strip()
         return f"Feed: {name}"[:100] if name else "Feed"
     if alert.source == "vollna":

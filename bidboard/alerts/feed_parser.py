@@ -109,7 +109,7 @@ def _item(
         url=jobkey.canonical_url(keys[0]),
         title=job.title or "(untitled job)",
         description="\n".join(job.description_lines) or None,
-        source="rss",
+        source="feed",
         source_name=feed_name,
         source_ref=ref,
         saved_search=saved_search,

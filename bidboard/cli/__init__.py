@@ -222,14 +222,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                 watch(load_settings(), idle_seconds=args.idle_seconds)
             return 0
         if args.command in ("sync", "metrics"):
-            from bidboard import routines as board_jobs
+            from bidboard.cli import board
             from bidboard.cli.offline import offline
             from bidboard.settings import load_settings
 
             with offline(load_settings()) as settings:  # no token: the demo's emulator
                 if args.command == "sync":
-                    return board_jobs.run_sync_command(settings)
-                return board_jobs.run_metrics_command(settings, args.week, args.json, args.publish)
+                    return board.run_sync_command(settings)
+                return board.run_metrics_command(settings, args.week, args.json, args.publish)
         if args.command in ("insights", "tune"):
             from bidboard.cli.insights import run_insights_command, run_tune_command
             from bidboard.cli.offline import offline

@@ -73,7 +73,7 @@ class FolderSource:
         if suffix in EMAIL_SUFFIXES:
             yield RawAlert("email", f"file:{file}:{digest[:16]}", content, "email"), digest
         elif suffix in FEED_SUFFIXES:
-            yield RawAlert("rss", f"file:{file}:{digest[:16]}", content, "feed"), digest
+            yield RawAlert("feed", f"file:{file}:{digest[:16]}", content, "feed"), digest
         elif suffix in JSON_SUFFIXES:
             yield RawAlert("json", f"file:{file}:{digest[:16]}", content, "json"), digest
 
@@ -155,7 +155,7 @@ class FeedSource:
             )
             if v
         }
-        yield RawAlert("rss", f"feed:{self.url}", response.content, "feed", self.saved_search)
+        yield RawAlert("feed", f"feed:{self.url}", response.content, "feed", self.saved_search)
 
     def done(self, raw: RawAlert) -> None:
         """Remember the validators only now: a failed run fetches the feed again."""

@@ -13,8 +13,9 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
+from bidboard.schema.codecs import text_items
+
 Block = dict[str, Any]
-MAX_TEXT = 2000
 MAX_ITEMS = 100  # rich text items in one array
 
 
@@ -34,12 +35,8 @@ class Run:
 def _items(runs: list[Run]) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = []
     for run in runs:
-        for i in range(0, len(run.text), MAX_TEXT):
-            item: dict[str, Any] = {"type": "text", "text": {"content": run.text[i : i + MAX_TEXT]}}
-            styles = {k: True for k, on in (("bold", run.bold), ("italic", run.italic)) if on}
-            if styles:
-                item["annotations"] = styles
-            items.append(item)
+        styles = {k: True for k, on in (("bold", run.bold), ("italic", run.italic)) if on}
+        items += text_items(run.text, styles)
     return items
 
 

@@ -33,6 +33,18 @@ class CodecError(ValueError):
     """A value cannot be written to a property of that type."""
 
 
+def text_items(value: str, annotations: dict[str, bool] | None = None) -> list[dict[str, Any]]:
+    """``value`` as rich-text items of at most ``MAX_TEXT`` characters each (Notion's limit per
+    item), every item with ``annotations`` when given."""
+    items: list[dict[str, Any]] = []
+    for i in range(0, len(value), MAX_TEXT):
+        item: dict[str, Any] = {"type": "text", "text": {"content": value[i : i + MAX_TEXT]}}
+        if annotations:
+            item["annotations"] = dict(annotations)
+        items.append(item)
+    return items
+
+
 def rich_text(value: str | None, *, what: str = "text") -> list[dict[str, Any]]:
     if not value:
         return []
@@ -40,10 +52,7 @@ def rich_text(value: str | None, *, what: str = "text") -> list[dict[str, Any]]:
     if len(value) > limit:
         logger.warning("text cut to fit Notion what=%s length=%d limit=%d", what, len(value), limit)
         value = value[: limit - 1] + "…"
-    return [
-        {"type": "text", "text": {"content": value[i : i + MAX_TEXT]}}
-        for i in range(0, len(value), MAX_TEXT)
-    ]
+    return text_items(value)
 
 
 def plain_text(items: list[dict[str, Any]] | None) -> str:

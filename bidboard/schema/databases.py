@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bidboard.metrics import FIGURES
-from bidboard.models import MACHINE_STAGES, Stage
+from bidboard.models import MACHINE_STAGES, STAMPS, Stage
 from bidboard.schema.spec import DatabaseSpec, Option, PropertySpec
 
 STAGE_COLORS: dict[Stage, str] = {
@@ -149,9 +149,7 @@ JOBS = DatabaseSpec(
 #: exists already.
 HUMAN_FIELDS = frozenset({"connects", "bid", "contract_value"})
 #: When a card entered a stage: written by board sync, the first time only.
-STAMP_FIELDS = frozenset(
-    {"submitted_at", "viewed_at", "replied_at", "interview_at", "won_at", "lost_at"}
-)
+STAMP_FIELDS = frozenset(STAMPS.values())
 #: What ingest and drafting compute, and so may write (``stage`` only through the stage guard).
 MACHINE_FIELDS = frozenset(JOBS.by_field()) - HUMAN_FIELDS - STAMP_FIELDS
 

@@ -33,7 +33,7 @@ from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from tests.support.builders import alert_email, init_workspace
-from tests.system.test_reliability import board_keys
+from tests.support.runs import board_keys
 
 KEY = "sk-canary-echoed-by-the-server-5e1f"
 

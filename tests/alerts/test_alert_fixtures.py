@@ -214,7 +214,7 @@ EXPECTED: dict[str, tuple[list[str], list[str], list[str], dict[str, dict[str, A
                 "category": "Web Development",
                 "client_country": "Australia",
                 "skills": ["Django", "Python", "REST API"],
-                "source": "rss",
+                "source": "feed",
                 "posted_at": datetime(2022, 12, 18, 12, 55, tzinfo=UTC),
             },
             "~01b1b2c3d4e5f60002": {

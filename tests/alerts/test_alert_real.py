@@ -53,7 +53,7 @@ def assert_feed_invariants(outcome: ParseOutcome, items: list[str]) -> None:
         assert link and "%7E" in link.group(1)  # the tilde is percent-encoded in the feed
         assert alert.job_key == "~" + link.group(1).split("%7E")[1].split("?")[0]
         assert alert.url == f"https://www.upwork.com/jobs/{alert.job_key}"
-        assert alert.source == "rss" and not alert.key_derived
+        assert alert.source == "feed" and not alert.key_derived
         assert alert.posted_at is not None and alert.client_country and alert.category
         assert not alert.title.endswith("- Upwork")
         assert alert.experience_level is None  # feeds carry none; client text is not one

@@ -62,3 +62,22 @@ def test_a_spend_of_400_nines_thousand_is_quarantined() -> None:
     assert outcome.alerts == []
     (bad,) = outcome.quarantined
     assert bad.code == "not_storable" and "client_spend_usd" in bad.reason
+
+
+def test_an_alert_kept_by_an_earlier_version_with_source_rss_reads_as_a_feed() -> None:
+    """Held-back jobs are kept as JSON in the local state; earlier versions wrote ``rss``."""
+    from bidboard.alerts.alert import JobAlert, source_label
+
+    alert = JobAlert.model_validate(
+        {
+            "job_key": "~01b1b2c3d4e5f60001",
+            "url": "https://www.upwork.com/jobs/~01b1b2c3d4e5f60001",
+            "title": "Senior Django developer",
+            "source": "rss",
+            "source_ref": "feed:https://alerts.example/feed",
+            "saved_search": "Django",
+            "received_at": "2026-11-30T09:00:00+00:00",
+        }
+    )
+    assert alert.source == "feed"
+    assert source_label(alert) == "Feed: Django"

@@ -12,10 +12,7 @@ from bidboard.state import StateStore
 from bidboard.summaries import batch_summary
 from notion_emulator.app import Emulator
 from tests.support.builders import init_workspace
-from tests.system.test_concurrency import emulator_server, settings_for
-from tests.system.test_reliability import board_keys, job, key_of
-
-__all__ = ["emulator_server"]
+from tests.support.runs import board_keys, job, key_of, settings_for
 
 
 def test_a_feed_that_is_down_never_stops_the_other_sources(

@@ -25,7 +25,7 @@ from bidboard.sync import sync_board
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
 from tests.support.builders import init_workspace
-from tests.system.test_reliability import board_keys, job, key_of
+from tests.support.runs import board_keys, job, key_of
 
 
 @pytest.fixture

@@ -23,8 +23,8 @@ from bidboard.scoring.score import score_job
 from bidboard.settings import Settings
 from bidboard.state import StateStore
 from tests.drafting.test_drafting import GOOD
+from tests.support.chat import completion
 from tests.support.notion import Board
-from tests.system.test_security import completion
 from tests.test_pipeline import NOW, alerts, cards, config, content
 
 

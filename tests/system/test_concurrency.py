@@ -13,14 +13,13 @@ import threading
 import time
 import traceback
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pydantic import SecretStr
 
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.watch import ingest_once
@@ -29,48 +28,12 @@ from bidboard.lease import write_lease
 from bidboard.notion.workspace import load_workspace
 from bidboard.runtime import notion_from_settings
 from bidboard.settings import Settings
-from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
 from tests.support.builders import alert_email, init_workspace
-from tests.support.imap_server import PASSWORD, USER
 from tests.support.paths import ROOT
-from tests.system.test_reliability import board_keys, job, key_of
+from tests.support.runs import board_keys, job, key_of, mailbox, settings_for
 
 SOAK = bool(os.environ.get("BIDBOARD_SOAK"))
-
-
-@pytest.fixture
-def emulator_server() -> Iterator[tuple[Emulator, BackgroundServer]]:
-    app = create_app(EmulatorConfig(rate_limit=0))
-    with BackgroundServer(app) as server:
-        yield app, server
-    app.store.close()
-
-
-def settings_for(server: BackgroundServer, data_dir: Path, **extra: Any) -> Settings:
-    return Settings(
-        notion_token=SecretStr("race-test"),
-        notion_base_url=server.url,
-        notion_rate_limit=1000,
-        data_dir=data_dir,
-        daily_draft_cap=100_000,
-        **extra,
-    )
-
-
-def mailbox(dovecot: Any, folder: str, processed: str, **extra: Any) -> dict[str, Any]:
-    """The settings of the Dovecot test mailbox (STARTTLS on loopback) and its folders."""
-    return {
-        "imap_host": "127.0.0.1",
-        "imap_port": dovecot.imap_port,
-        "imap_security": "starttls",
-        "imap_user": USER,
-        "imap_password": SecretStr(PASSWORD),
-        "imap_folder": folder,
-        "imap_processed_folder": processed,
-        "imap_ca_file": dovecot.ca_file,
-        **extra,
-    }
 
 
 def at_once(*calls: Callable[[], object]) -> list[BaseException]:
@@ -162,8 +125,8 @@ def test_two_metrics_publish_make_one_row(
     tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
+    from bidboard.cli.board import run_metrics_command
     from bidboard.metrics import IsoWeek
-    from bidboard.routines import run_metrics_command
 
     _app, server = emulator_server
     settings = settings_for(server, tmp_path / "data")

@@ -19,11 +19,9 @@ from bidboard.state import StateStore
 from notion_emulator.app import Emulator
 from tests.support.builders import alert_email, init_workspace
 from tests.support.notion import Board
-from tests.system.test_concurrency import emulator_server, mailbox, settings_for
-from tests.system.test_reliability import board_keys, job, key_of
+from tests.support.runs import board_keys, job, key_of, mailbox, settings_for
 from tests.test_pipeline import alerts, cards, config
 
-__all__ = ["emulator_server"]  # the fixture, shared with the race tests
 SOAK = bool(os.environ.get("BIDBOARD_SOAK"))
 
 

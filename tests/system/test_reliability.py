@@ -23,9 +23,6 @@ import pytest
 from pydantic import SecretStr
 
 from bidboard.cli.localserver import BackgroundServer
-from bidboard.notion.gateway import BoardGateway
-from bidboard.notion.workspace import load_workspace
-from bidboard.runtime import notion_from_settings
 from bidboard.settings import Settings
 from bidboard.state import StateStore
 from notion_emulator import EmulatorConfig, create_app
@@ -33,43 +30,10 @@ from notion_emulator.app import Emulator
 from tests.support.builders import alert_email, init_workspace
 from tests.support.imap_server import PASSWORD, USER
 from tests.support.paths import ROOT
+from tests.support.runs import board_keys, job, key_of
 
 SOAK = bool(os.environ.get("BIDBOARD_SOAK"))
 FAULTS = {"429": 0.10, "500": 0.01, "503": 0.01, "529": 0.01, "drop": 0.01}
-
-
-def job(i: int) -> dict[str, Any]:
-    stacks = (
-        ("FastAPI backend", ["Python", "FastAPI", "PostgreSQL"]),
-        ("Airflow pipeline", ["Python", "Airflow"]),
-        ("Logo design", ["Illustrator"]),
-    )
-    title, skills = stacks[i % len(stacks)]
-    return {
-        "url": f"https://www.upwork.com/jobs/~01{0x5EED0000 + i:016x}",
-        "title": f"{title} {i}",
-        "description": f"We need a {title.lower()}. " * 4,
-        "skills": skills,
-        "budget_type": "hourly",
-        "budget_min": 40,
-        "budget_max": 70,
-        "client_payment_verified": True,
-        "client_rating": 4.8,
-    }
-
-
-def key_of(alert: dict[str, Any]) -> str:
-    return str(alert["url"]).rsplit("/", 1)[1]
-
-
-def board_keys(settings: Settings) -> list[str]:
-    notion = notion_from_settings(settings.model_copy(update={"notion_rate_limit": 1000}))
-    try:
-        workspace = load_workspace(settings.data_dir, settings.notion_base_url)
-        gateway = BoardGateway(notion, workspace)
-        return [c.card.job_key for c in gateway.iter_cards(properties=["Job key"])]
-    finally:
-        notion.close()
 
 
 def set_up(app: Emulator, url: str, data_dir: Path, **extra: Any) -> Settings:

@@ -52,6 +52,7 @@ from notion_emulator.transport import sync_http_client
 from tests.ai.test_openai_failures import echo_server
 from tests.drafting.test_drafting import GOOD
 from tests.support.builders import alert_email, init_workspace
+from tests.support.chat import completion
 from tests.support.lint_corpus import INJECTIONS
 from tests.support.notion import Board, Recorder, make_board
 from tests.support.paths import FIXTURES, ROOT
@@ -84,7 +85,7 @@ def hostile_cases() -> list[tuple[str, RawAlert]]:
         cases.append((name, RawAlert("email", f"hostile:{len(cases)}", content, "email")))
 
     def feed(name: str, content: bytes) -> None:
-        cases.append((name, RawAlert("rss", f"hostile:{len(cases)}", content, "feed")))
+        cases.append((name, RawAlert("feed", f"hostile:{len(cases)}", content, "feed")))
 
     def js(name: str, value: object) -> None:
         data = value if isinstance(value, bytes) else json.dumps(value).encode()
@@ -326,19 +327,6 @@ def test_hostile_files_through_one_ingest_run(board: Board, tmp_path: Path) -> N
 
 
 # --- prompt injection -------------------------------------------------------------------------
-
-
-def completion(answer: dict[str, Any]) -> dict[str, Any]:
-    """An OpenAI chat completion whose message is ``answer`` as JSON (structured output)."""
-    message = {"role": "assistant", "content": json.dumps(answer), "refusal": None}
-    return {
-        "id": "chatcmpl-test",
-        "object": "chat.completion",
-        "created": 1,
-        "model": "gpt-4o-mini",
-        "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-    }
 
 
 class ObedientModel:
