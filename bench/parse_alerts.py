@@ -13,10 +13,13 @@ from __future__ import annotations
 import argparse
 import resource
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from bidboard.alerts.email_parser import parse_upwork_alert_email, split_mbox
 
+#: when the alerts came (an email without a Date header takes it)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "alerts"
 
 
@@ -43,7 +46,7 @@ def main() -> None:
     jobs = quarantined = skipped = 0
     started = time.perf_counter()
     for index, content in enumerate(emails):
-        outcome = parse_upwork_alert_email(content, f"bench:{index}")
+        outcome = parse_upwork_alert_email(content, f"bench:{index}", RECEIVED)
         jobs += len(outcome.alerts)
         quarantined += len(outcome.quarantined)
         skipped += len(outcome.skipped)

@@ -5,7 +5,9 @@ and sends. Where each concern lives:
   stages and cards); ``logs``, ``redact``: logging and the secret filter.
 - ``pipeline``, ``sync``, ``metrics``, ``insights``, ``tune``: the decisions (what becomes a card
   and in which stage, what people did on the board, the weekly figures, what gets replies). They
-  ask the board by intent through the gateway and build no Notion JSON.
+  ask the board by intent (``board``: the ``Board`` protocol the gateway answers, and
+  ``CardRef``) and build no Notion JSON. The pipeline's other rooms: ``dedupe`` (the jobs already
+  on the board), ``batch`` (what a batch did), ``held_back`` (drafting what the cap held back).
 - ``alerts/``: parsers, raw alert to ``JobAlert`` (emails, feeds, JSON, a pasted post); pure.
 - ``scoring/``: score, saved searches, similarity, weights; pure.
 - ``drafting/``: proposal drafts from the template, the post reader, the compliance linter; pure.

@@ -6,12 +6,16 @@ BidboardError
  │    ├── EgressRefused   an HTTP request to upwork.com or a host not allowed
  │    └── HumanStageError a write would set a stage that only people set
  ├── NotionError          Notion answered an error or could not be reached
+ │    └── NotionPaused    Notion refuses this kind of request for a while (the run stops)
  ├── CardError            one card cannot be written (a value Notion cannot store): the rest go on
  ├── LeaseBusy            another process holds the workspace's write lease (see lease.py)
  └── AlertError           an alert could not be read (it is quarantined, never dropped)
 """
 
 from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
 
 
 class BidboardError(Exception):
@@ -68,3 +72,12 @@ class LeaseBusy(BidboardError):
 
 class AlertError(BidboardError):
     """An alert could not be parsed into jobs."""
+
+
+class NotionPaused(NotionError):
+    """Notion refuses this kind of request for a while: the run stops doing it, loses nothing
+    (what is left waits in the local state for a later run) and says what to do."""
+
+    def __init__(self, message: str, *, until: datetime | None = None, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.until = until

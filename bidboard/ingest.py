@@ -11,13 +11,16 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from bidboard.alerts.alert import JobAlert, ParseOutcome, RawAlert
 from bidboard.alerts.parse import parse_raw
+from bidboard.batch import BatchReport
 from bidboard.errors import BidboardError
+from bidboard.held_back import draft_held_back
 from bidboard.inbox.sources import AlertSource
 from bidboard.notion.gateway import BoardGateway
-from bidboard.pipeline import BatchReport, PipelineConfig, draft_held_back, process_alerts
+from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.redact import redact
 from bidboard.state import StateStore
 
@@ -71,9 +74,13 @@ def read_sources(
     return fetched, source_errors
 
 
-def parse_alerts(fetched: list[tuple[AlertSource, RawAlert]]) -> Parsed:
-    """Each raw alert parsed into its jobs (or quarantined with a reason); pure."""
-    return [(source, raw, parse_raw(raw)) for source, raw in fetched]
+def parse_alerts(
+    fetched: list[tuple[AlertSource, RawAlert]], received_at: datetime | None = None
+) -> Parsed:
+    """Each raw alert parsed into its jobs (or quarantined with a reason); the parsers read no
+    clock: ``received_at`` (now by default) is when the batch came."""
+    received = received_at or datetime.now(UTC)
+    return [(source, raw, parse_raw(raw, received)) for source, raw in fetched]
 
 
 def held_by(store: StateStore) -> Callable[[JobAlert, str], None]:

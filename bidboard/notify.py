@@ -1,6 +1,8 @@
 """Tell a person when a strong match lands on the board: Slack, Telegram, email and the rest
 through apprise (shipped with Prefect) or a Prefect notification block. Never a hand-written
-client, and never a reason for an ingest run to fail: every failure is logged and reported.
+client, and never a reason for an ingest run to fail: every failure of a destination (what
+apprise, HTTP, a Prefect block or the egress policy raise: :data:`NOTIFY_ERRORS`) is reported
+and logged with its traceback, its secrets blanked. Anything else is a bug, and is raised.
 
 Where notifications go is secret (webhook URLs and bot tokens are credentials), so the URLs come
 from ``BIDBOARD_NOTIFY_URLS`` (a secret setting) or a Prefect block, and are never logged. Each
@@ -19,12 +21,32 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from bidboard.batch import JobOutcome
 from bidboard.egress import EgressPolicy
 from bidboard.errors import BidboardError, ConfigError, EgressRefused
-from bidboard.pipeline import JobOutcome
 from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
+
+#: What a destination can raise: our own refusals (egress, config), the network (OSError, which
+#: includes requests' errors that apprise's plugins let through), HTTP (httpx, Prefect's API
+#: client), a block or value that cannot be loaded (ValueError, pydantic's ValidationError).
+NOTIFY_ERRORS: tuple[type[Exception], ...] = (
+    BidboardError,
+    OSError,
+    ValueError,
+    httpx.HTTPError,
+    httpx.InvalidURL,
+)
+
+
+def _block_errors() -> tuple[type[Exception], ...]:
+    """:data:`NOTIFY_ERRORS` and what a Prefect notification block raises (imported only when
+    a block is configured)."""
+    from prefect.blocks.abstract import NotificationError
+    from prefect.exceptions import PrefectException
+
+    return (*NOTIFY_ERRORS, NotificationError, PrefectException)
 
 
 @dataclass
@@ -83,16 +105,22 @@ class _Redact(logging.Filter):
         pieces.update(v for pair in parts.query.split("&") for v in pair.split("=")[1:])
         self.secrets.update(p for p in pieces if len(p) >= 4)
 
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
+    def blank(self, text: str) -> str:
         for secret in sorted(self.secrets, key=len, reverse=True):
             text = text.replace(secret, "***")
-        record.msg, record.args = text, None
+        return text
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = self.blank(record.getMessage()), None
+        if record.exc_info:  # a traceback names the URL it failed on
+            text = logging.Formatter().formatException(record.exc_info)
+            record.exc_text, record.exc_info = self.blank(text), None
         return True
 
 
 _REDACT = _Redact()
-for _name in ("apprise", "urllib3.connectionpool"):  # apprise posts through requests/urllib3
+# apprise posts through requests/urllib3; bidboard.notify logs the failures' tracebacks
+for _name in ("apprise", "urllib3.connectionpool", __name__):
     logging.getLogger(_name).addFilter(_REDACT)
 
 
@@ -136,6 +164,7 @@ def notify_strong_matches(outcomes: Iterable[JobOutcome], settings: Settings) ->
     policy = EgressPolicy.for_urls(
         [settings.notion_base_url, settings.openai_base_url], settings.allowed_hosts
     )
+    told: list[str] = []  # logged already, with their tracebacks
     if settings.notify_urls is not None:
         try:
             bundle, problems = _apprise_targets(settings.notify_urls.get_secret_value(), policy)
@@ -147,17 +176,22 @@ def notify_strong_matches(outcomes: Iterable[JobOutcome], settings: Settings) ->
                     report.sent += len(bundle)
                 else:
                     report.errors.append("a notification service did not accept the message")
-        except Exception as error:
+        except NOTIFY_ERRORS as error:  # never its text in the report: it may hold a token
             report.errors.append(f"notification failed: {type(error).__name__}")
+            logger.warning("notification problem=%s", report.errors[-1], exc_info=True)
+            told.append(report.errors[-1])
     if settings.notify_block is not None:
         try:
             _notify_block(settings.notify_block, title, body, policy)
             report.sent += 1
-        except Exception as error:
+        except _block_errors() as error:
             said = str(error) if isinstance(error, BidboardError) else type(error).__name__
             report.errors.append(f"Prefect block {settings.notify_block!r} failed: {said}")
+            logger.warning("notification problem=%s", report.errors[-1], exc_info=True)
+            told.append(report.errors[-1])
     for problem in report.errors:
-        logger.warning("notification problem=%s", problem)
+        if problem not in told:
+            logger.warning("notification problem=%s", problem)
     return report
 
 

@@ -5,6 +5,10 @@ job, draft the best ones within the daily cap (highest scores first), and write 
 card with its draft as page content in one request. Every job becomes a card: shortlisted ones
 ``Drafted`` (or ``Needs attention`` with the linter's findings), the others ``New`` with their
 score and reasons, and shortlisted jobs held back by the cap ``New`` with that reason.
+
+The steps are here; dedupe is in :mod:`bidboard.dedupe`, the batch's report in
+:mod:`bidboard.batch`, and drafting what the cap held back in :mod:`bidboard.held_back`. The
+board is asked by intent (:class:`bidboard.board.Board`), never with a Notion filter.
 """
 
 from __future__ import annotations
@@ -19,23 +23,25 @@ from zoneinfo import ZoneInfo
 
 from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.alerts.alert import JobAlert, source_label
-from bidboard.alerts.identity import SAME_JOB_WINDOW, merge_same_jobs, same_job_cards, when_posted
+from bidboard.batch import BatchReport, CardFailures, JobOutcome, stopped_for_now
+from bidboard.board import Board, Content
+from bidboard.dedupe import Deduped, dedupe_alerts
 from bidboard.drafting.compose import draft_job
-from bidboard.drafting.draft import DraftRequest
-from bidboard.drafting.lint import LintContext, RecentDraft
+from bidboard.drafting.draft import Draft, DraftRequest
+from bidboard.drafting.lint import LintContext, RecentDraft, Report
+from bidboard.drafting.questions import screening_state
 from bidboard.drafting.template import TemplateDrafter
-from bidboard.errors import BidboardError, CardError, HumanStageError, NotionError
-from bidboard.models import MACHINE_STAGES, JobCard, Stage
-from bidboard.notion.blocks import Block
-from bidboard.notion.card import card_content, screening_state, select_for_drafting
-from bidboard.notion.client import NotionPaused
-from bidboard.notion.gateway import BoardGateway, CardRef, card_ref
+from bidboard.errors import BidboardError, NotionPaused
+from bidboard.models import JobCard, Stage
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio, Score, score_job
 from bidboard.scoring.searches import SearchConfig
 
 logger = logging.getLogger(__name__)
 FINGERPRINT_DAYS = 30
+#: A drafted card's page content from its draft, score, matched portfolio and lint report (the
+#: Notion adapter's :func:`bidboard.notion.card.card_content`, wired by the runtime).
+CardPage = Callable[[Draft, Score, list[PortfolioItem], Report], Content]
 
 
 @dataclass
@@ -45,6 +51,7 @@ class PipelineConfig:
     portfolio_items: list[PortfolioItem]
     drafter: OpenAIDrafter | TemplateDrafter
     template: TemplateDrafter
+    card_page: CardPage
     daily_cap: int = 25
     timezone: str = "UTC"
     voice: str = "friendly, direct, specific"
@@ -58,38 +65,19 @@ class PipelineConfig:
         self.resources.close()
 
 
-@dataclass
-class JobOutcome:
-    job_key: str
-    title: str
-    score: int
-    verdict: str
-    stage: str
-    url: str | None
-    created: bool
-    note: str = ""
-    reasons: str = ""  # the score's reasons, as on the card
+def select_for_drafting(
+    candidates: list[tuple[str, int]], cap: int, drafted_today: int
+) -> tuple[list[str], list[str]]:
+    """The job keys to draft now (highest scores first, within what is left of the daily cap)
+    and those held back; ties keep their order."""
+    room = max(0, cap - drafted_today)
+    ranked = sorted(candidates, key=lambda c: -c[1])
+    return [k for k, _ in ranked[:room]], [k for k, _ in ranked[room:]]
 
 
-@dataclass
-class BatchReport:
-    outcomes: list[JobOutcome] = field(default_factory=list)
-    duplicates: int = 0
-    #: Jobs not written because Notion refused for now (block limit, a long workspace rate
-    #: limit): their alerts stay in their sources and go on the board on a later run.
-    waiting: list[str] = field(default_factory=list)
-    stopped: str = ""  # why, and what to do
-    #: job key -> why its card could not be written (the other cards were)
-    failed: dict[str, str] = field(default_factory=dict)
-
-    def count(self, stage: Stage) -> int:
-        return sum(1 for o in self.outcomes if o.created and o.stage == stage.value)
-
-
-def _stage_context(gateway: BoardGateway, config: PipelineConfig) -> tuple[list[RecentDraft], int]:
+def recent_drafts(gateway: Board, config: PipelineConfig) -> tuple[list[RecentDraft], int]:
     """Recent drafts (fingerprint and card), and how many were made today (agency time)."""
     now = config.clock()
-    since = (now - timedelta(days=FINGERPRINT_DAYS)).isoformat()
     today = datetime.combine(
         now.astimezone(ZoneInfo(config.timezone)).date(),
         datetime.min.time(),
@@ -97,10 +85,9 @@ def _stage_context(gateway: BoardGateway, config: PipelineConfig) -> tuple[list[
     )
     fingerprints: list[RecentDraft] = []
     drafted_today = 0
-    for stored in gateway.iter_cards(
-        filter={"property": "Drafted at", "date": {"on_or_after": since}},
-        properties=["Draft fingerprint", "Drafted at", "Name", "Job key"],
-    ):
+    since = now - timedelta(days=FINGERPRINT_DAYS)
+    fields = ("draft_fingerprint", "drafted_at", "name", "job_key")
+    for stored in gateway.cards_drafted_since(since, fields):
         if stored.card.draft_fingerprint:
             card = f"\u201c{stored.card.name}\u201d ({stored.card.job_key})"
             fingerprints.append(RecentDraft(fingerprint=stored.card.draft_fingerprint, card=card))
@@ -146,9 +133,9 @@ def card_for(job: JobAlert, score: Score) -> JobCard:
     )
 
 
-def _draft(
+def draft_one(
     job: JobAlert, score: Score, config: PipelineConfig, fingerprints: list[RecentDraft]
-) -> tuple[dict[str, Any], list[Block], str]:
+) -> tuple[dict[str, Any], Content, str]:
     """Draft one job: the card fields to set, the page content, and a note for the card."""
     by_id = {item.page_id: item for item in config.portfolio_items}
     matched = [by_id[m.page_id] for m in score.portfolio_matches if m.page_id in by_id]
@@ -186,140 +173,7 @@ def _draft(
         "compliance": "OK" if result.report.ok else "Flagged",
         "compliance_findings": result.findings_text,
     }
-    return values, card_content(result.draft, score, matched, result.report), note
-
-
-def draft_held_back(
-    pending: list[tuple[JobAlert, str]], gateway: BoardGateway, config: PipelineConfig
-) -> tuple[BatchReport, list[str]]:
-    """Draft the jobs the daily cap left ``New``, highest scores first, within today's cap.
-
-    Returns the report and the job keys that need no more waiting: drafted, or gone from the
-    board, or moved by a person. The content is written before the stage (and replaces what
-    is there), so a run cut in between leaves a ``New`` card that the next run drafts again.
-    """
-    report, finished = BatchReport(), list[str]()
-    if not pending:
-        return report, finished
-    refs = gateway.find_cards(job.job_key for job, _ in pending)
-    candidates = []
-    for job, page_id in pending:
-        ref = refs.get(job.job_key)
-        if (
-            ref is None
-            or ref.page_id != page_id
-            or not ref.machine_owned
-            or ref.stage_name not in (None, Stage.NEW.value)
-        ):
-            finished.append(job.job_key)  # gone, or a person has it now: nothing to draft
-            continue
-        candidates.append((job, ref, score_job(job, config.searches, config.portfolio)))
-    if not candidates:  # nothing left to draft: no need to read today's drafts
-        return report, finished
-    fingerprints, drafted_today = _stage_context(gateway, config)
-    failures = CardFailures()
-    to_draft, _ = select_for_drafting(
-        [(j.job_key, s.score) for j, _, s in candidates], config.daily_cap, drafted_today
-    )
-    for job, ref, score in sorted(candidates, key=lambda c: -c[2].score):
-        if job.job_key not in to_draft:
-            continue
-        values, content, note = _draft(job, score, config, fingerprints)
-        try:  # drafting takes time: the gateway reads the stage again before each write
-            gateway.replace_content(ref, content)
-            gateway.update_card(ref, values)
-        except NotionPaused as paused:  # the job stays pending for a later run
-            report.stopped = str(paused)
-            logger.error("drafting held-back jobs stopped: %s", paused)
-            break
-        except HumanStageError as moved:  # a person has the card now: theirs, as it is
-            logger.info("held-back card not drafted job_key=%s reason=%s", job.job_key, moved)
-            finished.append(job.job_key)
-            continue
-        except (BidboardError, ValueError) as error:  # this card alone: the others go on
-            reason = failures.reason(error)
-            if reason is None:
-                raise
-            logger.warning("held-back card not drafted job_key=%s reason=%s", job.job_key, reason)
-            report.failed[job.job_key] = reason
-            finished.append(job.job_key)
-            continue
-        failures.landed()
-        finished.append(job.job_key)
-        report.outcomes.append(
-            JobOutcome(
-                job.job_key,
-                job.title,
-                score.score,
-                score.verdict,
-                values["stage"].value,
-                ref.url,
-                created=False,
-                note=note or "drafted after being held back",
-            )
-        )
-    return report, finished
-
-
-def same_jobs_on_board(unique: dict[str, JobAlert], gateway: BoardGateway) -> dict[str, CardRef]:
-    """Cards that are these jobs under another key: a card under a derived key of a job whose
-    real key came now adopts the real key and URL (unless a person has it; then it is only
-    recognised); a job whose alert has no key now is recognised on its real-key card."""
-    if not unique:
-        return {}
-    since = min(when_posted(a) for a in unique.values()) - SAME_JOB_WINDOW
-    derived_titles = [a.title for a in unique.values() if a.key_derived]
-    matches = same_job_cards(unique, gateway.cards_near(since, derived_titles))
-    found: dict[str, CardRef] = {}
-    for key, (stored, adopt) in matches.items():
-        movable = stored.card.stage is None or stored.card.stage in MACHINE_STAGES
-        if adopt and movable:
-            found[key] = gateway.adopt_key(stored, key, unique[key].url)
-            logger.info("card adopted a real job key job_key=%s from=%s", key, stored.card.job_key)
-        else:
-            found[key] = card_ref(stored)
-    return found
-
-
-class CardFailures:
-    """Which errors are one card's alone. A value Notion cannot store (:class:`CardError`, a
-    ``ValueError`` from encoding) always is. Notion refusing one request (400 validation, 413 too
-    large) is, unless it happens again to the next card too: then it is the board (a renamed or
-    deleted property) and would fail every card, so the run stops and the sources keep every
-    alert for the next run, as they do when Notion is down or the token is refused."""
-
-    REPEATS = 2
-
-    def __init__(self) -> None:
-        self.notion_in_a_row = 0
-
-    def reason(self, error: Exception) -> str | None:
-        """Why this card failed, or None when the run must stop (re-raise)."""
-        if isinstance(error, CardError | ValueError):  # ValueError: CodecError, UnicodeError
-            return str(error)
-        if isinstance(error, NotionError) and error.status in (400, 413):
-            self.notion_in_a_row += 1
-            return str(error) if self.notion_in_a_row < self.REPEATS else None
-        return None
-
-    def landed(self) -> None:
-        self.notion_in_a_row = 0
-
-
-@dataclass
-class Deduped:
-    """A batch after dedupe: the jobs new to the board, those already on it with their card,
-    and how many alerts were duplicates (of each other or of a card)."""
-
-    new: dict[str, JobAlert] = field(default_factory=dict)
-    known: list[tuple[JobAlert, CardRef]] = field(default_factory=list)
-    duplicates: int = 0
-    #: cards of jobs in ``new`` that a crash left half written (see :func:`half_written`):
-    #: the write completes them instead of creating a second card
-    incomplete: dict[str, CardRef] = field(default_factory=dict)
-
-    def jobs(self) -> list[JobAlert]:
-        return [*self.new.values(), *(job for job, _ in self.known)]
+    return values, config.card_page(result.draft, score, matched, result.report), note
 
 
 @dataclass
@@ -332,51 +186,20 @@ class DraftPlan:
 
 
 #: A job's draft: the card fields to set, its page content and a note; or why it failed.
-Drafted = tuple[dict[str, Any], list[Block], str] | BidboardError | ValueError
-
-
-def half_written(card: CardRef) -> bool:
-    """A drafted card without its ``Draft fingerprint``: the gateway writes the fingerprint
-    last, so a crash cut its content. Still bidboard's (a person has not moved it), it is
-    completed by the next run of the same job."""
-    drafted = card.stage in (Stage.DRAFTED, Stage.NEEDS_ATTENTION)
-    return drafted and card.machine_owned and not card.draft_fingerprint
-
-
-def dedupe_alerts(alerts: list[JobAlert], gateway: BoardGateway) -> Deduped:
-    """Drop duplicates within the batch, then find the jobs already on the board (one query per
-    100 keys, and the same job under another key)."""
-    deduped = Deduped()
-    merged = merge_same_jobs(alerts)  # a key-less alert of a job this batch names by its key
-    deduped.duplicates += len(alerts) - len(merged)
-    unique: dict[str, JobAlert] = {}
-    for alert in merged:
-        if alert.job_key in unique:
-            deduped.duplicates += 1
-        unique.setdefault(alert.job_key, alert)
-    existing = gateway.find_cards(unique)
-    existing.update(
-        same_jobs_on_board({k: unique[k] for k in unique if k not in existing}, gateway)
-    )
-    for key, known in existing.items():
-        if half_written(known):
-            deduped.incomplete[key] = known  # its job stays new: drafted and written again
-            continue
-        deduped.duplicates += 1
-        deduped.known.append((unique.pop(key), known))
-    deduped.new = unique
-    return deduped
+Drafted = tuple[dict[str, Any], Content, str] | BidboardError | ValueError
 
 
 def score_jobs(jobs: list[JobAlert], config: PipelineConfig) -> dict[str, Score]:
-    """Every job's score with its reasons (pure)."""
-    return {job.job_key: score_job(job, config.searches, config.portfolio) for job in jobs}
+    """Every job's score with its reasons. With embeddings on, the batch is embedded first, once
+    (:meth:`Portfolio.prepare`: the only I/O of scoring); then each job is scored, purely."""
+    portfolio = config.portfolio.prepare(jobs)
+    return {job.job_key: score_job(job, config.searches, portfolio) for job in jobs}
 
 
 def plan_drafts(
     new: dict[str, JobAlert],
     scored: dict[str, Score],
-    gateway: BoardGateway,
+    gateway: Board,
     config: PipelineConfig,
 ) -> DraftPlan:
     """The shortlisted new jobs, highest scores first, within what is left of today's cap (the
@@ -384,7 +207,7 @@ def plan_drafts(
     shortlist = [(k, scored[k].score) for k in new if scored[k].verdict == "shortlist"]
     if not shortlist:
         return DraftPlan()
-    fingerprints, drafted_today = _stage_context(gateway, config)
+    fingerprints, drafted_today = recent_drafts(gateway, config)
     to_draft, held_back = select_for_drafting(shortlist, config.daily_cap, drafted_today)
     return DraftPlan(set(to_draft), set(held_back), fingerprints)
 
@@ -396,7 +219,7 @@ def draft_jobs(
     drafts: dict[str, Drafted] = {}
     for key in sorted(plan.to_draft, key=lambda k: -scored[k].score):
         try:
-            drafts[key] = _draft(new[key], scored[key], config, plan.fingerprints)
+            drafts[key] = draft_one(new[key], scored[key], config, plan.fingerprints)
         except (BidboardError, ValueError) as error:
             drafts[key] = error
     return drafts
@@ -407,7 +230,7 @@ def write_cards(
     scored: dict[str, Score],
     plan: DraftPlan,
     drafts: dict[str, Drafted],
-    gateway: BoardGateway,
+    gateway: Board,
     config: PipelineConfig,
     held: Callable[[JobAlert, str], None] | None = None,
     report: BatchReport | None = None,
@@ -438,7 +261,7 @@ def write_cards(
         job, score = deduped.new[key], scored[key]
         try:  # one card's bad value never stops the others
             card = card_for(job, score)
-            content: list[Block] = []
+            content: Content = []
             note = ""
             drafted = drafts.get(key)
             if isinstance(drafted, Exception):
@@ -493,22 +316,9 @@ def write_cards(
     return report
 
 
-def stopped_for_now(
-    alerts: list[JobAlert], report: BatchReport, paused: NotionPaused
-) -> BatchReport:
-    """Notion refused for now (:class:`NotionPaused`: the block limit, a long workspace rate
-    limit): the batch stops with one error line; the jobs not written are ``waiting`` (their
-    alerts stay in their sources for a later run)."""
-    seen = {o.job_key for o in report.outcomes}
-    report.waiting = list(dict.fromkeys(a.job_key for a in alerts if a.job_key not in seen))
-    report.stopped = str(paused)
-    logger.error("ingest stopped, %d jobs wait for a later run: %s", len(report.waiting), paused)
-    return report
-
-
 def process_alerts(
     alerts: list[JobAlert],
-    gateway: BoardGateway,
+    gateway: Board,
     config: PipelineConfig,
     held: Callable[[JobAlert, str], None] | None = None,
 ) -> BatchReport:

@@ -18,17 +18,19 @@ from bidboard.ai.client import build_openai_client
 from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.ai.embeddings import embedding_index
 from bidboard.alerts.alert import JobAlert
+from bidboard.batch import BatchReport
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.errors import LeaseBusy
 from bidboard.inbox.imap import ImapConfig, ImapSource
 from bidboard.inbox.sources import AlertSource, FeedSource, FolderSource, SpoolSource
 from bidboard.ingest import IngestResult, held_by, run_ingest
 from bidboard.lease import write_lease
+from bidboard.notion.card import card_content
 from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.portfolio import portfolio_for_run, read_snippets
 from bidboard.notion.workspace import Workspace, load_workspace
-from bidboard.pipeline import BatchReport, PipelineConfig, process_alerts
+from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.redact import settings_secrets
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio
@@ -51,8 +53,9 @@ def notion_from_settings(
 def portfolio_matcher(
     settings: Settings, items: list[PortfolioItem], resources: ExitStack
 ) -> Portfolio:
-    """Portfolio fit by OpenAI embeddings when a key is configured, else TF-IDF. The OpenAI
-    client and the embedding cache are closed with ``resources``."""
+    """Portfolio fit by OpenAI embeddings when a key is configured (the portfolio embedded now,
+    each batch before it is scored), else TF-IDF. The OpenAI client and the embedding cache are
+    closed with ``resources``."""
     if settings.openai_api_key is None:
         return Portfolio.build(items)
     active = [i for i in items if i.active]
@@ -62,7 +65,7 @@ def portfolio_matcher(
         [i.text() for i in active], client, settings.data_dir, settings.openai_embedding_model
     )
     resources.callback(index.cache.close)
-    return Portfolio.build(active, index)
+    return Portfolio.build(active, embeddings=index)
 
 
 def workspace_from_settings(settings: Settings) -> Workspace:
@@ -147,6 +150,7 @@ def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) ->
         portfolio_items=items,
         drafter=drafter,
         template=template,
+        card_page=card_content,
         daily_cap=settings.daily_draft_cap,
         timezone=settings.timezone,
         voice=settings.agency_voice,

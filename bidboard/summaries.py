@@ -3,7 +3,7 @@ ingest run and of an added job (the flows publish them as artifacts)."""
 
 from __future__ import annotations
 
-from bidboard.pipeline import BatchReport, JobOutcome
+from bidboard.batch import BatchReport, JobOutcome
 
 
 def _one_line(text: str) -> str:

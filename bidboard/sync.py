@@ -21,24 +21,31 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from bidboard.alerts.jobkey import canonical_url, is_derived, job_keys
+from bidboard.board import Board
 from bidboard.models import STAMPS, StoredCard
-from bidboard.notion.gateway import BoardGateway
-from bidboard.schema.databases import JOBS
-from bidboard.state import StateStore
 
 logger = logging.getLogger(__name__)
 
 WATERMARK_KEY = "board_sync.watermark"
 OVERLAP = timedelta(minutes=2)
-SYNC_PROPERTIES = (
-    "Name",
-    "Job key",
-    "Job URL",
-    "Stage",
-    *(JOBS.by_field()[name].name for name in STAMPS.values()),
-)
+#: What board sync reads of a card (JobCard fields).
+SYNC_FIELDS = ("name", "job_key", "job_url", "stage", *STAMPS.values())
+
+
+class SyncState(Protocol):
+    """What board sync keeps between runs (:class:`bidboard.state.StateStore`): the watermark,
+    and each card's stage as the last run saw it."""
+
+    def get(self, key: str) -> str | None: ...
+
+    def put(self, key: str, value: str) -> None: ...
+
+    def card_stages(self, page_ids: list[str]) -> dict[str, str]: ...
+
+    def save_card_stages(self, stages: dict[str, str]) -> None: ...
 
 
 @dataclass
@@ -61,7 +68,7 @@ class SyncReport:
     adopted: int = 0
 
 
-def adopt_pasted_key(gateway: BoardGateway, stored: StoredCard) -> bool:
+def adopt_pasted_key(gateway: Board, stored: StoredCard) -> bool:
     """A card under a derived key whose Job URL a person replaced with the job's real Upwork
     link takes that link's key (unless another card has it already). The link is only read."""
     card = stored.card
@@ -73,16 +80,10 @@ def adopt_pasted_key(gateway: BoardGateway, stored: StoredCard) -> bool:
     return True
 
 
-def sync_board(gateway: BoardGateway, store: StateStore, *, now: datetime) -> SyncReport:
+def sync_board(gateway: Board, store: SyncState, *, now: datetime) -> SyncReport:
     """One pass of board sync (see the module doc); ``now`` becomes the next watermark."""
     since: str | None = store.get(WATERMARK_KEY)
-    query_filter = None
-    if since is not None:
-        start = datetime.fromisoformat(since) - OVERLAP
-        query_filter = {
-            "timestamp": "last_edited_time",
-            "last_edited_time": {"on_or_after": start.isoformat()},
-        }
+    start = None if since is None else datetime.fromisoformat(since) - OVERLAP
     report = SyncReport(since=since, watermark=now.isoformat())
     seen: dict[str, str] = {}
     batch: list[StoredCard] = []
@@ -108,7 +109,7 @@ def sync_board(gateway: BoardGateway, store: StateStore, *, now: datetime) -> Sy
                 seen[page_id] = after
         batch.clear()
 
-    for stored in gateway.iter_cards(filter=query_filter, properties=SYNC_PROPERTIES):
+    for stored in gateway.cards_edited_since(start, SYNC_FIELDS):
         report.read += 1
         batch.append(stored)
         if len(batch) >= 100:

@@ -8,6 +8,7 @@ card's link when the job is already there, in its message.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -17,9 +18,9 @@ from prefect.states import Failed
 
 from bidboard.alerts.alert import JobAlert, ParseOutcome
 from bidboard.alerts.manual import parse_pasted_job
+from bidboard.batch import BatchReport, JobOutcome
 from bidboard.drafting.questions import parse_question_lines, with_questions
 from bidboard.notify import NotifyReport, notify_strong_matches
-from bidboard.pipeline import BatchReport, JobOutcome
 from bidboard.runtime import Runtime, opened
 from bidboard.settings import Settings, load_settings
 from bidboard.summaries import job_summary
@@ -31,7 +32,7 @@ EVERY_SEARCH = "(every saved search: the best match)"
 @task(name="parse pasted job", persist_result=False, cache_policy=NO_CACHE)
 def parse_job(url: str, text: str, saved_search: str | None, questions: str) -> ParseOutcome:
     """The pasted post as a job, with its screening questions (pure)."""
-    outcome = parse_pasted_job(url, text, saved_search=saved_search)
+    outcome = parse_pasted_job(url, text, datetime.now(UTC), saved_search=saved_search)
     asked = parse_question_lines(questions)
     outcome.alerts = [with_questions(alert, asked) for alert in outcome.alerts]
     for warning in outcome.warnings:

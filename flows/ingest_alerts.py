@@ -17,14 +17,15 @@ from prefect.cache_policies import NO_CACHE
 
 from bidboard import ingest, pipeline
 from bidboard.alerts.alert import JobAlert, RawAlert
-from bidboard.errors import LeaseBusy
+from bidboard.batch import BatchReport, stopped_for_now
+from bidboard.dedupe import Deduped, dedupe_alerts
+from bidboard.errors import LeaseBusy, NotionPaused
 from bidboard.inbox.sources import AlertSource
 from bidboard.ingest import IngestResult, Parsed
 from bidboard.lease import write_lease
 from bidboard.notify import NotifyReport, notify_strong_matches
-from bidboard.notion.client import NotionPaused
 from bidboard.notion.gateway import BoardGateway
-from bidboard.pipeline import BatchReport, Deduped, Drafted, DraftPlan, PipelineConfig
+from bidboard.pipeline import Drafted, DraftPlan, PipelineConfig
 from bidboard.runtime import opened, sources_from_settings
 from bidboard.scoring.score import Score
 from bidboard.settings import Settings, load_settings
@@ -58,7 +59,7 @@ def parse(fetched: list[tuple[AlertSource, RawAlert]]) -> Parsed:
 @task(name="dedupe", retries=2, retry_delay_seconds=5, persist_result=False, cache_policy=NO_CACHE)
 def dedupe(alerts: list[JobAlert], gateway: BoardGateway) -> Deduped:
     """Which jobs are already on the board (a read: safe to retry)."""
-    deduped = pipeline.dedupe_alerts(alerts, gateway)
+    deduped = dedupe_alerts(alerts, gateway)
     get_run_logger().info(
         "dedupe new=%d on_board=%d duplicates=%d",
         len(deduped.new),
@@ -152,7 +153,7 @@ def _ingest(settings: Settings) -> IngestResult:
                         deduped, scored, planned, runtime.gateway, config, runtime.store, batch
                     )
                 except NotionPaused as paused:  # the block limit, a long workspace rate limit
-                    pipeline.stopped_for_now(alerts, batch, paused)
+                    stopped_for_now(alerts, batch, paused)
                 return tell_sources(parsed, batch, runtime.store, errors)
         except LeaseBusy as busy:
             get_run_logger().warning("ingest skipped, nothing read or written reason=%s", busy)

@@ -221,11 +221,11 @@ def test_the_speed_to_lead_chart_gets_its_values_written_once(board: Board) -> N
     two properties only), then nothing while nothing changes; the Jobs chart averages Got a
     reply per bucket, fastest first, as the emulator draws it."""
     import httpx
-    from bidboard.state import StateStore
 
     from bidboard.notion.gateway import BoardGateway
     from bidboard.routines import publish_insights
     from bidboard.runtime import Runtime
+    from bidboard.state import StateStore
     from bidboard.synthetic import put_on_board
     from notion_emulator.transport import SyncASGITransport
 

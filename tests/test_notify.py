@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
+from bidboard.batch import JobOutcome
 from bidboard.cli.localserver import free_port
 from bidboard.notify import message, notify_strong_matches, strong_matches
-from bidboard.pipeline import JobOutcome
 from bidboard.settings import Settings
 
 
@@ -170,3 +170,27 @@ def test_apprise_logs_never_show_the_url(
     assert receiver.posts  # it was sent
     assert "apprise" in caplog.text  # apprise did log about it at DEBUG ...
     assert token not in caplog.text  # ... without the token
+
+
+def test_a_failing_block_is_logged_with_its_traceback_never_its_secret(
+    receiver: Receiver, prefect_harness: None, caplog: pytest.LogCaptureFixture
+) -> None:
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+
+    receiver.status = 500
+    token = "blk-5e4d3c2b1a09"
+    CustomWebhookNotificationBlock(
+        name="bidboard-failing",
+        url=f"http://127.0.0.1:{receiver.port}/{token}",
+        json_data={"title": "{{subject}}", "text": "{{body}}"},
+    ).save("bidboard-failing", overwrite=True)
+    report = notify_strong_matches(
+        [outcome(88)], Settings(notify_block="custom-webhook/bidboard-failing")
+    )
+    assert receiver.posts and report.sent == 0  # tried, refused, reported, not raised
+    assert report.errors == [
+        "Prefect block 'custom-webhook/bidboard-failing' failed: HTTPStatusError"
+    ]
+    told = [r for r in caplog.records if r.name == "bidboard.notify" and r.exc_text]
+    assert told and "Traceback" in told[0].exc_text and "HTTPStatusError" in told[0].exc_text
+    assert token not in caplog.text and token not in told[0].exc_text

@@ -16,6 +16,7 @@ from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.inbox.files import parse_file
 from bidboard.models import MACHINE_STAGES, Stage
+from bidboard.notion.card import card_content
 from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
@@ -42,6 +43,7 @@ def config(drafter: Any = None, cap: int = 25) -> PipelineConfig:
         portfolio_items=items,
         drafter=drafter or template,
         template=template,
+        card_page=card_content,
         daily_cap=cap,
         signature="Maya, Northwind Dev",
         clock=lambda: NOW,

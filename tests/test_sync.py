@@ -10,10 +10,11 @@ from typing import Any
 import pytest
 
 from bidboard.errors import HumanStageError, NotionError
-from bidboard.models import JobCard, Stage
+from bidboard.models import STAMPS, JobCard, Stage
 from bidboard.notion.gateway import BoardGateway
+from bidboard.notion.queries import property_names
 from bidboard.state import StateStore
-from bidboard.sync import STAMPS, SYNC_PROPERTIES, WATERMARK_KEY, sync_board
+from bidboard.sync import SYNC_FIELDS, WATERMARK_KEY, sync_board
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.app import Emulator
 from tests.support.notion import Board, Recorder, make_board
@@ -209,7 +210,7 @@ def test_it_reads_only_the_properties_it_needs(
     assert queries
     for exchange in queries:
         for page in exchange.response_body["results"]:
-            assert set(page["properties"]) <= set(SYNC_PROPERTIES)
+            assert set(page["properties"]) <= set(property_names(SYNC_FIELDS))
     writes = [e for e in recorder.exchanges if e.method != "GET" and not e.path.endswith("/query")]
     assert writes == []  # nothing moved, nothing written
 

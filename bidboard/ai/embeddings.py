@@ -8,13 +8,15 @@ then on, so a run never fails and never mixes the two similarity scales for one 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from pathlib import Path
 
 from openai import OpenAI, OpenAIError
 
+from bidboard.ai.embedding_cache import EmbeddingCache, embed_cached
 from bidboard.errors import BidboardError
 from bidboard.redact import redact
-from bidboard.scoring.similarity import EmbeddingCache, EmbeddingIndex, Similarity, TfidfIndex
+from bidboard.scoring.similarity import Similarity, TfidfIndex, VectorIndex, unit
 
 logger = logging.getLogger(__name__)
 DEFAULT_MODEL = "text-embedding-3-small"
@@ -41,31 +43,41 @@ class OpenAIEmbedder:
 
 class EmbeddingsOrTfidf:
     """Embedding similarity while OpenAI answers; TF-IDF for the rest of the run from the first
-    failure, with a warning (``fallback`` holds its reason)."""
+    failure, with a warning (``fallback`` holds its reason). The portfolio is embedded when this
+    is built, and each batch's texts at once by :meth:`prepare`, before the batch is scored
+    (:meth:`bidboard.scoring.score.Portfolio.prepare`): scoring itself reads no cache and makes
+    no request."""
 
     def __init__(
         self, documents: list[str], embedder: OpenAIEmbedder, cache: EmbeddingCache
     ) -> None:
-        self.cache = cache
+        self.embedder, self.cache = embedder, cache
         self.documents = documents
         self.fallback = ""
-        self.index: Similarity
+        self.tfidf: TfidfIndex | None = None
+        self.items: list[list[float]] = []
         try:
-            self.index = EmbeddingIndex(documents, embedder, cache)
+            self.items = [unit(v) for v in embed_cached(embedder, cache, documents)]
         except BidboardError as error:
-            self.index = self._fall_back(error)
+            self._fall_back(error)
 
     def _fall_back(self, error: BidboardError) -> Similarity:
         self.fallback = str(error)
         logger.warning("portfolio fit falls back to TF-IDF reason=%s", self.fallback)
-        self.index = TfidfIndex(self.documents)
-        return self.index
+        self.tfidf = TfidfIndex(self.documents)
+        return self.tfidf
 
-    def best(self, text: str, n: int = 3) -> list[tuple[int, float]]:
+    def prepare(self, texts: Sequence[str]) -> Similarity:
+        """A pure similarity for ``texts``: their embeddings (the cache first, then one request
+        per 256 texts), or TF-IDF once OpenAI has failed."""
+        if self.tfidf is not None:
+            return self.tfidf
+        wanted = list(dict.fromkeys(texts))
         try:
-            return self.index.best(text, n)
+            vectors = embed_cached(self.embedder, self.cache, wanted)
         except BidboardError as error:
-            return self._fall_back(error).best(text, n)
+            return self._fall_back(error)
+        return VectorIndex(self.items, dict(zip(wanted, vectors, strict=True)))
 
 
 def embedding_index(

@@ -20,6 +20,7 @@ QuarantineCode = Literal[
     "invalid_value",  # a value that does not fit (a rating of 7, an untitled job, …)
     "not_storable",  # a value Notion cannot store (infinite, a lone surrogate, …)
     "unreadable",  # bytes that are not a readable email, feed or JSON document
+    "parser_error",  # bidboard failed to read it (a bug, logged with its traceback)
     "empty",  # nothing in it
     "duplicate_keys",  # JSON with one key twice: which value was meant?
     "refused_source",  # a source that puts the user's Upwork account at risk

@@ -2,14 +2,19 @@
 
 ``parse_upwork_alert_email`` is pure: bytes in, a :class:`ParseOutcome` out. It never raises on
 bad input: what it cannot use is quarantined (with the reason) or skipped as ``not an alert``.
+A MIME error (:data:`MIME_ERRORS`) is ``unreadable``; any other error while the message's parts
+are read is a bug, quarantined as ``parser_error`` and logged with its traceback, so that one
+message never blocks its mailbox and a bug is never taken for a malformed email.
 """
 
 from __future__ import annotations
 
 import email
+import email.errors
 import email.message
+import logging
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from email.header import decode_header, make_header
 from email.policy import compat32
 from email.utils import parseaddr
@@ -18,6 +23,11 @@ from bidboard.alerts import fields as f
 from bidboard.alerts import jobkey
 from bidboard.alerts.alert import ParseOutcome, Quarantined, Skipped, build_alert, visible
 from bidboard.alerts.lines import html_to_lines, text_to_lines, without_links
+
+logger = logging.getLogger(__name__)
+#: What the ``email`` package raises on a malformed message (``ValueError`` includes
+#: ``UnicodeError`` and ``binascii.Error``; an unknown charset is read leniently, in ``_decode``).
+MIME_ERRORS = (email.errors.MessageError, ValueError)
 
 MAX_DEPTH = 30
 _ALERT_SUBJECT = re.compile(
@@ -162,7 +172,7 @@ def _skill_links(line: str) -> list[str] | None:
     return [label for label, _ in pairs if label and not f.MORE.match(label)]
 
 
-def _segment(lines: list[str], reference: datetime | None, derived: bool) -> list[_Job]:
+def _segment(lines: list[str], reference: datetime, derived: bool) -> list[_Job]:
     jobs: list[_Job] = []
     current: _Job | None = None
     previous = ""
@@ -250,7 +260,7 @@ def _links_in(lines: list[str], derived: bool) -> int:
 
 
 def parse_upwork_alert_email(
-    content: bytes, source_ref: str, received_fallback: datetime | None = None
+    content: bytes, source_ref: str, received_fallback: datetime
 ) -> ParseOutcome:
     outcome = ParseOutcome()
     if not content.strip():
@@ -264,17 +274,20 @@ def parse_upwork_alert_email(
             Quarantined(source_ref, "MIME structure nested too deeply", code="unreadable")
         )
         return outcome
-    except Exception as error:
+    except MIME_ERRORS as error:
         outcome.quarantined.append(
             Quarantined(source_ref, f"unreadable MIME: {error}"[:300], code="unreadable")
         )
         return outcome
+    except Exception as error:  # a bug: told apart, and the message kept (see the module doc)
+        logger.exception("email not read: a parser error source_ref=%s", source_ref)
+        reason = f"bidboard failed to read this email (a bug): {type(error).__name__}: {error}"
+        outcome.quarantined.append(Quarantined(source_ref, reason[:300], code="parser_error"))
+        return outcome
 
     sender = parseaddr(_header(message, "From"))[1]
     subject = _header(message, "Subject")
-    received = (
-        f.parse_date_header(_header(message, "Date")) or received_fallback or datetime.now(UTC)
-    )
+    received = f.parse_date_header(_header(message, "Date")) or received_fallback
     if _VOLLNA_SENDER.search(sender.rpartition("@")[2]):
         from bidboard.alerts.vollna import parse_vollna_email
 
@@ -366,9 +379,7 @@ def split_mbox(content: bytes) -> list[bytes]:
     return [re.sub(rb"(?m)^>(>*From )", rb"\1", m) for m in messages]
 
 
-def parse_mbox(
-    content: bytes, source_ref: str, received_fallback: datetime | None = None
-) -> ParseOutcome:
+def parse_mbox(content: bytes, source_ref: str, received_fallback: datetime) -> ParseOutcome:
     outcome = ParseOutcome()
     messages = split_mbox(content)
     if not messages:

@@ -13,7 +13,7 @@ percent-decoded before the job key is looked for.
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
@@ -121,10 +121,11 @@ def parse_feed(
     content: bytes,
     source_ref: str,
     saved_search: str | None = None,
-    received_at: datetime | None = None,
+    *,
+    received_at: datetime,
 ) -> ParseOutcome:
     outcome = ParseOutcome()
-    received = received_at or datetime.now(UTC)
+    received = received_at
     if not content.strip():
         outcome.quarantined.append(Quarantined(source_ref, "empty feed", code="empty"))
         return outcome

@@ -79,12 +79,11 @@ def budget(text: str) -> tuple[float | None, float | None]:
     return low, high
 
 
-def posted(text: str, reference: datetime | None) -> datetime | None:
+def posted(text: str, reference: datetime) -> datetime | None:
     """``Aug 26`` and ``Fri, Sep 04`` (the year from ``reference``, the email's date),
     ``December 18, 2022 12:55 UTC``, ``Jul 6, 2026 16:12``, ``2026-11-24T10:00:00Z``,
     ``3 hours ago``."""
     text = text.strip().rstrip(".")
-    reference = reference or datetime.now(UTC)
     ago = re.match(r"^(\d{1,4})\s+(minute|hour|day)s?\s+ago$", text, re.IGNORECASE)
     if ago:
         unit = {"minute": "minutes", "hour": "hours", "day": "days"}[ago.group(2).lower()]
@@ -241,7 +240,7 @@ def fragments(line: str) -> list[str]:
 
 
 def _read_labelled(
-    name: str, value: str, colon: bool, fragment: str, job: JobFields, reference: datetime | None
+    name: str, value: str, colon: bool, fragment: str, job: JobFields, reference: datetime
 ) -> bool:
     if name in ("hourly", "fixed"):
         if not value:  # "Hourly" alone: the amount is on the next line
@@ -296,9 +295,7 @@ def _read_labelled(
     return True
 
 
-def read_label(
-    fragment: str, job: JobFields, reference: datetime | None, client_line: bool
-) -> bool:
+def read_label(fragment: str, job: JobFields, reference: datetime, client_line: bool) -> bool:
     """Record the field ``fragment`` names; return whether it was a label."""
     for pattern, name in _LABELS:
         match = pattern.match(fragment)
@@ -341,7 +338,7 @@ def read_bare(line: str, job: JobFields) -> bool:
     return False
 
 
-def read_line(line: str, job: JobFields, reference: datetime | None) -> bool:
+def read_line(line: str, job: JobFields, reference: datetime) -> bool:
     """Read every labelled fragment of ``line``; return whether the line was labels."""
     parts = fragments(line)
     if len(parts) > 1:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
@@ -109,12 +109,12 @@ def loads(content: bytes | str) -> Any:
 def read_json(
     data: Any,
     source_ref: str,
-    received_at: datetime | None = None,
+    received_at: datetime,
     source: Literal["json", "manual"] = "json",
 ) -> ParseOutcome:
     """Whatever a JSON body is: a Vollna webhook body, bidboard's own alerts, a scraper's
     payload (refused), or something that is not an alert (skipped)."""
-    received = received_at or datetime.now(UTC)
+    received = received_at
     outcome = ParseOutcome()
     reason = refusal(data)
     if reason:
@@ -128,12 +128,12 @@ def read_json(
 def alerts_from_json(
     data: Any,
     source_ref: str,
-    received_at: datetime | None = None,
+    received_at: datetime,
     source: Literal["json", "manual"] = "json",
 ) -> ParseOutcome:
     """Alerts from parsed JSON; each bad one quarantined with a reason that names the field."""
     outcome = ParseOutcome()
-    received = received_at or datetime.now(UTC)
+    received = received_at
     if isinstance(data, dict) and isinstance(data.get("alerts"), list):
         data = data["alerts"]
     items = data if isinstance(data, list) else [data]
@@ -196,9 +196,7 @@ def alerts_from_json(
     return outcome
 
 
-def parse_json_alerts(
-    content: bytes, source_ref: str, received_at: datetime | None = None
-) -> ParseOutcome:
+def parse_json_alerts(content: bytes, source_ref: str, received_at: datetime) -> ParseOutcome:
     outcome = ParseOutcome()
     if not content.strip():
         outcome.quarantined.append(Quarantined(source_ref, "empty JSON body", code="empty"))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from bidboard.alerts import fields as f
 from bidboard.alerts import jobkey
@@ -58,13 +58,13 @@ def _lines(text: str) -> list[str]:
 
 
 def parse_pasted_job(
-    url: str, text: str, received_at: datetime | None = None, saved_search: str | None = None
+    url: str, text: str, received_at: datetime, saved_search: str | None = None
 ) -> ParseOutcome:
     """The first line of ``text`` is the title; labelled lines are read as in alert emails
     (and the client and skills shapes of the module's docstring); the rest is the
     description."""
     outcome = ParseOutcome()
-    received = received_at or datetime.now(UTC)
+    received = received_at
     digest = hashlib.sha256(f"{url}\n{text}".encode()).hexdigest()[:16]
     ref = f"manual:{digest}"
     keys = jobkey.job_keys(url) or jobkey.job_keys(text)
@@ -89,7 +89,11 @@ def parse_pasted_job(
         if not line:
             collecting = False
             continue
-        if collecting and _SKILL_LINE.match(line) and not f.read_line(line, f.JobFields(), None):
+        if (
+            collecting
+            and _SKILL_LINE.match(line)
+            and not f.read_line(line, f.JobFields(), received)
+        ):
             skills = [*(skills or []), *f.skills(line)]
             continue
         collecting = False

@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo
 from pydantic import SecretStr
 
 from bidboard import synthetic
+from bidboard.batch import BatchReport
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.offline import EMULATOR_TOKEN
 from bidboard.cli.schema import _previous
@@ -44,7 +45,6 @@ from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.insights_page import PagePublished
 from bidboard.notion.speed import chart_values
 from bidboard.notion.workspace import Workspace, save_workspace
-from bidboard.pipeline import BatchReport
 from bidboard.routines import WeeklyResult, publish_insights, run_sync, run_weekly
 from bidboard.runtime import Runtime, notion_from_settings, pipeline_config
 from bidboard.schema.codecs import encode_properties

@@ -16,8 +16,12 @@ Pure functions over text; nothing here does I/O.
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING, Literal
 
 from bidboard.alerts.alert import JobAlert
+
+if TYPE_CHECKING:
+    from bidboard.drafting.draft import Draft
 
 EXTRA_KEY = "screening_questions"
 MAX_QUESTIONS = 10
@@ -127,3 +131,15 @@ def with_questions(job: JobAlert, questions: list[str]) -> JobAlert:
     if not merged:
         return job
     return job.model_copy(update={"extra": {**job.extra, EXTRA_KEY: merged}})
+
+
+def screening_state(
+    job: JobAlert, draft: Draft
+) -> Literal["Answered", "Not answered", "None asked"]:
+    """Whether the draft answers every screening question the job asked (the card's
+    ``Screening questions``; a person who submits without them can change it on the card)."""
+    asked = screening_questions(job)
+    if not asked:
+        return "None asked"
+    answered = [a for a in draft.answers if a.answer.strip()]
+    return "Answered" if len(answered) >= len(asked) else "Not answered"

@@ -9,12 +9,8 @@ checklist), its sections set off by bold titles and line breaks in one rich text
 
 from __future__ import annotations
 
-from typing import Literal
-
-from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.draft import Draft
 from bidboard.drafting.lint import Report
-from bidboard.drafting.questions import screening_questions
 from bidboard.notion import blocks as b
 from bidboard.notion.blocks import Run
 from bidboard.scoring.portfolio import PortfolioItem
@@ -29,18 +25,6 @@ CHECKLIST = [
 ]
 BOX = "\u2610"  # an empty ballot box, as a checklist line
 BULLET = "\u2022"
-
-
-def screening_state(
-    job: JobAlert, draft: Draft
-) -> Literal["Answered", "Not answered", "None asked"]:
-    """Whether the draft answers every screening question the job asked (the card's
-    ``Screening questions``; a person who submits without them can change it on the card)."""
-    asked = screening_questions(job)
-    if not asked:
-        return "None asked"
-    answered = [a for a in draft.answers if a.answer.strip()]
-    return "Answered" if len(answered) >= len(asked) else "Not answered"
 
 
 def _notice(draft: Draft, report: Report) -> b.Block:
@@ -83,13 +67,3 @@ def card_content(
         runs += b.section("Questions for the client", [f"{BULLET} {q}" for q in draft.questions])
     runs += b.section("Before you submit", [f"{BOX} {item}" for item in CHECKLIST])
     return [_notice(draft, report), b.styled_paragraph(runs)]
-
-
-def select_for_drafting(
-    candidates: list[tuple[str, int]], cap: int, drafted_today: int
-) -> tuple[list[str], list[str]]:
-    """The job keys to draft now (highest scores first, within what is left of the daily cap)
-    and those held back; ties keep their order."""
-    room = max(0, cap - drafted_today)
-    ranked = sorted(candidates, key=lambda c: -c[1])
-    return [k for k, _ in ranked[:room]], [k for k, _ in ranked[room:]]

@@ -48,7 +48,7 @@ from bidboard.egress import (
     Paces,
     guarded_client,
 )
-from bidboard.errors import ConfigError, NotionError
+from bidboard.errors import ConfigError, NotionError, NotionPaused
 from bidboard.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -58,15 +58,6 @@ RETRY_WHEN_SAFE = frozenset({409, 500, 502, 503, 504, 529})
 MAX_RETRY_AFTER = 60.0  # a connection's limit resets within a minute; a workspace's may not
 SPACE_RATE_LIMIT = "public_api_space_request_rate_limit"
 WAIT_BUDGET = 120.0  # seconds a run may spend waiting out workspace-level 429s
-
-
-class NotionPaused(NotionError):
-    """Notion refuses this kind of request for a while: the run stops doing it, loses nothing
-    (what is left waits in the local state for a later run) and says what to do."""
-
-    def __init__(self, message: str, *, until: datetime | None = None, **kwargs: Any) -> None:
-        super().__init__(message, **kwargs)
-        self.until = until
 
 
 class RateLimitedUntil(NotionPaused):

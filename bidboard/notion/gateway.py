@@ -20,17 +20,16 @@ Requests are the scarce resource (about 3 a second per integration), so:
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
-from urllib.parse import unquote
 
-from bidboard.alerts.jobkey import DERIVED_PREFIX
+from bidboard.board import CardRef, card_ref, guard_stage, machine_owned
 from bidboard.errors import CardError, HumanStageError, NotionError
-from bidboard.models import MACHINE_STAGES, JobCard, Stage, StoredCard
+from bidboard.models import JobCard, Stage, StoredCard
 from bidboard.notion import blocks as b
+from bidboard.notion import queries as q
 from bidboard.notion.client import Notion, is_transient
 from bidboard.notion.workspace import Workspace, property_id
 from bidboard.schema.codecs import decode_card, encode_card, encode_properties, plain_text
@@ -42,62 +41,7 @@ MAX_CHILDREN = 100
 MAX_BLOCKS = 1000
 MAX_BYTES = 450 * 1024  # Notion's limit is 500 KB a request; keep a margin
 DEDUPE_BATCH = 100
-_DEDUPE_PROPERTIES = ("Job key", "Stage", "Draft fingerprint")
 _STAGES = {stage.value for stage in Stage}
-#: What tells one job from another when keys differ (see ``cards_near``).
-_IDENTITY_PROPERTIES = (
-    "Name",
-    "Job key",
-    "Job URL",
-    "Stage",
-    "Draft fingerprint",
-    "Budget type",
-    "Budget min",
-    "Budget max",
-    "Posted at",
-    "Received at",
-)
-WORKSPACE_FILE = "notion.json"
-_MACHINE_NAMES = frozenset(stage.value for stage in MACHINE_STAGES)
-
-
-def machine_owned(stage_name: str | None) -> bool:
-    """May bidboard write over a card in this stage? Only an empty stage or one of its own: a
-    stage a person added to the board ("On hold") is the person's."""
-    return stage_name is None or stage_name in _MACHINE_NAMES
-
-
-@dataclass(frozen=True)
-class CardRef:
-    """What dedupe knows of a card already on the board."""
-
-    page_id: str
-    job_key: str
-    stage: Stage | None
-    draft_fingerprint: str
-    url: str | None = None
-    #: the stage's name as the board holds it, known to bidboard or not
-    stage_name: str | None = field(default=None, compare=False)
-
-    @property
-    def machine_owned(self) -> bool:
-        return machine_owned(self.stage_name if self.stage_name is not None else self.stage)
-
-
-def guard_stage(stage: Stage | str | None, *, current: Stage | str | None = None) -> None:
-    """Raise unless bidboard may write ``stage`` over a card now in ``current`` (a stage name
-    bidboard does not know is a person's)."""
-    if stage is None:
-        return
-    if Stage(stage) not in MACHINE_STAGES:
-        raise HumanStageError(
-            f"bidboard never sets the stage {Stage(stage).value!r}: "
-            "only a person moves a card there"
-        )
-    if current is not None and not machine_owned(current):
-        raise HumanStageError(
-            f"the card is in {str(current)!r}, where a person put it; bidboard leaves it there"
-        )
 
 
 class BoardGateway:
@@ -155,26 +99,12 @@ class BoardGateway:
                 what, self.notion.client.data_sources.query, self.ids.data_source_id, **query
             )
         except NotionError as error:
-            named = self._name_properties(str(error))
+            named = q.name_properties(str(error), self.ids.property_ids)
             if named == str(error):
                 raise
             raise NotionError(
                 named, status=error.status, code=error.code, request_id=error.request_id
             ) from error
-
-    def _name_properties(self, message: str) -> str:
-        for name, pid in self.ids.property_ids.items():
-            for form in dict.fromkeys((pid, unquote(pid))):
-                pattern = rf"(?<![\w%]){re.escape(form)}(?![\w%])"
-                if form != name and re.search(rf"property\b.*{pattern}", message):
-                    return re.sub(
-                        pattern,
-                        f"{form} (property '{name}' in {WORKSPACE_FILE}: renamed or deleted in "
-                        "Notion? run `bidboard verify`)",
-                        message,
-                        count=1,
-                    )
-        return message
 
     def _property_ids(self, names: Iterable[str]) -> list[str]:
         """Ids for ``filter_properties``, decoded once: notion-client puts them in httpx
@@ -188,11 +118,10 @@ class BoardGateway:
         found: dict[str, CardRef] = {}
         for start in range(0, len(unique), self.dedupe_batch):
             batch = unique[start : start + self.dedupe_batch]
-            flt = {"or": [{"property": "Job key", "rich_text": {"equals": k}} for k in batch]}
             for page in self._query(
                 "dedupe job keys",
-                filter=flt,
-                filter_properties=self._property_ids(_DEDUPE_PROPERTIES),
+                filter=q.keys_filter(batch),
+                filter_properties=self._property_ids(q.DEDUPE_PROPERTIES),
             ):
                 ref = self._ref(page)
                 found.setdefault(ref.job_key, ref)  # the oldest card wins if a key repeats
@@ -215,6 +144,20 @@ class BoardGateway:
             query["filter_properties"] = self._property_ids(properties)
         for page in self._query("read cards", **query):
             yield decode_card(page)
+
+    def cards_drafted_since(self, since: datetime, fields: Iterable[str]) -> Iterator[StoredCard]:
+        """The cards drafted at or after ``since`` (``Drafted at``), with only ``fields`` read."""
+        return self.iter_cards(
+            filter=q.drafted_since_filter(since), properties=q.property_names(fields)
+        )
+
+    def cards_edited_since(
+        self, since: datetime | None, fields: Iterable[str]
+    ) -> Iterator[StoredCard]:
+        """The cards edited at or after ``since`` (their ``last_edited_time``; every card when
+        None), with only ``fields`` read."""
+        flt = None if since is None else q.edited_since_filter(since)
+        return self.iter_cards(filter=flt, properties=q.property_names(fields))
 
     # --- writes ----------------------------------------------------------------------------
 
@@ -381,22 +324,9 @@ class BoardGateway:
         """Cards posted (or received) since ``since`` that are under a derived key or are named
         one of ``titles``: where a job seen before under another key can be. One query per 99
         titles, with only the properties that tell jobs apart."""
-        names = list(dict.fromkeys(t for t in titles if t))
-        when = since.isoformat()
-        recent = {
-            "or": [
-                {"property": "Posted at", "date": {"on_or_after": when}},
-                {"property": "Received at", "date": {"on_or_after": when}},
-            ]
-        }
         found: dict[str, StoredCard] = {}
-        for start in range(0, max(len(names), 1), 99):
-            either = [{"property": "Job key", "rich_text": {"starts_with": DERIVED_PREFIX}}] + [
-                {"property": "Name", "title": {"equals": name}}
-                for name in names[start : start + 99]
-            ]
-            flt = {"and": [recent, {"or": either}]}
-            for stored in self.iter_cards(filter=flt, properties=_IDENTITY_PROPERTIES):
+        for flt in q.near_filters(since, titles):
+            for stored in self.iter_cards(filter=flt, properties=q.IDENTITY_PROPERTIES):
                 found[stored.page_id] = stored
         return list(found.values())
 
@@ -410,8 +340,3 @@ class BoardGateway:
             properties=encode_properties(JOBS, {"job_key": job_key, "job_url": job_url}),
         )
         return replace(card_ref(stored), job_key=job_key)
-
-
-def card_ref(stored: StoredCard) -> CardRef:
-    card = stored.card
-    return CardRef(stored.page_id, card.job_key, card.stage, card.draft_fingerprint, stored.url)

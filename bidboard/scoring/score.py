@@ -20,7 +20,7 @@ reason of its own, so the reasons always add up to the score.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field
 from bidboard.alerts.alert import JobAlert
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.searches import SavedSearch, SearchConfig
-from bidboard.scoring.similarity import Similarity, TfidfIndex
+from bidboard.scoring.similarity import BatchSimilarity, Similarity, TfidfIndex
 from bidboard.scoring.weights import kind_of, reweigh
 from bidboard.scoring.words import SYNONYMS, contains, term, tokens
 
@@ -66,19 +66,40 @@ class Score(BaseModel):
 
 @dataclass
 class Portfolio:
-    """Portfolio items with the index that matches jobs against them."""
+    """Portfolio items with the index that matches jobs against them. With embeddings, the
+    index of a batch exists once the batch is prepared (:meth:`prepare`, at the edge)."""
 
     items: list[PortfolioItem]
-    index: Similarity
+    index: Similarity | None
+    #: where a batch's embeddings come from (an adapter); None for TF-IDF
+    embeddings: BatchSimilarity | None = None
 
     @classmethod
-    def build(cls, items: Sequence[PortfolioItem], index: Similarity | None = None) -> Portfolio:
+    def build(
+        cls,
+        items: Sequence[PortfolioItem],
+        index: Similarity | None = None,
+        *,
+        embeddings: BatchSimilarity | None = None,
+    ) -> Portfolio:
         active = [i for i in items if i.active]
+        if embeddings is not None:
+            return cls(active, None, embeddings)
         return cls(active, index or TfidfIndex([i.text() for i in active]))
+
+    def prepare(self, jobs: Iterable[JobAlert]) -> Portfolio:
+        """The portfolio ready to score ``jobs`` with no I/O: with embeddings, the texts of the
+        whole batch are embedded here, once (a cache, then OpenAI for what it lacks); TF-IDF
+        needs nothing. The pipeline's scoring step calls it; :func:`score_job` never does."""
+        if self.embeddings is None:
+            return self
+        return Portfolio(self.items, self.embeddings.prepare([_job_text(j) for j in jobs]))
 
     def matches(self, text: str, n: int = 3) -> list[PortfolioMatch]:
         if not self.items:
             return []
+        if self.index is None:
+            raise ValueError("an embedding portfolio scores a batch once it is prepared")
         return [
             PortfolioMatch(page_id=self.items[i].page_id, name=self.items[i].name, similarity=s)
             for i, s in self.index.best(text, n)
@@ -223,7 +244,8 @@ def _matched(fit: _Fit) -> bool:
 
 
 def score_job(job: JobAlert, searches: SearchConfig, portfolio: Portfolio) -> Score:
-    """Score ``job`` against every saved search and the portfolio; pure, no I/O."""
+    """Score ``job`` against every saved search and the portfolio; pure, no I/O (an embedding
+    portfolio is :meth:`Portfolio.prepare`-d for the batch first)."""
     synonyms = {**SYNONYMS, **{k.lower(): v.lower() for k, v in searches.synonyms.items()}}
     text = tuple(synonyms.get(t, t) for t in tokens(_job_text(job)))
     words = frozenset(text)

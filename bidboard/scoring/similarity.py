@@ -1,16 +1,15 @@
 """How well a job fits each portfolio item: TF-IDF cosine by default, OpenAI embeddings when a
-key is configured. Both answer ``best(text, n)`` with (item index, similarity in 0..1)."""
+key is configured. Both answer ``best(text, n)`` with (item index, similarity in 0..1), purely.
+
+Embeddings are fetched at the edge, once a batch, before it is scored: an adapter
+(:class:`BatchSimilarity`, ``bidboard/ai/embeddings.py``) embeds the batch's texts and gives a
+:class:`VectorIndex`, which only reads the vectors it was given."""
 
 from __future__ import annotations
 
-import hashlib
-import json
 import math
-import sqlite3
-import threading
 from collections import Counter
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -20,6 +19,13 @@ from bidboard.scoring.words import tokens
 
 class Similarity(Protocol):
     def best(self, text: str, n: int = 3) -> list[tuple[int, float]]: ...
+
+
+class BatchSimilarity(Protocol):
+    """A similarity that must see a batch's texts before it scores them (embeddings): ``prepare``
+    fetches what it needs (a cache, OpenAI) and returns a pure :class:`Similarity` for them."""
+
+    def prepare(self, texts: Sequence[str]) -> Similarity: ...
 
 
 def _weights(counts: Counter[str], idf: dict[str, float]) -> dict[str, float]:
@@ -72,83 +78,26 @@ class TfidfIndex:
         return [(index, min(1.0, round(score, 4))) for index, score in ranked if score > 0]
 
 
-class EmbeddingCache:
-    """Embeddings by content hash in SQLite, so a text is embedded once."""
-
-    def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector TEXT NOT NULL)"
-        )
-        self._lock = threading.Lock()
-
-    @staticmethod
-    def key(model: str, text: str) -> str:
-        return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
-
-    def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
-        found: dict[str, list[float]] = {}
-        with self._lock:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start : start + 500])
-                marks = ",".join("?" * len(chunk))
-                for key, vector in self._db.execute(
-                    f"SELECT key, vector FROM embeddings WHERE key IN ({marks})",  # noqa: S608
-                    chunk,
-                ):
-                    found[key] = json.loads(vector)
-        return found
-
-    def put_many(self, items: dict[str, list[float]]) -> None:
-        with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
-                [(k, json.dumps(v)) for k, v in items.items()],
-            )
-
-    def close(self) -> None:
-        self._db.close()
-
-
-class Embedder(Protocol):
-    model: str
-
-    def embed(self, texts: list[str]) -> list[list[float]]: ...
-
-
-def _unit(vector: Sequence[float]) -> list[float]:
+def unit(vector: Sequence[float]) -> list[float]:
     norm = math.sqrt(sum(x * x for x in vector)) or 1.0
     return [x / norm for x in vector]
 
 
-class EmbeddingIndex:
-    """Cosine similarity of embeddings (negative similarity counts as none)."""
+class VectorIndex:
+    """Cosine similarity of embeddings given (negative similarity counts as none): the items'
+    unit vectors, and the vectors of the texts of one batch, by text. Pure: a text outside the
+    batch is a mistake of the caller (``KeyError``), never a request."""
 
-    def __init__(self, documents: Sequence[str], embedder: Embedder, cache: EmbeddingCache) -> None:
-        self.embedder, self.cache = embedder, cache
-        self.vectors = [_unit(v) for v in self.embed_all(list(documents))]
-
-    def embed_all(self, texts: list[str]) -> list[list[float]]:
-        keys = [EmbeddingCache.key(self.embedder.model, t) for t in texts]
-        known = self.cache.get_many(keys)
-        missing = list(dict.fromkeys(k for k in keys if k not in known))
-        if missing:
-            by_key = dict(zip(keys, texts, strict=True))
-            fresh: dict[str, list[float]] = {}
-            for start in range(0, len(missing), 256):
-                batch = missing[start : start + 256]
-                for key, vector in zip(
-                    batch, self.embedder.embed([by_key[k] for k in batch]), strict=True
-                ):
-                    fresh[key] = vector
-            self.cache.put_many(fresh)
-            known.update(fresh)
-        return [known[k] for k in keys]
+    def __init__(
+        self, items: Sequence[Sequence[float]], texts: Mapping[str, Sequence[float]]
+    ) -> None:
+        self.vectors, self.texts = items, texts
 
     def best(self, text: str, n: int = 3) -> list[tuple[int, float]]:
-        query = _unit(self.embed_all([text])[0])
+        vector = self.texts.get(text)
+        if vector is None:
+            raise KeyError(f"no embedding for this text: prepare the batch first ({text[:40]!r})")
+        query = unit(vector)
         scores = [
             (i, sum(a * b for a, b in zip(query, v, strict=False)))
             for i, v in enumerate(self.vectors)

@@ -92,7 +92,8 @@ def test_embeddings_that_hang_fall_back_to_tfidf_within_the_timeout(
         def build() -> None:
             with ExitStack() as resources:
                 portfolio = portfolio_matcher(settings, items, resources)
-                done.append(score_job(job(), load_searches(EXAMPLE_PATH), portfolio))
+                batch = portfolio.prepare([job()])  # embeds the batch: TF-IDF from now on
+                done.append(score_job(job(), load_searches(EXAMPLE_PATH), batch))
 
         started = time.monotonic()
         thread = threading.Thread(target=build, daemon=True)

@@ -9,6 +9,9 @@ import pytest
 from bidboard.alerts import fields as f
 from bidboard.alerts import jobkey
 
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
 
 @pytest.mark.parametrize(
     ("url", "key"),
@@ -166,7 +169,7 @@ def test_todays_email_meta_line_splits_on_the_middle_dot() -> None:
 )
 def test_the_clients_own_text_is_not_a_label(line: str) -> None:
     job = f.JobFields()
-    assert not f.read_line(line, job, None)
+    assert not f.read_line(line, job, RECEIVED)
     assert job.values == {}
 
 
@@ -218,7 +221,9 @@ def test_skills_drop_the_more_marker() -> None:
 
 def test_client_line_in_fragments() -> None:
     job = f.JobFields()
-    assert f.read_line("Payment unverified · Rating 4.9 · $1.2M spent · United States", job, None)
+    assert f.read_line(
+        "Payment unverified · Rating 4.9 · $1.2M spent · United States", job, RECEIVED
+    )
     assert job.values == {
         "client_payment_verified": False,
         "client_rating": 4.9,
@@ -229,7 +234,7 @@ def test_client_line_in_fragments() -> None:
 
 def test_unreadable_values_warn_not_crash() -> None:
     job = f.JobFields()
-    assert f.read_line("Posted on: the day before yesterday-ish", job, None)
+    assert f.read_line("Posted on: the day before yesterday-ish", job, RECEIVED)
     assert job.values == {}
     assert job.warnings and "posted_at" in job.warnings[0]
 

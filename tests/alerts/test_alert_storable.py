@@ -4,12 +4,16 @@ found out at write time: an infinite number, a lone surrogate, a title with noth
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from email.message import EmailMessage
 
 import pytest
 
 from bidboard.alerts.email_parser import parse_upwork_alert_email
 from bidboard.alerts.json_alerts import parse_json_alerts
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 URL = "https://www.upwork.com/jobs/~022074164276058730555"
 
@@ -39,7 +43,7 @@ def json_alert(**fields: object) -> bytes:
 def test_json_values_notion_cannot_store_are_quarantined(
     body: bytes, code: str, field: str
 ) -> None:
-    outcome = parse_json_alerts(body, "t")
+    outcome = parse_json_alerts(body, "t", RECEIVED)
     assert outcome.alerts == []
     (bad,) = outcome.quarantined
     assert bad.code == code and field in bad.reason
@@ -54,7 +58,7 @@ def test_a_spend_of_400_nines_thousand_is_quarantined() -> None:
         f"Data pipeline: {URL}\nHourly: $40.00 - $60.00\nA pipeline.\n"
         f"Payment verified \u00b7 4.9 stars \u00b7 ${'9' * 400}K spent \u00b7 Germany\n"
     )
-    outcome = parse_upwork_alert_email(message.as_bytes(), "t")
+    outcome = parse_upwork_alert_email(message.as_bytes(), "t", RECEIVED)
     assert outcome.alerts == []
     (bad,) = outcome.quarantined
     assert bad.code == "not_storable" and "client_spend_usd" in bad.reason

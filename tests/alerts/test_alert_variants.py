@@ -126,7 +126,7 @@ def test_text_skills_with_search_links_and_a_more_link_in_the_excerpt() -> None:
         "From: Upwork Notification <donotreply@upwork.com>\n"
         f"Subject: New job alert: {TITLE}\nDate: Tue, 01 Sep 2026 09:45:49 +0000\n\n{text}"
     ).encode()
-    (alert,) = parse_upwork_alert_email(raw, "t").alerts
+    (alert,) = parse_upwork_alert_email(raw, "t", RECEIVED).alerts
     assert alert.skills == ["Quality Assurance", "Software Testing"]
     assert alert.description == "Test an application..."
     assert (alert.budget_min, alert.budget_max) == (15.0, 25.0)
@@ -149,6 +149,6 @@ def test_the_clients_own_labels_in_the_excerpt_lose_to_upworks_block() -> None:
         "From: Upwork Notification <donotreply@upwork.com>\n"
         f"Subject: New job alert: {TITLE}\nDate: Fri, 04 Sep 2026 09:45:49 +0000\n\n{text}"
     ).encode()
-    (alert,) = parse_upwork_alert_email(raw, "t").alerts
+    (alert,) = parse_upwork_alert_email(raw, "t", RECEIVED).alerts
     assert alert.skills == ["Shopify", "Liquid"]
     assert alert.client_country == "Canada"

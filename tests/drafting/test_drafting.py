@@ -20,7 +20,8 @@ from bidboard.drafting.lint import LintContext, lint_draft, title_runs
 from bidboard.drafting.template import TemplateDrafter, load_snippets
 from bidboard.inbox.files import parse_file
 from bidboard.models import Stage
-from bidboard.notion.card import card_content, select_for_drafting
+from bidboard.notion.card import card_content
+from bidboard.pipeline import select_for_drafting
 from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH, load_searches

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 
 from bidboard.alerts.manual import client_line, parse_pasted_job
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 URL = "https://www.upwork.com/jobs/~01aa00bb11cc22dd33"
 
 
 def pasted(*lines: str) -> object:
-    outcome = parse_pasted_job(URL, "\n".join(["FastAPI backend", *lines, "We need a backend."]))
+    outcome = parse_pasted_job(
+        URL, "\n".join(["FastAPI backend", *lines, "We need a backend."]), RECEIVED
+    )
     (job,) = outcome.alerts
     return job
 
@@ -66,6 +73,6 @@ def test_skills_split_on_every_separator_and_new_lines(skills: str) -> None:
 
 
 def test_a_link_that_is_not_a_job_says_what_to_give() -> None:
-    outcome = parse_pasted_job("https://www.upwork.com/nx/find-work/", "Some job")
+    outcome = parse_pasted_job("https://www.upwork.com/nx/find-work/", "Some job", RECEIVED)
     assert not outcome.alerts
     assert "https://www.upwork.com/jobs/~01" in outcome.quarantined[0].reason

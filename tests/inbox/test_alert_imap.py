@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,9 @@ from bidboard.inbox.imap import ImapConfig, ImapSource
 from bidboard.state import StateStore
 from tests.support.imap_server import PASSWORD, USER
 from tests.support.paths import FIXTURES
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 def mail(name: str) -> bytes:
@@ -56,7 +60,7 @@ def handle(src: ImapSource) -> dict[str, int]:
     """What the ingest flow does: parse, then done / quarantine / skip each message."""
     counts = {"done": 0, "quarantined": 0, "skipped": 0, "jobs": 0}
     for raw in src.fetch():
-        outcome = parse_raw(raw)
+        outcome = parse_raw(raw, RECEIVED)
         if outcome.alerts:
             counts["jobs"] += len(outcome.alerts)
             src.done(raw)
@@ -113,7 +117,9 @@ def test_a_message_is_moved_only_after_its_cards_exist(
     src.close()
     assert dovecot.subjects(folder) == ["New job alert: FastAPI backend for a logistics dashboard"]
     again = source(dovecot, store, folder)
-    assert [parse_raw(r).alerts[0].job_key for r in again.fetch()] == ["~01a1b2c3d4e5f60001"]
+    assert [parse_raw(r, RECEIVED).alerts[0].job_key for r in again.fetch()] == [
+        "~01a1b2c3d4e5f60001"
+    ]
     again.close()
 
 
@@ -149,7 +155,9 @@ def test_a_message_that_arrives_mid_run_is_read_next_run(
         src.done(raw)
         seen.append(raw)
     assert len(seen) == 1
-    assert [parse_raw(r).alerts[0].job_key for r in src.fetch()] == ["~01a1b2c3d4e5f60002"]
+    assert [parse_raw(r, RECEIVED).alerts[0].job_key for r in src.fetch()] == [
+        "~01a1b2c3d4e5f60002"
+    ]
     src.close()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,9 @@ from bidboard.errors import AlertError, EgressRefused
 from bidboard.inbox.sources import FeedSource, FolderSource
 from bidboard.state import StateStore
 from tests.support.paths import FIXTURES
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -36,7 +40,7 @@ def test_folder_is_read_once_then_recognised_by_content_hash(
     first = list(source.fetch())
     assert len(first) == 34  # 31 files, one an mbox of 3 messages
     for raw in first:
-        outcome = parse_raw(raw)
+        outcome = parse_raw(raw, RECEIVED)
         if outcome.quarantined and not outcome.alerts:
             source.quarantine(raw, outcome.quarantined[0].reason)
         elif outcome.skipped and not outcome.alerts:
@@ -121,7 +125,7 @@ def test_feed_conditional_get(
         f"{server.url}/feed.rss", store, saved_search="Shopify", allowed_hosts=LOCAL
     )
     [raw] = list(source.fetch())
-    outcome = parse_raw(raw)
+    outcome = parse_raw(raw, RECEIVED)
     assert [a.saved_search for a in outcome.alerts] == ["Shopify"]
     source.done(raw)
     assert (

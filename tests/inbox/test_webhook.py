@@ -11,6 +11,7 @@ import threading
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,9 @@ from bidboard.inbox.webhook import create_webhook_app, webhook_server_config
 from bidboard.state import StateStore
 from notion_emulator.transport import sync_http_client
 from tests.support.real_samples import real_sample
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 SECRET = "s3cret-webhook-key-0123"
 ALERT = {
@@ -176,7 +180,7 @@ def test_a_vollna_body_is_taken_as_it_comes(client: httpx.Client, store: StateSt
     assert fields["source"] == "vollna" and fields["saved_search"] == "Test"
     assert fields["client_country"] == "Nigeria" and fields["client_spend_usd"] == 1272.8
     (raw,) = SpoolSource(store).fetch()
-    (alert,) = parse_raw(raw).alerts  # what the spool keeps reads back as the same job
+    (alert,) = parse_raw(raw, RECEIVED).alerts  # what the spool keeps reads back as the same job
     assert alert.job_key == "~022050861570460031848" and alert.source == "vollna"
 
 

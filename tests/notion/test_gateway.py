@@ -9,11 +9,12 @@ from typing import Any
 
 import pytest
 
+from bidboard.board import CardRef
 from bidboard.egress import Pacer
 from bidboard.errors import HumanStageError, NotionError
 from bidboard.models import HUMAN_STAGES, JobCard, Stage
 from bidboard.notion import blocks as b
-from bidboard.notion.gateway import BoardGateway, CardRef
+from bidboard.notion.gateway import BoardGateway
 from notion_emulator import create_app
 from tests.support.notion import Board, make_board
 

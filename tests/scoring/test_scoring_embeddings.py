@@ -70,7 +70,7 @@ def test_embeddings_rank_the_portfolio_and_are_cached(tmp_path: Path) -> None:
     client = build_openai_client(settings(tmp_path), transport=httpx2.MockTransport(server))
     items = load_portfolio_file(SAMPLE_PATH)
     portfolio = Portfolio.build(
-        items, embedding_index([i.text() for i in items if i.active], client, tmp_path)
+        items, embeddings=embedding_index([i.text() for i in items if i.active], client, tmp_path)
     )
     job = JobAlert(
         job_key="~01aa00000000000009",
@@ -81,16 +81,68 @@ def test_embeddings_rank_the_portfolio_and_are_cached(tmp_path: Path) -> None:
         source_ref="t",
         received_at=datetime.now(UTC),
     )
-    score = score_job(job, load_searches(EXAMPLE_PATH), portfolio)
+    score = score_job(job, load_searches(EXAMPLE_PATH), portfolio.prepare([job]))
     assert score.portfolio_matches[0].name == "Airflow data pipelines on AWS"
     first = len(server.requests)
     assert first == 2  # the portfolio in one batch, then the job
     # a second run embeds nothing it has seen: the portfolio and the job come from the cache
     again = Portfolio.build(
-        items, embedding_index([i.text() for i in items if i.active], client, tmp_path)
+        items, embeddings=embedding_index([i.text() for i in items if i.active], client, tmp_path)
     )
-    score_job(job, load_searches(EXAMPLE_PATH), again)
+    score_job(job, load_searches(EXAMPLE_PATH), again.prepare([job]))
     assert len(server.requests) == first
+
+
+def alert(i: int, title: str, skills: list[str]) -> JobAlert:
+    key = f"~01aa{i:014d}"
+    return JobAlert(
+        job_key=key,
+        url=f"https://www.upwork.com/jobs/{key}",
+        title=title,
+        skills=skills,
+        description=f"We need help with {title.lower()}.",
+        source="email",
+        source_ref="t",
+        received_at=datetime(2026, 3, 2, 9, tzinfo=UTC),
+    )
+
+
+def test_a_batch_is_embedded_once_and_scoring_reads_only_the_vectors_given(
+    tmp_path: Path,
+) -> None:
+    server = EmbeddingsServer()
+    client = build_openai_client(settings(tmp_path), transport=httpx2.MockTransport(server))
+    items = [i for i in load_portfolio_file(SAMPLE_PATH) if i.active]
+    index = embedding_index([i.text() for i in items], client, tmp_path)
+    portfolio = Portfolio.build(items, embeddings=index)
+    jobs = [
+        alert(1, "Airflow pipelines on AWS", ["Apache Airflow", "AWS"]),
+        alert(2, "Notion dashboard for a sales team", ["Notion"]),
+        alert(3, "FastAPI backend for a mobile app", ["Python", "FastAPI"]),
+    ]
+    searches = load_searches(EXAMPLE_PATH)
+    with pytest.raises(ValueError, match="prepared"):  # never a request from score_job
+        score_job(jobs[0], searches, portfolio)
+    assert len(server.requests) == 1  # the portfolio
+    prepared = portfolio.prepare(jobs)
+    assert len(server.requests) == 2 and len(server.requests[1]) == 3  # the batch, in one request
+    index.cache.close()  # scoring reads no cache (a closed SQLite connection would raise) ...
+    scores = [score_job(job, searches, prepared) for job in jobs]
+    assert len(server.requests) == 2  # ... and calls no one
+    # the figures are the cosine of the embeddings, as before the batch was embedded at once
+    for job, score in zip(jobs, scores, strict=True):
+        skills = " ".join(job.skills)
+        text = f"{job.title}\n{job.title}\n{skills}\n{skills}\n{job.description}"
+        query = fake_embedding(text)
+        cosines = {
+            item.name: sum(a * b for a, b in zip(query, fake_embedding(item.text()), strict=True))
+            for item in items
+        }
+        top = score.portfolio_matches[0]
+        assert top.name == max(cosines, key=lambda name: cosines[name])
+        assert top.similarity == round(cosines[top.name], 4)
+    with pytest.raises(KeyError, match="prepare the batch"):  # a job outside the batch
+        score_job(alert(4, "Rust compiler work", ["Rust"]), searches, prepared)
 
 
 def test_the_sdk_retries_overload_then_errors_are_bidboard_errors(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import hmac
 import json
 import logging
 import random
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +57,9 @@ from tests.support.lint_corpus import INJECTIONS
 from tests.support.notion import Board, Recorder, make_board
 from tests.support.paths import FIXTURES, ROOT
 from tests.test_pipeline import config
+
+#: when the alerts came (an email's own Date header wins)
+RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 GOOD_MAIL = (FIXTURES / "01-single-alert-qp.eml").read_bytes()
 JOB_URL = "https://www.upwork.com/jobs/~01a1b2c3d4e5f60001"
@@ -279,7 +283,7 @@ def test_200_hostile_inputs_are_parsed_or_quarantined_never_crash() -> None:
     ]
     outcomes = {"parsed": 0, "quarantined": 0, "not an alert": 0}
     for name, raw in cases:
-        outcome = parse_raw(raw)
+        outcome = parse_raw(raw, RECEIVED)
         if outcome.alerts:
             assert all(a.job_key.startswith("~01") for a in outcome.alerts), name
             outcomes["parsed"] += 1
@@ -290,7 +294,7 @@ def test_200_hostile_inputs_are_parsed_or_quarantined_never_crash() -> None:
             assert raw.kind == "email", f"{name}: a feed or JSON body is never silently dropped"
             outcomes["not an alert"] += 1
     for url, text in pasted:
-        outcome = parse_pasted_job(url, text)
+        outcome = parse_pasted_job(url, text, RECEIVED)
         assert outcome.alerts or (outcome.quarantined and outcome.quarantined[0].reason)
     total = len(cases) + len(pasted)
     print(
@@ -372,7 +376,7 @@ def test_injected_job_posts_never_give_an_ok_draft_or_a_human_stage(
             "client_payment_verified": True,
             "client_rating": 4.9,
         }
-        alerts += parse_json_alerts(json.dumps(body).encode(), f"inj-{i}").alerts
+        alerts += parse_json_alerts(json.dumps(body).encode(), f"inj-{i}", RECEIVED).alerts
     report = process_alerts(
         alerts, BoardGateway(board.notion, board.workspace), config(OpenAIDrafter(client, "m"))
     )
