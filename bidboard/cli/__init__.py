@@ -260,6 +260,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     return 1  # pragma: no cover - argparse rejects unknown commands
 
-
-if __name__ == "__main__":
-    sys.exit(main())
