@@ -259,4 +259,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"bidboard: error: {error}", file=sys.stderr)
         return 2
     return 1  # pragma: no cover - argparse rejects unknown commands
-

@@ -11,10 +11,11 @@ from bidboard.errors import NotionError
 from bidboard.notion.client import Notion
 from bidboard.notion.drift import Drift, differences, option_ids, read_data_source, verify
 from bidboard.notion.migrate import MigrateReport, carry_renames, migrate
+from bidboard.notion.views import ensure_views
 from bidboard.notion.workspace import DatabaseIds, Workspace
 from bidboard.schema.codecs import rich_text, schema_properties
 from bidboard.schema.databases import ALL_DATABASES, JOBS
-from bidboard.schema.views import PIPELINE, VIEWS, ensure_views
+from bidboard.schema.views import PIPELINE, VIEWS
 
 __all__ = [
     "BOARD_VIEW_NAME",

@@ -1,7 +1,7 @@
-"""The views bidboard makes with the Views API (2026-03-11): on Jobs the Pipeline board (without
-low-fit jobs), the Review queue, a chart of cards by stage, the Low fit table and the reply
-rate by speed to lead (a column chart); on Weekly metrics a table of the figures and charts of
-the rates and counts by week.
+"""The views bidboard makes with the Views API (2026-03-11), as data (``bidboard.notion.views``
+makes them): on Jobs the Pipeline board (without low-fit jobs), the Review queue, a chart of cards
+by stage, the Low fit table and the reply rate by speed to lead (a column chart); on Weekly
+metrics a table of the figures and charts of the rates and counts by week.
 
 The Views API gives a chart one y-axis, so "reply and win rate by week" is two line charts and
 "submitted and won per week" two column charts. Views are found again by name and type on the
@@ -9,17 +9,11 @@ next ``init``: never made twice."""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from bidboard.errors import NotionError
 from bidboard.models import Stage
-from bidboard.notion.client import Notion
-from bidboard.notion.workspace import DatabaseIds, property_id
-
-logger = logging.getLogger(__name__)
 
 Config = Callable[[Callable[[str], str]], dict[str, Any]]
 
@@ -191,59 +185,11 @@ WEEKLY_VIEWS: tuple[ViewSpec, ...] = (
 VIEWS: dict[str, tuple[ViewSpec, ...]] = {"jobs": JOBS_VIEWS, "weekly_metrics": WEEKLY_VIEWS}
 
 
-def ensure_views(
-    notion: Notion, ids: DatabaseIds, specs: tuple[ViewSpec, ...]
-) -> tuple[dict[str, str], list[str]]:
-    """The database's views by name: found by name and type, or created (the first at the
-    start, so it is the one a database opens on; the others after it, in order). Returns
-    (name -> view id, names created)."""
-    listed = notion.call(
-        "list views", notion.client.views.list, safe=True, database_id=ids.database_id
-    )
-    have: dict[tuple[str, str], str] = {}
-    for partial in listed["results"]:
-        view = notion.call("read view", notion.client.views.retrieve, partial["id"], safe=True)
-        have.setdefault((str(view.get("name")), str(view.get("type"))), str(view["id"]))
-
-    def pid(name: str) -> str:
-        return property_id(ids.property_ids[name])
-
-    found: dict[str, str] = {}
-    created: list[str] = []
-    previous: str | None = None
-    for spec in specs:
-        key = (spec.name, spec.type)
-        if key in have:
-            found[spec.name] = previous = have[key]
-            continue
-        try:
-            body = spec.body(pid)
-        except KeyError as missing:  # a property the board lacks (run migrate): not this view
-            logger.warning("view not created view=%s missing=%s", spec.name, missing)
-            continue
-        position = {"type": "after_view", "view_id": previous} if previous else {"type": "start"}
-        view = notion.call(
-            f"create view {spec.name}",
-            notion.client.views.create,
-            safe=False,
-            database_id=ids.database_id,
-            data_source_id=ids.data_source_id,
-            name=spec.name,
-            type=spec.type,
-            position=position,
-            **body,
-        )
-        found[spec.name] = previous = str(view["id"])
-        created.append(spec.name)
-    return found, created
-
-
 __all__ = [
     "JOBS_VIEWS",
     "PIPELINE",
     "SPEED_TO_LEAD",
     "VIEWS",
     "WEEKLY_VIEWS",
-    "NotionError",
-    "ensure_views",
+    "ViewSpec",
 ]
