@@ -10,7 +10,8 @@ from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from bidboard.metrics import FIGURES, as_markdown, show
+from bidboard.metrics import FIGURES
+from bidboard.metrics_text import as_markdown, show
 from bidboard.notion.insights_page import PagePublished
 from bidboard.routines import publish_insights, run_weekly, weeks_to_roll
 from bidboard.runtime import Runtime, opened

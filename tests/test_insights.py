@@ -157,7 +157,8 @@ def test_speed_buckets_edges() -> None:
 def test_the_weekly_rollup_breaks_down_by_speed_to_lead() -> None:
     from zoneinfo import ZoneInfo
 
-    from bidboard.metrics import IsoWeek, as_markdown, weekly_rollup
+    from bidboard.metrics import IsoWeek, weekly_rollup
+    from bidboard.metrics_text import as_markdown
 
     posted = datetime(2026, 11, 16, 9, tzinfo=UTC)  # W47
     cards = []

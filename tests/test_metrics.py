@@ -12,14 +12,13 @@ import pytest
 from bidboard.metrics import (
     FIGURES,
     IsoWeek,
-    as_markdown,
-    as_text,
     last_weeks,
     reached,
     submitted_moment,
     weekly_rollup,
     weekly_rollups,
 )
+from bidboard.metrics_text import as_markdown, as_text
 from bidboard.models import JobCard, Stage
 
 BERLIN = ZoneInfo("Europe/Berlin")

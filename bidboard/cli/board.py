@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 
-from bidboard.metrics import as_text
+from bidboard.metrics_text import as_text
 from bidboard.routines import run_sync, run_weekly, weeks_to_roll
 from bidboard.runtime import opened
 from bidboard.settings import Settings

@@ -37,7 +37,8 @@ from bidboard.errors import ConfigError
 from bidboard.inbox.sources import FolderSource
 from bidboard.ingest import run_ingest
 from bidboard.lease import write_lease
-from bidboard.metrics import IsoWeek, show
+from bidboard.metrics import IsoWeek
+from bidboard.metrics_text import show
 from bidboard.models import JobCard, Stage
 from bidboard.notion import bootstrap
 from bidboard.notion.client import Notion

@@ -22,12 +22,9 @@ from bidboard.metrics import (
     SPEED_BREAKDOWNS,
     IsoWeek,
     WeeklyRollup,
-    breakdown_rows,
-    figures_rows,
-    speed_rows,
-    summary_sentence,
     weekly_rollups,
 )
+from bidboard.metrics_text import breakdown_rows, figures_rows, speed_rows, summary_sentence
 from bidboard.models import STAMPS, JobCard
 from bidboard.notion import blocks as b
 from bidboard.notion.blocks import Run
