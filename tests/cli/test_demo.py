@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bidboard import cli
-from bidboard.cli import demo
+from bidboard.cli import demo, demo_samples
 from bidboard.cli.localserver import free_port
 from bidboard.inbox.files import parse_file
 from bidboard.models import Stage
@@ -22,8 +22,8 @@ NOW = datetime(2027, 1, 5, 10, 0, tzinfo=UTC)  # a Tuesday, just after a year bo
 
 
 def test_sample_mailbox_dates_end_before_now_and_keep_their_words(tmp_path: Path) -> None:
-    copy = demo.relative_mailbox(demo.SAMPLE_MAILBOX, tmp_path / "mailbox", NOW)
-    for original in sorted(demo.SAMPLE_MAILBOX.iterdir()):
+    copy = demo_samples.relative_mailbox(demo_samples.SAMPLE_MAILBOX, tmp_path / "mailbox", NOW)
+    for original in sorted(demo_samples.SAMPLE_MAILBOX.iterdir()):
         made = copy / original.name
         before, after = original.read_bytes(), made.read_bytes()
         assert len(before.splitlines()) == len(after.splitlines())
@@ -36,13 +36,13 @@ def test_sample_mailbox_dates_end_before_now_and_keep_their_words(tmp_path: Path
                     assert NOW - timedelta(days=3) <= alert.posted_at <= NOW, made.name
     year_end = (copy / "13-year-boundary.eml").read_text()
     assert "Posted on: Jan 3" in year_end  # Dec 31 two days before Jan 2, moved with it
-    assert "2027" not in (demo.SAMPLE_MAILBOX / "01-single-alert-qp.eml").read_text()
-    assert demo.relative_mailbox(demo.SAMPLE_MAILBOX, tmp_path / "mailbox", NOW) == copy
+    assert "2027" not in (demo_samples.SAMPLE_MAILBOX / "01-single-alert-qp.eml").read_text()
+    assert demo_samples.relative_mailbox(demo_samples.SAMPLE_MAILBOX, tmp_path / "mailbox", NOW) == copy
 
 
 def test_history_is_in_the_past_and_moves_forward() -> None:
-    cards = demo.history_cards(NOW, ZoneInfo("UTC"))
-    assert len(cards) == 20 + demo.PAST_PROPOSALS  # curated, then the older drawn past
+    cards = demo_samples.history_cards(NOW, ZoneInfo("UTC"))
+    assert len(cards) == 20 + demo_samples.PAST_PROPOSALS  # curated, then the older drawn past
     for card in cards:
         assert card.source == "sample" and card.name.startswith("Sample: ")
         stamps = [
