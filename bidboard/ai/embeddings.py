@@ -12,8 +12,8 @@ from pathlib import Path
 
 from openai import OpenAI, OpenAIError
 
-from bidboard.errors import BidboardError
-from bidboard.redact import redact
+from bidboard.ai.client import raise_openai_failure
+from bidboard.errors import OpenAIFailed
 from bidboard.scoring.similarity import EmbeddingCache, EmbeddingIndex, Similarity, TfidfIndex
 
 logger = logging.getLogger(__name__)
@@ -30,12 +30,10 @@ class OpenAIEmbedder:
         try:
             response = self.client.embeddings.create(model=self.model, input=texts)
         except OpenAIError as error:
-            raise BidboardError(
-                f"OpenAI embeddings failed: {type(error).__name__}: {redact(str(error))[:300]}"
-            ) from error
+            raise_openai_failure(error, "OpenAI embeddings")
         ordered = sorted(response.data, key=lambda item: item.index)
         if len(ordered) != len(texts):
-            raise BidboardError(f"OpenAI returned {len(ordered)} embeddings for {len(texts)} texts")
+            raise OpenAIFailed(f"OpenAI returned {len(ordered)} embeddings for {len(texts)} texts")
         return [list(item.embedding) for item in ordered]
 
 
@@ -52,10 +50,10 @@ class EmbeddingsOrTfidf:
         self.index: Similarity
         try:
             self.index = EmbeddingIndex(documents, embedder, cache)
-        except BidboardError as error:
+        except OpenAIFailed as error:
             self.index = self._fall_back(error)
 
-    def _fall_back(self, error: BidboardError) -> Similarity:
+    def _fall_back(self, error: OpenAIFailed) -> Similarity:
         self.fallback = str(error)
         logger.warning("portfolio fit falls back to TF-IDF reason=%s", self.fallback)
         self.index = TfidfIndex(self.documents)
@@ -64,7 +62,7 @@ class EmbeddingsOrTfidf:
     def best(self, text: str, n: int = 3) -> list[tuple[int, float]]:
         try:
             return self.index.best(text, n)
-        except BidboardError as error:
+        except OpenAIFailed as error:
             return self._fall_back(error).best(text, n)
 
 

@@ -34,7 +34,7 @@ from pathlib import Path
 from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.draft import Draft, DraftRequest, ScreeningAnswer, Snippet
 from bidboard.drafting.fingerprint import distance, simhash
-from bidboard.drafting.lint import NEAR_DUPLICATE_BITS, forbidden, title_runs, words
+from bidboard.drafting.lint import NEAR_DUPLICATE_BITS, Finding, forbidden, title_runs, words
 from bidboard.drafting.post import (
     ABOUT_FREELANCER,
     ACTION,
@@ -423,6 +423,13 @@ class TemplateDrafter:
                 best = (rank, draft)
         assert best is not None
         return best[1]
+
+    def revise(
+        self, request: DraftRequest, findings: Sequence[Finding], previous: str
+    ) -> Draft | None:
+        """None: the template drafter has no second try (:meth:`draft` already tried its
+        variants against the linter)."""
+        return None
 
     def _compose(self, request: DraftRequest, variant: int) -> Draft:
         job = request.job

@@ -18,6 +18,7 @@ from bidboard.drafting.compose import draft_job
 from bidboard.drafting.draft import DraftRequest, ScreeningAnswer
 from bidboard.drafting.lint import LintContext, lint_draft, title_runs
 from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.errors import EgressRefused, OpenAIFailed
 from bidboard.inbox.files import parse_file
 from bidboard.models import Stage
 from bidboard.notion.card import card_content, select_for_drafting
@@ -227,6 +228,37 @@ def test_openai_failures_fall_back_to_the_template(tmp_path: Path, answer: Any, 
     assert result.draft.drafted_by == "template"
     assert result.stage is Stage.DRAFTED
     assert why in result.draft.note and "drafted from templates instead" in result.draft.note
+
+
+def test_an_egress_refusal_while_drafting_is_never_a_silent_template_draft(
+    tmp_path: Path,
+) -> None:
+    """An OpenAI base URL on Upwork is refused by the egress guard before a byte leaves: the
+    refusal reaches the caller (the run stops and says why) instead of passing for OpenAI being
+    down and quietly drafting from templates."""
+    settings = Settings(
+        openai_api_key=SecretStr("sk-test-canary"),
+        openai_base_url="https://www.upwork.com/v1",
+        data_dir=tmp_path,
+    )
+    server = ChatServer(GOOD)
+    client = build_openai_client(
+        settings, transport=httpx2.MockTransport(server), max_retries=0, timeout=5
+    )
+    job = all_jobs()[0]
+    with pytest.raises(EgressRefused, match=r"upwork\.com"):
+        draft_job(request_for(job), OpenAIDrafter(client, "gpt-4o-mini"), TEMPLATE, LintContext())
+    assert server.requests == []
+
+
+def test_a_fallback_to_the_template_is_logged_with_its_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = run(ChatServer(503), tmp_path)
+    assert result.draft.drafted_by == "template"
+    (record,) = [r for r in caplog.records if "using the template" in r.getMessage()]
+    assert record.exc_info is not None and record.exc_info[0] is not None
+    assert isinstance(record.exc_info[1], OpenAIFailed)
 
 
 def test_the_sdk_retries_a_429_before_falling_back(tmp_path: Path) -> None:
