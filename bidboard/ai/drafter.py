@@ -19,9 +19,9 @@ from pydantic import BaseModel, Field, ValidationError
 
 from bidboard.ai.client import raise_openai_failure
 from bidboard.drafting.draft import Draft, DraftRequest, ScreeningAnswer
+from bidboard.drafting.fit import fitting_items
 from bidboard.drafting.lint import Finding
 from bidboard.drafting.questions import post_body, screening_questions
-from bidboard.drafting.template import fitting_items
 from bidboard.errors import DraftRefused, DraftUnusable
 
 RULES = """You draft Upwork proposals for a freelancer or agency. A person reviews every draft
