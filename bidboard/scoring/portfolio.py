@@ -1,4 +1,8 @@
-"""Portfolio items: what the agency has done, to match jobs against."""
+"""Portfolio items: what the agency has done, to match jobs against.
+
+:func:`parse_portfolio` reads JSON text (pure); the file functions at the end,
+:func:`load_portfolio_file` and :func:`save_portfolio_file`, are this module's only I/O.
+"""
 
 from __future__ import annotations
 
@@ -27,8 +31,15 @@ class PortfolioItem(BaseModel):
 SAMPLE_PATH = Path(__file__).with_name("portfolio.sample.json")
 
 
+def parse_portfolio(text: str) -> list[PortfolioItem]:
+    """The portfolio items in JSON ``text`` (a list of items, as :func:`save_portfolio_file`
+    writes them)."""
+    return [PortfolioItem.model_validate(item) for item in json.loads(text)]
+
+
 def load_portfolio_file(path: Path) -> list[PortfolioItem]:
-    return [PortfolioItem.model_validate(item) for item in json.loads(path.read_text())]
+    """The portfolio items in the file at ``path`` (the local copy, or the sample)."""
+    return parse_portfolio(path.read_text())
 
 
 def save_portfolio_file(path: Path, items: list[PortfolioItem]) -> None:
