@@ -15,9 +15,9 @@ BidboardError
  ├── LeaseBusy            another process holds the workspace's write lease (see lease.py)
  └── AlertError           an alert could not be read (it is quarantined, never dropped)
 
-An OpenAI call that the egress guard refuses raises the :class:`EgressRefused` itself (the SDK's
-connection error is its ``__cause__``), never :class:`OpenAIFailed`: a refusal is not an outage,
-and nothing falls back from it.
+An OpenAI call that the egress guard refuses raises that :class:`EgressRefused` itself (the SDK
+reports it as a connection error; :func:`bidboard.ai.client.raise_openai_failure` unwraps it),
+never :class:`OpenAIFailed`: a refusal is not an outage, and nothing falls back from it.
 """
 
 from __future__ import annotations
