@@ -29,7 +29,6 @@ This module assembles the draft from the snippet library; the sections' wording 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import re
@@ -91,25 +90,15 @@ def parse_snippets(text: str) -> list[Snippet]:
     return [Snippet.model_validate(s) for s in json.loads(text)]
 
 
-def load_snippets(path: Path = SAMPLE_PATH) -> list[Snippet]:
-    """The snippets in the file at ``path`` (the sample library by default): this module's
-    only I/O."""
-    return parse_snippets(path.read_text())
-
-
-@functools.cache
-def _sample_library() -> tuple[Snippet, ...]:
-    return tuple(load_snippets())
-
-
 class TemplateDrafter:
     name = "template"
 
     def __init__(self, snippets: list[Snippet], defaults: Sequence[Snippet] | None = None) -> None:
-        """``snippets``: the agency's library; ``defaults`` fill a kind it lacks (the sample
-        library when not given, read once per process)."""
+        """``snippets``: the library to draft from (the agency's, or the sample library);
+        ``defaults`` fill a kind it lacks (give the sample library with the agency's; when not
+        given, ``snippets`` are their own defaults)."""
         self.snippets = [s for s in snippets if s.active and _usable(s)]
-        self.defaults = list(_sample_library() if defaults is None else defaults)
+        self.defaults = list(snippets if defaults is None else defaults)
 
     def _kind(self, kind: str, fit: bool | None = None) -> list[Snippet]:
         """The library's snippets of ``kind``; ``fit`` picks those that cite a portfolio item
@@ -239,4 +228,4 @@ class TemplateDrafter:
         ]
 
 
-__all__ = ["TemplateDrafter", "load_snippets", "parse_snippets"]
+__all__ = ["SAMPLE_PATH", "TemplateDrafter", "parse_snippets"]

@@ -1,6 +1,6 @@
 """Saved searches, from a YAML file the user edits. A bad file is an error that names the file,
-the line and the field. :func:`parse_searches` reads the text (pure); :func:`load_searches`
-reads the file."""
+the line and the field. :func:`parse_searches` reads the text; the file is read at the edge
+(:func:`bidboard.loaders.load_searches`)."""
 
 from __future__ import annotations
 
@@ -125,12 +125,3 @@ def parse_searches(text: str, source: str = "<searches>") -> SearchConfig:
             field = ".".join(str(p) for p in location) or "(top level)"
             problems.append(f"{source}:{line or '?'}: {field}: {item['msg']}")
         raise ConfigError("invalid saved searches\n  " + "\n  ".join(problems)) from None
-
-
-def load_searches(path: Path) -> SearchConfig:
-    """The saved searches in the file at ``path``: this module's only I/O."""
-    try:
-        text = path.read_text()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the saved searches: {error.strerror}") from None
-    return parse_searches(text, str(path))

@@ -19,14 +19,15 @@ from bidboard.drafting.compose import draft_job
 from bidboard.drafting.draft import DraftRequest, ScreeningAnswer
 from bidboard.drafting.lint import LintContext, lint_draft, title_runs
 from bidboard.drafting.template import SAMPLE_PATH as SNIPPETS_PATH
-from bidboard.drafting.template import TemplateDrafter, load_snippets, parse_snippets
+from bidboard.drafting.template import TemplateDrafter, parse_snippets
 from bidboard.errors import EgressRefused, OpenAIFailed
 from bidboard.inbox.files import parse_file
+from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
 from bidboard.models import Stage
 from bidboard.notion.card import card_content, select_for_drafting
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file, parse_portfolio
+from bidboard.scoring.portfolio import SAMPLE_PATH, parse_portfolio
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from tests.support.paths import FIXTURES
 
@@ -349,7 +350,7 @@ def test_the_agency_library_is_used_and_old_title_snippets_are_left_out() -> Non
         ),
     ]
     job = all_jobs()[0]
-    draft = TemplateDrafter(library).draft(request_for(job))
+    draft = TemplateDrafter(library, load_snippets()).draft(request_for(job))
     assert "caught my eye" not in draft.text and "I have delivered" not in draft.text
     assert draft.closing.startswith("Tell me in Upwork Messages which report hurts most")
     report = lint_draft(draft.text, LintContext(job_title=job.title))
@@ -363,5 +364,5 @@ def test_the_libraries_parse_from_text_and_the_defaults_can_be_given() -> None:
     defaults = parse_snippets(json.dumps([{"name": "given", "kind": "Closing", "text": closing}]))
     draft = TemplateDrafter([], defaults=defaults).draft(request_for(all_jobs()[0]))
     assert draft.closing.startswith(closing)  # the kind the library lacks, from the defaults
-    sample = TemplateDrafter([]).draft(request_for(all_jobs()[0]))
-    assert not sample.closing.startswith(closing)  # the sample library when none are given
+    sample = TemplateDrafter([], load_snippets()).draft(request_for(all_jobs()[0]))
+    assert not sample.closing.startswith(closing)

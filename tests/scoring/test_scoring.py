@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from bidboard.alerts.alert import JobAlert
 from bidboard.errors import ConfigError
-from bidboard.scoring.portfolio import SAMPLE_PATH, PortfolioItem, load_portfolio_file
+from bidboard.loaders import load_portfolio_file, load_searches
+from bidboard.scoring.portfolio import SAMPLE_PATH, PortfolioItem
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, SearchConfig, load_searches, parse_searches
+from bidboard.scoring.searches import EXAMPLE_PATH, SearchConfig, parse_searches
 
 SEARCHES = load_searches(EXAMPLE_PATH)
 PORTFOLIO = Portfolio.build(load_portfolio_file(SAMPLE_PATH))

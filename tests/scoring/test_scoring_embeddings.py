@@ -17,9 +17,10 @@ from bidboard.ai.client import build_openai_client
 from bidboard.ai.embeddings import OpenAIEmbedder, embedding_index
 from bidboard.alerts.alert import JobAlert
 from bidboard.errors import BidboardError, EgressRefused, OpenAIFailed
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.loaders import load_portfolio_file, load_searches
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.scoring.words import tokens
 from bidboard.settings import Settings
 
