@@ -4,13 +4,9 @@ key is configured. Both answer ``best(text, n)`` with (item index, similarity in
 from __future__ import annotations
 
 import hashlib
-import json
 import math
-import sqlite3
-import threading
 from collections import Counter
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -72,44 +68,18 @@ class TfidfIndex:
         return [(index, min(1.0, round(score, 4))) for index, score in ranked if score > 0]
 
 
-class EmbeddingCache:
-    """Embeddings by content hash in SQLite, so a text is embedded once."""
+def embedding_key(model: str, text: str) -> str:
+    """The cache key of ``text`` embedded by ``model``: its content hash."""
+    return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
 
-    def __init__(self, path: Path | str) -> None:
-        if str(path) != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS embeddings (key TEXT PRIMARY KEY, vector TEXT NOT NULL)"
-        )
-        self._lock = threading.Lock()
 
-    @staticmethod
-    def key(model: str, text: str) -> str:
-        return hashlib.sha256(f"{model}\0{text}".encode()).hexdigest()
+class VectorCache(Protocol):
+    """Embeddings by :func:`embedding_key`, so a text is embedded once (the OpenAI adapter's
+    SQLite cache, :class:`bidboard.ai.embeddings.EmbeddingCache`)."""
 
-    def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]:
-        found: dict[str, list[float]] = {}
-        with self._lock:
-            for start in range(0, len(keys), 500):
-                chunk = list(keys[start : start + 500])
-                marks = ",".join("?" * len(chunk))
-                for key, vector in self._db.execute(
-                    f"SELECT key, vector FROM embeddings WHERE key IN ({marks})",  # noqa: S608
-                    chunk,
-                ):
-                    found[key] = json.loads(vector)
-        return found
+    def get_many(self, keys: Sequence[str]) -> dict[str, list[float]]: ...
 
-    def put_many(self, items: dict[str, list[float]]) -> None:
-        with self._lock:
-            self._db.executemany(
-                "INSERT OR REPLACE INTO embeddings VALUES (?, ?)",
-                [(k, json.dumps(v)) for k, v in items.items()],
-            )
-
-    def close(self) -> None:
-        self._db.close()
+    def put_many(self, items: dict[str, list[float]]) -> None: ...
 
 
 class Embedder(Protocol):
@@ -126,12 +96,12 @@ def _unit(vector: Sequence[float]) -> list[float]:
 class EmbeddingIndex:
     """Cosine similarity of embeddings (negative similarity counts as none)."""
 
-    def __init__(self, documents: Sequence[str], embedder: Embedder, cache: EmbeddingCache) -> None:
+    def __init__(self, documents: Sequence[str], embedder: Embedder, cache: VectorCache) -> None:
         self.embedder, self.cache = embedder, cache
         self.vectors = [_unit(v) for v in self.embed_all(list(documents))]
 
     def embed_all(self, texts: list[str]) -> list[list[float]]:
-        keys = [EmbeddingCache.key(self.embedder.model, t) for t in texts]
+        keys = [embedding_key(self.embedder.model, t) for t in texts]
         known = self.cache.get_many(keys)
         missing = list(dict.fromkeys(k for k in keys if k not in known))
         if missing:
