@@ -44,11 +44,12 @@ from bidboard.drafting.compose import draft_job
 from bidboard.drafting.draft import DraftRequest
 from bidboard.drafting.lint import LintContext, lint_draft, words
 from bidboard.drafting.questions import with_questions
-from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.drafting.template import TemplateDrafter
 from bidboard.inbox.files import parse_file
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from tests.support.lint_corpus import CASES, INJECTIONS, PAD
 

@@ -17,9 +17,10 @@ import time
 from datetime import UTC, datetime
 
 from bidboard.alerts.alert import JobAlert
+from bidboard.loaders import load_searches
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 
 BASE_SKILLS = [
     "python",

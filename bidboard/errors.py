@@ -8,8 +8,17 @@ BidboardError
  ├── NotionError          Notion answered an error or could not be reached
  │    └── NotionPaused    Notion refuses this kind of request for a while (the run stops)
  ├── CardError            one card cannot be written (a value Notion cannot store): the rest go on
+ │    └── CodecError      a value cannot be encoded for its property type (also a ValueError)
+ ├── OpenAIFailed         OpenAI (or a compatible server) failed: down, slow, 429/5xx, key refused
+ ├── DraftingError        the configured drafter wrote no usable draft: the template drafts it
+ │    ├── DraftRefused    the model refused to draft
+ │    └── DraftUnusable   the model's answer is no draft (unparsable, or a question unanswered)
  ├── LeaseBusy            another process holds the workspace's write lease (see lease.py)
  └── AlertError           an alert could not be read (it is quarantined, never dropped)
+
+An OpenAI call that the egress guard refuses raises that :class:`EgressRefused` itself (the SDK
+reports it as a connection error; :func:`bidboard.ai.client.raise_openai_failure` unwraps it),
+never :class:`OpenAIFailed`: a refusal is not an outage, and nothing falls back from it.
 """
 
 from __future__ import annotations
@@ -64,6 +73,30 @@ class NotionError(BidboardError):
 class CardError(BidboardError):
     """One card cannot be written: a value Notion cannot store (an infinite number, text that is
     not Unicode) or a request Notion refuses for that card alone. The other cards go on."""
+
+
+class CodecError(CardError, ValueError):
+    """A value cannot be written to a property of that type (NaN, a naive datetime). Also a
+    ``ValueError``, as the encoders' other refusals (``UnicodeEncodeError``) are."""
+
+
+class OpenAIFailed(BidboardError):
+    """OpenAI, or the OpenAI-compatible server configured, failed after the SDK's retries: a
+    timeout, a 429 or 5xx, a refused key, embeddings that do not match the texts sent. Drafting
+    falls back to the template, embeddings to TF-IDF."""
+
+
+class DraftingError(BidboardError):
+    """The configured drafter wrote no usable draft; the job is drafted from templates."""
+
+
+class DraftRefused(DraftingError):
+    """The model refused to draft."""
+
+
+class DraftUnusable(DraftingError):
+    """The model answered, but not with a usable draft: output that does not parse, no draft,
+    or a screening question left unanswered."""
 
 
 class LeaseBusy(BidboardError):

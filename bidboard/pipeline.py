@@ -21,13 +21,12 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.alerts.alert import JobAlert, source_label
 from bidboard.batch import BatchReport, CardFailures, JobOutcome, stopped_for_now
 from bidboard.board import Board, Content
 from bidboard.dedupe import Deduped, dedupe_alerts
 from bidboard.drafting.compose import draft_job
-from bidboard.drafting.draft import Draft, DraftRequest
+from bidboard.drafting.draft import Draft, Drafter, DraftRequest
 from bidboard.drafting.lint import LintContext, RecentDraft, Report
 from bidboard.drafting.questions import screening_state
 from bidboard.drafting.template import TemplateDrafter
@@ -49,7 +48,7 @@ class PipelineConfig:
     searches: SearchConfig
     portfolio: Portfolio
     portfolio_items: list[PortfolioItem]
-    drafter: OpenAIDrafter | TemplateDrafter
+    drafter: Drafter
     template: TemplateDrafter
     card_page: CardPage
     daily_cap: int = 25

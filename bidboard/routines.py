@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from bidboard.insights import insights
 from bidboard.lease import write_lease
+from bidboard.loaders import load_searches
 from bidboard.metrics import IsoWeek, WeeklyRollup, last_weeks
 from bidboard.notion.insights_page import PagePublished, publish_page
 from bidboard.notion.metrics_pages import (
@@ -25,7 +26,7 @@ from bidboard.notion.speed import (
     write_speed,
 )
 from bidboard.runtime import Runtime
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from bidboard.sync import SyncReport, sync_board
 

@@ -19,12 +19,13 @@ from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.ai.embeddings import embedding_index
 from bidboard.alerts.alert import JobAlert
 from bidboard.batch import BatchReport
-from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.drafting.template import TemplateDrafter
 from bidboard.errors import LeaseBusy
 from bidboard.inbox.imap import ImapConfig, ImapSource
 from bidboard.inbox.sources import AlertSource, FeedSource, FolderSource, SpoolSource
 from bidboard.ingest import IngestResult, held_by, run_ingest
 from bidboard.lease import write_lease
+from bidboard.loaders import load_searches, load_snippets
 from bidboard.notion.card import card_content
 from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
@@ -34,7 +35,7 @@ from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.redact import settings_secrets
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Portfolio
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from bidboard.state import StateStore
 
@@ -140,7 +141,8 @@ def pipeline_config(settings: Settings, notion: Notion, workspace: Workspace) ->
     """Searches, portfolio, snippets and drafter for a run, from settings and Notion. Close it
     (``config.close()``) when the run ends: it may hold OpenAI clients."""
     items = portfolio_for_run(notion, workspace, settings.data_dir)
-    template = TemplateDrafter(read_snippets(notion, workspace) or load_snippets())
+    sample = load_snippets()  # fills a kind the agency's library lacks
+    template = TemplateDrafter(read_snippets(notion, workspace) or sample, sample)
     resources = ExitStack()
     drafter = configured_drafter(settings, template, resources)
     return PipelineConfig(

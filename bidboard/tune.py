@@ -46,9 +46,9 @@ from typing import Any
 
 import numpy as np
 
+from bidboard.loaders import load_searches
 from bidboard.metrics import _REPLIED, reached, submitted_moment
 from bidboard.models import JobCard, Stage
-from bidboard.scoring.searches import load_searches
 from bidboard.scoring.weights import KINDS, parse_reasons
 
 L2 = 1.0

@@ -13,15 +13,16 @@ from pydantic import SecretStr
 from bidboard.ai.client import build_openai_client
 from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.alerts.alert import JobAlert
-from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.drafting.template import TemplateDrafter
 from bidboard.inbox.files import parse_file
+from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
 from bidboard.models import MACHINE_STAGES, Stage
 from bidboard.notion.card import card_content
 from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import PipelineConfig, process_alerts
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from tests.drafting.test_drafting import GOOD, ChatServer
 from tests.support.notion import Board

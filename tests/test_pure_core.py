@@ -34,13 +34,9 @@ FORBIDDEN = (
     "sqlite3",
     "openai",
 )
-#: Imports still to remove, each with its reason. The test fails when one is gone too: then
-#: delete it here, so that it cannot come back.
-KNOWN = {
-    # the drafter's type; a Drafter protocol replaces it (issue 19, drafting)
-    ("bidboard/pipeline.py", "bidboard.ai.drafter"),
-    ("bidboard/drafting/compose.py", "bidboard.ai.drafter"),
-}
+#: Imports still to remove, each with its reason (none now). The test fails when one is gone
+#: too: then delete it here, so that it cannot come back.
+KNOWN: set[tuple[str, str]] = set()
 
 
 def core_files() -> list[Path]:

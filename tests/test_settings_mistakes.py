@@ -10,7 +10,8 @@ import pytest
 
 from bidboard.cli import main
 from bidboard.errors import ConfigError
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.loaders import load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import load_settings
 
 

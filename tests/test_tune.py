@@ -17,12 +17,13 @@ from pydantic import SecretStr
 from bidboard.alerts.alert import JobAlert
 from bidboard.cli import main
 from bidboard.cli.localserver import BackgroundServer
+from bidboard.loaders import load_searches
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.history import INSIGHT_FIELDS, history_cards
 from bidboard.runtime import opened
 from bidboard.schema.databases import JOBS
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.scoring.weights import KINDS, kind_of, parse_reasons
 from bidboard.settings import Settings
 from bidboard.synthetic import NO_EFFECT, Effects, history, put_on_board

@@ -3,16 +3,22 @@
 The SDK (3.x) is built on ``httpx2``; its client gets the same egress guard as bidboard's own
 ``httpx`` clients. Retries: the SDK retries connection errors, 408, 409, 429 and 5xx itself
 (``max_retries``, twice by default); nothing above it retries the same call again.
+
+Errors: :func:`raise_openai_failure` translates what the SDK raises at this boundary, into
+:class:`OpenAIFailed`, or into the egress guard's refusal when that is what stopped the call (the
+SDK reports any transport exception as a connection error).
 """
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import httpx2
-from openai import OpenAI
+from openai import OpenAI, OpenAIError
 
 from bidboard.egress import EgressPolicy, guarded_client2
-from bidboard.errors import ConfigError
-from bidboard.redact import remember
+from bidboard.errors import ConfigError, OpenAIFailed, PolicyError
+from bidboard.redact import redact, remember
 from bidboard.settings import Settings
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
@@ -44,3 +50,17 @@ def build_openai_client(
             policy, transport=transport, timeout=timeout, secrets=remember(key)
         ),
     )
+
+
+def raise_openai_failure(error: OpenAIError, what: str, limit: int = 300) -> NoReturn:
+    """Raise the bidboard error for an SDK error: the :class:`PolicyError` (an egress refusal)
+    that caused it, if one did, as it is; else :class:`OpenAIFailed` from ``error``, naming
+    ``what`` failed and why (redacted, cut to ``limit`` characters)."""
+    cause: BaseException | None = error
+    while cause is not None:
+        if isinstance(cause, PolicyError):
+            raise cause from None  # the refusal itself, not an outage to fall back from
+        cause = cause.__cause__ or cause.__context__
+    raise OpenAIFailed(
+        f"{what} failed: {type(error).__name__}: {redact(str(error))[:limit]}"
+    ) from error

@@ -17,11 +17,12 @@ from openai import OpenAI, OpenAIError
 from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, Field, ValidationError
 
+from bidboard.ai.client import raise_openai_failure
 from bidboard.drafting.draft import Draft, DraftRequest, ScreeningAnswer
+from bidboard.drafting.fit import fitting_items
 from bidboard.drafting.lint import Finding
 from bidboard.drafting.questions import post_body, screening_questions
-from bidboard.drafting.template import fitting_items
-from bidboard.errors import BidboardError
+from bidboard.errors import DraftRefused, DraftUnusable
 
 RULES = """You draft Upwork proposals for a freelancer or agency. A person reviews every draft
 and submits it on Upwork themselves; you never contact anyone.
@@ -87,10 +88,6 @@ class DraftOut(BaseModel):
     )
 
 
-class DraftRefused(BidboardError):
-    """The model refused to draft."""
-
-
 def _job_data(request: DraftRequest, questions: list[str]) -> str:
     job = request.job
     facts = {
@@ -139,8 +136,18 @@ class OpenAIDrafter:
         links = SOME_LINKS.format(hosts=hosts) if hosts else NO_LINKS
         return RULES.format(voice=request.voice, links=links)
 
-    def draft(
-        self, request: DraftRequest, findings: list[Finding] | None = None, previous: str = ""
+    def draft(self, request: DraftRequest, avoid: Sequence[str] = ()) -> Draft:
+        """A draft for ``request`` (the model is not told the recent drafts: ``avoid`` is for
+        the template drafter; the linter flags a near duplicate, and :meth:`revise` rewrites
+        it)."""
+        return self._ask(request)
+
+    def revise(self, request: DraftRequest, findings: Sequence[Finding], previous: str) -> Draft:
+        """``previous`` written again, with the linter's findings fed back."""
+        return self._ask(request, findings, previous)
+
+    def _ask(
+        self, request: DraftRequest, findings: Sequence[Finding] = (), previous: str = ""
     ) -> Draft:
         questions = screening_questions(request.job)
         messages: list[ChatCompletionMessageParam] = [
@@ -163,8 +170,10 @@ class OpenAIDrafter:
                 response_format=DraftOut,
                 temperature=0.4,
             )
-        except (OpenAIError, ValidationError, ValueError) as error:  # ValidationError: bad JSON
-            raise BidboardError(
+        except OpenAIError as error:
+            raise_openai_failure(error, "OpenAI drafting", limit=200)
+        except (ValidationError, ValueError) as error:  # ValidationError: bad JSON
+            raise DraftUnusable(
                 f"OpenAI drafting failed: {type(error).__name__}: {str(error)[:200]}"
             ) from error
         choice = completion.choices[0]
@@ -172,9 +181,9 @@ class OpenAIDrafter:
             raise DraftRefused(f"the model refused: {choice.message.refusal[:200]}")
         parsed = choice.message.parsed
         if parsed is None:
-            raise BidboardError("OpenAI returned no draft")
+            raise DraftUnusable("OpenAI returned no draft")
         if len(parsed.answers) != len(questions):
-            raise BidboardError(
+            raise DraftUnusable(
                 f"OpenAI answered {len(parsed.answers)} of {len(questions)} screening questions"
             )
         usage = completion.usage

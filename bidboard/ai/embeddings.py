@@ -13,9 +13,9 @@ from pathlib import Path
 
 from openai import OpenAI, OpenAIError
 
+from bidboard.ai.client import raise_openai_failure
 from bidboard.ai.embedding_cache import EmbeddingCache, embed_cached
-from bidboard.errors import BidboardError
-from bidboard.redact import redact
+from bidboard.errors import OpenAIFailed
 from bidboard.scoring.similarity import Similarity, TfidfIndex, VectorIndex, unit
 
 logger = logging.getLogger(__name__)
@@ -32,12 +32,10 @@ class OpenAIEmbedder:
         try:
             response = self.client.embeddings.create(model=self.model, input=texts)
         except OpenAIError as error:
-            raise BidboardError(
-                f"OpenAI embeddings failed: {type(error).__name__}: {redact(str(error))[:300]}"
-            ) from error
+            raise_openai_failure(error, "OpenAI embeddings")
         ordered = sorted(response.data, key=lambda item: item.index)
         if len(ordered) != len(texts):
-            raise BidboardError(f"OpenAI returned {len(ordered)} embeddings for {len(texts)} texts")
+            raise OpenAIFailed(f"OpenAI returned {len(ordered)} embeddings for {len(texts)} texts")
         return [list(item.embedding) for item in ordered]
 
 
@@ -58,10 +56,10 @@ class EmbeddingsOrTfidf:
         self.items: list[list[float]] = []
         try:
             self.items = [unit(v) for v in embed_cached(embedder, cache, documents)]
-        except BidboardError as error:
+        except OpenAIFailed as error:
             self._fall_back(error)
 
-    def _fall_back(self, error: BidboardError) -> Similarity:
+    def _fall_back(self, error: OpenAIFailed) -> Similarity:
         self.fallback = str(error)
         logger.warning("portfolio fit falls back to TF-IDF reason=%s", self.fallback)
         self.tfidf = TfidfIndex(self.documents)
@@ -75,7 +73,7 @@ class EmbeddingsOrTfidf:
         wanted = list(dict.fromkeys(texts))
         try:
             vectors = embed_cached(self.embedder, self.cache, wanted)
-        except BidboardError as error:
+        except OpenAIFailed as error:
             return self._fall_back(error)
         return VectorIndex(self.items, dict(zip(wanted, vectors, strict=True)))
 

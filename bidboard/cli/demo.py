@@ -24,11 +24,11 @@ from bidboard.cli.demo_samples import SAMPLE_MAILBOX, relative_mailbox, write_hi
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.offline import EMULATOR_TOKEN
 from bidboard.cli.schema import _previous
-from bidboard.drafting.template import load_snippets
 from bidboard.errors import ConfigError
 from bidboard.inbox.sources import FolderSource
 from bidboard.ingest import run_ingest
 from bidboard.lease import write_lease
+from bidboard.loaders import load_portfolio_file, load_snippets
 from bidboard.metrics import IsoWeek
 from bidboard.metrics_text import show
 from bidboard.notion import bootstrap
@@ -41,7 +41,6 @@ from bidboard.runtime import Runtime, notion_from_settings, pipeline_config
 from bidboard.schema.codecs import encode_properties
 from bidboard.schema.databases import PORTFOLIO, SNIPPETS
 from bidboard.scoring.portfolio import SAMPLE_PATH as PORTFOLIO_SAMPLE
-from bidboard.scoring.portfolio import load_portfolio_file
 from bidboard.settings import Settings
 from bidboard.state import StateStore
 from bidboard.sync import SyncReport

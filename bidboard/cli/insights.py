@@ -11,10 +11,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bidboard.insights import Insights, as_text, insights
+from bidboard.loaders import load_searches
 from bidboard.notion.history import history_cards
 from bidboard.notion.metrics_pages import portfolio_names
 from bidboard.runtime import opened
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from bidboard.tune import TuneReport, apply, diff, tune, yaml_with_weights
 

@@ -9,10 +9,11 @@ from pathlib import Path
 
 from bidboard.errors import ConfigError
 from bidboard.inbox.files import parse_file
+from bidboard.loaders import load_portfolio_file, load_searches
 from bidboard.notion.portfolio import cache_path
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 
 

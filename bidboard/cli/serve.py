@@ -97,7 +97,8 @@ def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
 def saved_search_choices(settings: Settings, default: str | None) -> list[str]:
     """The form's choices for ``saved_search``: "every saved search" (the default), then the
     name of each search in the searches file, as the card would show it."""
-    from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+    from bidboard.loaders import load_searches
+    from bidboard.scoring.searches import EXAMPLE_PATH
 
     names = [s.card_value for s in load_searches(settings.searches_file or EXAMPLE_PATH).searches]
     return list(dict.fromkeys([*([default] if default else []), *names]))

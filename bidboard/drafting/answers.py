@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bidboard.drafting.draft import Draft, DraftRequest, Snippet
-from bidboard.drafting.post import cut, join, second_person
+from bidboard.drafting.phrasing import cut, join, second_person
 from bidboard.scoring.portfolio import PortfolioItem
 
 _FIELD = re.compile(r"\{(\w+)\}")

@@ -1,12 +1,18 @@
-"""Drafts and what a drafter needs."""
+"""Drafts, what a drafter needs, and what a drafter is (:class:`Drafter`)."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import BaseModel, Field
 
 from bidboard.alerts.alert import JobAlert
 from bidboard.scoring.portfolio import PortfolioItem
 from bidboard.scoring.score import Score
+
+if TYPE_CHECKING:
+    from bidboard.drafting.lint import Finding
 
 
 class Snippet(BaseModel):
@@ -60,3 +66,28 @@ class Draft(BaseModel):
             self.closing,
         ]
         return "\n\n".join(p.strip() for p in parts if p.strip())
+
+
+class Drafter(Protocol):
+    """What writes a job's draft: the template drafter (:mod:`bidboard.drafting.template`) or a
+    model through the OpenAI adapter (:class:`bidboard.ai.drafter.OpenAIDrafter`). A drafter
+    that fails raises :class:`bidboard.errors.DraftingError` or
+    :class:`bidboard.errors.OpenAIFailed` (the job is then drafted from templates), and lets
+    anything else (an egress refusal) through."""
+
+    @property
+    def name(self) -> str:
+        """Written on the card as ``Drafted by``: "template", "openai:<model>"."""
+        ...
+
+    def draft(self, request: DraftRequest, avoid: Sequence[str] = ()) -> Draft:
+        """A draft for ``request``; a drafter that can tries to stay further than the
+        near-duplicate threshold from the fingerprints in ``avoid``."""
+        ...
+
+    def revise(
+        self, request: DraftRequest, findings: Sequence[Finding], previous: str
+    ) -> Draft | None:
+        """``previous`` written once more without the linter's ``findings``, or None when this
+        drafter has no second try (the template drafter)."""
+        ...

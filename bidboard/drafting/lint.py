@@ -6,19 +6,42 @@ proposals that open with a stock line or paste the job title back at them. Each 
 code, a message, the character span in the draft and what to change (``fix``). Matching runs on
 a cleaned copy of the text (Unicode compatibility forms folded, zero-width characters dropped,
 case folded) with a map back to the original positions, so obfuscation does not hide anything
-and the spans point at the draft as written.
+and the spans point at the draft as written. The patterns themselves are in
+:mod:`bidboard.drafting.lint_patterns`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, Field
 
 from bidboard.drafting.fingerprint import distance, simhash
+from bidboard.drafting.lint_patterns import (
+    CONTACT_HOSTS,
+    DOMAIN,
+    DOT,
+    EMAIL,
+    GENERIC,
+    GREETING,
+    HANDLE,
+    INJECTION,
+    MESSENGER_LINK,
+    OFF_PLATFORM,
+    PHONE,
+    PLACEHOLDER,
+    PRODUCT_NAMES,
+    QUOTED,
+    SHORTENERS,
+    STOCK_OPENER,
+    URL,
+    fold,
+    is_upwork,
+    on_domain,
+    portfolio_host,
+)
 
 Code = Literal[
     "EXTERNAL_LINK",
@@ -38,161 +61,7 @@ MIN_WORDS, MAX_WORDS = 120, 350  # outside this a proposal reads thin or is not 
 TITLE_RUN_WORDS = 4  # this many words of the job title in a row read as the title pasted back
 NEAR_DUPLICATE_BITS = 8  # 1-5 edited words move 3-6 of 64 bits; distinct drafts 10+
 
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
-_TLDS = (
-    r"com|net|org|io|co|dev|app|ai|me|us|uk|de|fr|es|it|nl|ca|au|in|ru|info|biz|xyz|ly|gl"
-    r"|gd|link|site|online|tech|page|store|shop|cc|tv|gg|so|to|ws|pro|eu|ch|se|pl|br"
-)
-# a dot, spaced out or spelled; "word. It" is a sentence break and "in .NET" a product, not domains
-_DOT = r"(?:\.(?!\s)|\s+\.\s+|\s*[\[({]\s*(?:\.|dot)\s*[\])}]\s*|\s+dot\s+)"
-_AT = r"(?:\s*@\s*|\s*[\[({]\s*(?:@|at)\s*[\])}]\s*|\s+at\s+)"
-_SHORTENERS = (
-    "bit.ly",
-    "t.co",
-    "tinyurl.com",
-    "goo.gl",
-    "ow.ly",
-    "is.gd",
-    "buff.ly",
-    "rebrand.ly",
-    "cutt.ly",
-    "shorturl.at",
-    "tiny.cc",
-    "lnkd.in",
-    "s.id",
-    "rb.gy",
-)
-_MESSENGER_LINK = re.compile(
-    r"(?:https?://)?(?:www\.)?(?:wa\.me|api\.whatsapp\.com|chat\.whatsapp\.com|t\.me"
-    r"|telegram\.me|telegram\.dog|discord\.gg|discord\.com/invite|signal\.me|m\.me"
-    r"|join\.skype\.com|zoom\.us/j)/[^\s<>\"')\]]*(?<![.,;:!?])"
-)
-_URL = re.compile(r"\b(?:https?://|www\.)[^\s<>\"')\]]+(?<![.,;:!?])")
-_DOMAIN = re.compile(
-    rf"\b([a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:{_DOT}[a-z0-9-]+)*){_DOT}({_TLDS})"
-    r"\b(?:/[^\s<>\"')\]]*)?"
-)
-_PRODUCT_NAMES = {
-    "asp.net",
-    "vb.net",
-    "ado.net",
-    "socket.io",
-    "make.com",
-    "next.js",
-    "node.js",
-    "vue.js",
-    "react.js",
-    "nuxt.js",
-    "d3.js",
-    "three.js",
-    "chart.js",
-    "express.js",
-    "ember.js",
-    "backbone.js",
-    "moment.js",
-    "deno.land",
-    "bubble.io",
-    "glide.io",
-    "monday.com",
-    "hubspot.com",
-    "salesforce.com",
-    "booking.com",
-    "fiverr.com",
-}
-_AT_MARKED = r"(?:\s*@\s*|\s*[\[({]\s*(?:@|at)\s*[\])}]\s*)"
-_MAIL_PROVIDERS = (
-    r"gmail|googlemail|yahoo|outlook|hotmail|live|proton|protonmail|icloud|aol"
-    r"|gmx|yandex|zoho|mail|fastmail|tutanota|hey"
-)
-# john@x.com, john[at]x[dot]com; a spaced " at " only with a spelled-out dot or a mail provider
-_EMAIL = re.compile(
-    rf"[a-z0-9][a-z0-9._%+-]*{_AT_MARKED}[a-z0-9-]+(?:{_DOT}[a-z0-9-]+)*{_DOT}(?:{_TLDS})\b"
-    rf"|[a-z0-9][a-z0-9._%+-]*\s+at\s+(?:[a-z0-9-]+(?:\s*[\[({{]\s*dot\s*[\])}}]\s*|\s+dot\s+)"
-    rf"(?:{_TLDS})\b|(?:{_MAIL_PROVIDERS}){_DOT}(?:{_TLDS})\b)"
-)
-_PHONE = re.compile(r"(?<![\w$.,])\+?\(?\d(?:[\s().\-/]{0,3}\d){8,14}(?![\w%])")
-_HANDLE = re.compile(
-    r"\b(?:skype|telegram|whatsapp|discord|signal|wechat|viber|line|kik|snapchat|insta(?:gram)?"
-    r"|facebook|fb)\b\s*(?:id|handle|username|name|number|no\.?)?\s*(?:[:=]|is)\s*[@+]?"
-    r"[\w.:#-]{3,}|\blive:[\w.-]{3,}|(?:telegram|tg)\s*@\w{4,}"
-)
-_OFF_PLATFORM = re.compile(
-    r"\b(?:(?:move|continue|talk|chat|speak|reach (?:out to )?me|contact me|message me|connect|"
-    r"ping me|add me|text me|dm me|hit me up|write to me|discuss (?:this|it|more|further))"
-    r"(?:\s+\w+){0,3}?\s+(?:on|via|through|over|in|at)\s+(?:telegram|whatsapp|skype|discord|"
-    r"signal|wechat|viber|email|e-mail|gmail|linkedin|slack|phone|sms|zoom|google meet|"
-    r"my website|facebook|messenger|instagram))"
-    r"|\blet'?s (?:move|take this|continue|talk|chat)(?:\s+\w+){0,3}\s+(?:to|on|over)\s+"
-    r"(?:telegram|whatsapp|skype|discord|signal|email|phone|zoom|slack)"
-    r"|\b(?:call|ring|text|whatsapp|telegram) me\b|\bgive me a (?:call|ring)\b"
-    r"|\b(?:outside|off|away from|around|bypass(?:ing)?)\s+(?:of\s+)?(?:the\s+)?upwork\b"
-    r"|\b(?:pay|paying|payment|transfer)\b(?:\s+\w+){0,4}\s+(?:directly|outside|via paypal|"
-    r"through paypal|by paypal|via wise|via crypto|in crypto|via bank transfer|"
-    r"by bank transfer|via western union|with crypto)"
-    r"|\b(?:paypal|venmo|cash ?app|zelle|western union|bitcoin|usdt)\b"
-    r"|\bavoid(?:ing)?\s+(?:the\s+)?(?:upwork\s+)?(?:fees?|commission)"
-    r"|\bdirect (?:contract|deal|payment)s?\b"
-)
-_PLACEHOLDER = re.compile(
-    r"\[(?:[a-z][a-z .'/-]{1,40}|insert[^\]]{0,60}|your[^\]]{0,40})\]"
-    r"|\{\{?\s*[a-z_][a-z0-9_ .]{0,40}\s*\}?\}|<\s*(?:insert[^>]{0,40}|[a-z_ ]{2,30} here)\s*>"
-    r"|\bxx+x\b|\btodo\b|\btbd\b|\blorem ipsum\b|\bclient'?s? name\b|\b(?:name|company) here\b"
-    r"|_{4,}"
-)
-# Hosts that are a way to reach a person, never a portfolio, whatever the agency lists.
-CONTACT_HOSTS = (
-    "linkedin.com",
-    "lnkd.in",
-    "facebook.com",
-    "fb.com",
-    "m.me",
-    "instagram.com",
-    "twitter.com",
-    "x.com",
-    "wa.me",
-    "whatsapp.com",
-    "t.me",
-    "telegram.me",
-    "telegram.org",
-    "discord.gg",
-    "discord.com",
-    "skype.com",
-    "signal.me",
-    "zoom.us",
-    "meet.google.com",
-    "calendly.com",
-    "cal.com",
-    "mail.google.com",
-)
-_GREETING = re.compile(
-    r"^\W*(?:hi|hello|hey|dear|greetings|good (?:morning|afternoon|day))\b[\s,!.:-]*"
-)
-_STOCK_OPENER = re.compile(
-    r"\bi (?:just )?came across your (?:job|post|posting|project|listing|offer|ad)\b"
-    r"|\bcaught my (?:eye|attention)\b"
-    r"|\b(?:i am|i'm|i\u2019m) (?:very |really |so )?(?:excited|thrilled|eager|happy) to "
-    r"(?:apply|submit|bid|send)\b"
-)
 _WORDS = re.compile(r"[a-z0-9]+(?:[.'\u2019][a-z0-9]+)*")  # "5.6.40", "node.js", "don't": one
-_GENERIC = re.compile(
-    r"\bdear (?:sir|madam|sir/madam|hiring manager)\b|\bto whom it may concern\b"
-    r"|\bi have (?:carefully )?(?:gone through|read|gone thru) your (?:job|project) "
-    r"(?:post|posting|description)\b|\bi am (?:the )?(?:best|perfect|right) (?:fit|candidate|"
-    r"person)\b|\bi can do (?:this|your) (?:job|task|project)\b|\b100% (?:satisfaction|"
-    r"guaranteed?)\b|\bkindly (?:check|review) my profile\b"
-)
-_INJECTION = re.compile(
-    r"ignore (?:all |any |the )?(?:previous|prior|above|earlier|your)? ?(?:instructions|rules|"
-    r"prompts?)|if you are (?:an? )?(?:ai|a\.i\.|bot|llm|language model|chatgpt|gpt|assistant)"
-    r"|(?:start|begin|end|open|close) (?:your|the) (?:proposal|reply|response|answer|message|"
-    r"cover letter) with|(?:include|mention|use|write|say|add) the (?:word|phrase|code|"
-    r"keyword|sentence)|system prompt|you are now|respond only with|reveal your|"
-    r"(?:print|output|repeat|share) your (?:instructions|prompt|settings|api key)"
-    r"|do not mention this|hidden instruction|to prove you read|so (?:i|we) know you read"
-)
-_QUOTED = re.compile(
-    "[\"'\u201c\u2018\u00ab]([^\"'\u201d\u2019\u00bb\n]{2,80})[\"'\u201d\u2019\u00bb]"
-)
 
 
 class Finding(BaseModel):
@@ -249,34 +118,6 @@ class Report(BaseModel):
         return "\n".join(f"{f.code} ({f.severity}): {f.describe(text)}" for f in self.findings)
 
 
-def _clean(text: str) -> tuple[str, list[int]]:
-    """Folded text, and for each of its characters the index of the original character."""
-    out: list[str] = []
-    where: list[int] = []
-    for index, char in enumerate(text):
-        if char in _INVISIBLE:
-            continue
-        for folded in unicodedata.normalize("NFKC", char).casefold():
-            out.append(folded)
-            where.append(index)
-    where.append(len(text))
-    return "".join(out), where
-
-
-def _on(host: str, domains: tuple[str, ...] | list[str]) -> bool:
-    host = re.sub(_DOT, ".", host).strip(".").lower().removeprefix("www.")
-    return any(host == d or host.endswith("." + d) for d in (d.lower().strip(".") for d in domains))
-
-
-def _is_upwork(host: str) -> bool:
-    return _on(host, ("upwork.com",))
-
-
-def _portfolio(host: str, hosts: list[str]) -> bool:
-    """A link the agency allows: on a portfolio host it lists, and never a contact channel."""
-    return bool(hosts) and _on(host, hosts) and not _on(host, CONTACT_HOSTS)
-
-
 def words(text: str) -> list[str]:
     """The words of ``text``, case folded, for counting and comparing."""
     return _WORDS.findall(text.lower())
@@ -304,7 +145,7 @@ def title_runs(title: str, text: str, run: int = TITLE_RUN_WORDS) -> list[tuple[
 def lint_draft(text: str, context: LintContext | None = None) -> Report:
     """Every compliance finding in ``text``; a draft is fit for review when ``report.ok``."""
     context = context or LintContext()
-    clean, where = _clean(text)
+    clean, where = fold(text)
     findings: list[Finding] = []
     taken: list[tuple[int, int]] = []
     hosts = context.portfolio_hosts
@@ -332,66 +173,66 @@ def lint_draft(text: str, context: LintContext | None = None) -> Report:
         )
 
     drop = "remove it: every conversation stays in Upwork Messages"
-    for match in _MESSENGER_LINK.finditer(clean):
+    for match in MESSENGER_LINK.finditer(clean):
         add(
             "OFF_PLATFORM",
             match,
             f"messenger link {match.group(0)!r} takes the client off Upwork",
             drop,
         )
-    for match in _EMAIL.finditer(clean):
+    for match in EMAIL.finditer(clean):
         add("CONTACT_INFO", match, f"email address {match.group(0)!r}", drop)
     link_fix = (
         "remove it, or link only to a portfolio host the agency lists in "
         "BIDBOARD_PORTFOLIO_HOSTS; Upwork profile and portfolio links are fine"
     )
-    for match in _URL.finditer(clean):
+    for match in URL.finditer(clean):
         host = re.sub(r"^(?:https?://)", "", match.group(0)).split("/")[0]
-        if any(host == s or host.endswith("." + s) for s in _SHORTENERS):
+        if any(host == s or host.endswith("." + s) for s in SHORTENERS):
             add(
                 "EXTERNAL_LINK",
                 match,
                 f"link shortener {match.group(0)!r} hides where it leads",
                 "write the full link, on a host the agency allows, or remove it",
             )
-        elif _on(host, CONTACT_HOSTS):
+        elif on_domain(host, CONTACT_HOSTS):
             add(
                 "CONTACT_INFO",
                 match,
                 f"link to a contact channel: {match.group(0)!r}",
                 drop,
             )
-        elif not _is_upwork(host) and not _portfolio(host, hosts):
+        elif not is_upwork(host) and not portfolio_host(host, hosts):
             add("EXTERNAL_LINK", match, f"link outside Upwork: {match.group(0)!r}", link_fix)
-    for match in _DOMAIN.finditer(clean):
-        domain = re.sub(_DOT, ".", match.group(0).split("/")[0])
-        if domain in _PRODUCT_NAMES or _is_upwork(domain):
+    for match in DOMAIN.finditer(clean):
+        domain = re.sub(DOT, ".", match.group(0).split("/")[0])
+        if domain in PRODUCT_NAMES or is_upwork(domain):
             continue
-        if any(domain == s for s in _SHORTENERS):
+        if any(domain == s for s in SHORTENERS):
             add(
                 "EXTERNAL_LINK",
                 match,
                 f"link shortener {domain!r} hides where it leads",
                 "write the full link, on a host the agency allows, or remove it",
             )
-        elif _on(domain, CONTACT_HOSTS):
+        elif on_domain(domain, CONTACT_HOSTS):
             add("CONTACT_INFO", match, f"contact channel {match.group(0)!r}", drop)
-        elif not _portfolio(domain, hosts):
+        elif not portfolio_host(domain, hosts):
             add("EXTERNAL_LINK", match, f"web address outside Upwork: {match.group(0)!r}", link_fix)
-    for match in _HANDLE.finditer(clean):
+    for match in HANDLE.finditer(clean):
         add("CONTACT_INFO", match, f"messenger handle {match.group(0)!r}", drop)
-    for match in _PHONE.finditer(clean):
+    for match in PHONE.finditer(clean):
         digits = re.sub(r"\D", "", match.group(0))
         if 9 <= len(digits) <= 15:
             add("CONTACT_INFO", match, f"phone number {match.group(0).strip()!r}", drop)
-    for match in _OFF_PLATFORM.finditer(clean):
+    for match in OFF_PLATFORM.finditer(clean):
         add(
             "OFF_PLATFORM",
             match,
             f"moves the conversation or payment off Upwork: {match.group(0)!r}",
             "keep the conversation in Upwork Messages and payment on Upwork contracts",
         )
-    for match in _PLACEHOLDER.finditer(clean):
+    for match in PLACEHOLDER.finditer(clean):
         add(
             "PLACEHOLDER",
             match,
@@ -430,7 +271,7 @@ def _generic(
 ) -> list[Finding]:
     """Stock phrases, stock openers and the job title pasted back (warnings: a person decides)."""
     findings: list[Finding] = []
-    for match in _GENERIC.finditer(clean):
+    for match in GENERIC.finditer(clean):
         add(
             "GENERIC",
             match,
@@ -439,7 +280,7 @@ def _generic(
             "warning",
         )
     opening = "open on the client's problem, in the words of their post"
-    for match in _STOCK_OPENER.finditer(clean):
+    for match in STOCK_OPENER.finditer(clean):
         add(
             "GENERIC",
             match,
@@ -447,7 +288,7 @@ def _generic(
             opening,
             "warning",
         )
-    greeting = _GREETING.match(clean)
+    greeting = GREETING.match(clean)
     title = words(context.job_title)
     if greeting and title:
         after = words(clean[greeting.end() : greeting.end() + 200])
@@ -528,11 +369,11 @@ def forbidden(text: str, context: LintContext | None = None) -> bool:
 
 def injected_phrases(job_text: str) -> list[str]:
     """Phrases a job post asks the proposal to say, near words that read as instructions."""
-    clean, _ = _clean(job_text)
+    clean, _ = fold(job_text)
     phrases: list[str] = []
-    for trigger in _INJECTION.finditer(clean):
+    for trigger in INJECTION.finditer(clean):
         window = clean[max(0, trigger.start() - 80) : trigger.end() + 160]
-        phrases += [q.strip() for q in _QUOTED.findall(window) if len(q.strip()) >= 3]
+        phrases += [q.strip() for q in QUOTED.findall(window) if len(q.strip()) >= 3]
         word = re.search(r"(?:word|code|keyword)\s*:?\s+([\w-]{3,40})", window)
         if word:
             phrases.append(word.group(1))

@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bidboard.errors import NotionError
+from bidboard.loaders import load_portfolio_file
 from bidboard.metrics import (
     BREAKDOWNS,
     FIGURES,
@@ -34,7 +35,6 @@ from bidboard.notion.portfolio import cache_path, read_portfolio
 from bidboard.notion.workspace import Workspace
 from bidboard.schema.codecs import encode_properties, plain_text
 from bidboard.schema.databases import JOBS, WEEKLY_METRICS
-from bidboard.scoring.portfolio import load_portfolio_file
 
 logger = logging.getLogger(__name__)
 

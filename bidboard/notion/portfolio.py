@@ -12,11 +12,12 @@ from typing import Any
 
 from bidboard.drafting.draft import Snippet
 from bidboard.errors import NotionError
+from bidboard.loaders import load_portfolio_file, save_portfolio_file
 from bidboard.notion.client import Notion
 from bidboard.notion.workspace import Workspace
 from bidboard.schema.codecs import decode_value
 from bidboard.schema.databases import PORTFOLIO, SNIPPETS
-from bidboard.scoring.portfolio import PortfolioItem, load_portfolio_file, save_portfolio_file
+from bidboard.scoring.portfolio import PortfolioItem
 
 logger = logging.getLogger(__name__)
 

@@ -5,6 +5,8 @@
   logged, never sent to be refused.
 - Numbers go out exactly as they are; NaN and infinities are refused (JSON has no such numbers).
 - Datetimes must be timezone-aware; a naive one is a programming error.
+- A value that cannot be encoded raises :class:`bidboard.errors.CodecError` (a ``CardError``
+  and a ``ValueError``): that card alone fails.
 - Empty values are sent the way Notion expects them: ``[]`` for texts, lists and relations,
   ``null`` for numbers, selects, dates and URLs, ``false`` for checkboxes.
 """
@@ -17,6 +19,7 @@ import re
 from datetime import UTC, date, datetime
 from typing import Any
 
+from bidboard.errors import CodecError
 from bidboard.models import JobCard, StoredCard
 from bidboard.schema.databases import JOBS
 from bidboard.schema.spec import DatabaseSpec, PropertySpec
@@ -27,10 +30,6 @@ MAX_TEXT = 2000
 MAX_ITEMS = 100
 MAX_OPTION_NAME = 100
 _SPACES = re.compile(r"\s+")
-
-
-class CodecError(ValueError):
-    """A value cannot be written to a property of that type."""
 
 
 def text_items(value: str, annotations: dict[str, bool] | None = None) -> list[dict[str, Any]]:

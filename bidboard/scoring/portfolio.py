@@ -1,10 +1,12 @@
-"""Portfolio items: what the agency has done, to match jobs against."""
+"""Portfolio items: what the agency has done, to match jobs against.
+
+:func:`parse_portfolio` reads JSON text; the files are read and written at the edge
+(:mod:`bidboard.loaders`).
+"""
 
 from __future__ import annotations
 
 import json
-import os
-import threading
 from pathlib import Path
 
 from pydantic import BaseModel, Field
@@ -27,13 +29,7 @@ class PortfolioItem(BaseModel):
 SAMPLE_PATH = Path(__file__).with_name("portfolio.sample.json")
 
 
-def load_portfolio_file(path: Path) -> list[PortfolioItem]:
-    return [PortfolioItem.model_validate(item) for item in json.loads(path.read_text())]
-
-
-def save_portfolio_file(path: Path, items: list[PortfolioItem]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    # a name of its own: two runs may save at once, and each must replace whole
-    temporary = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-    temporary.write_text(json.dumps([i.model_dump() for i in items], indent=2) + "\n")
-    temporary.replace(path)
+def parse_portfolio(text: str) -> list[PortfolioItem]:
+    """The portfolio items in JSON ``text`` (a list of items, as
+    :func:`bidboard.loaders.save_portfolio_file` writes them)."""
+    return [PortfolioItem.model_validate(item) for item in json.loads(text)]

@@ -1,5 +1,6 @@
 """Saved searches, from a YAML file the user edits. A bad file is an error that names the file,
-the line and the field."""
+the line and the field. :func:`parse_searches` reads the text; the file is read at the edge
+(:func:`bidboard.loaders.load_searches`)."""
 
 from __future__ import annotations
 
@@ -104,17 +105,15 @@ def _line_of(root: yaml.Node | None, location: tuple[Any, ...]) -> int | None:
     return line
 
 
-def load_searches(path: Path) -> SearchConfig:
-    try:
-        text = path.read_text()
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot read the saved searches: {error.strerror}") from None
+def parse_searches(text: str, source: str = "<searches>") -> SearchConfig:
+    """The saved searches in YAML ``text`` (pure); a bad text is a ``ConfigError`` that names
+    ``source`` (the file), the line and the field."""
     try:
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        where = f"{source}:{mark.line + 1}" if mark is not None else source
         raise ConfigError(f"{where}: not valid YAML: {getattr(error, 'problem', error)}") from None
     try:
         return SearchConfig.model_validate(data)
@@ -124,5 +123,5 @@ def load_searches(path: Path) -> SearchConfig:
             location = tuple(p for p in item["loc"] if p != "__root__")
             line = _line_of(root, location)
             field = ".".join(str(p) for p in location) or "(top level)"
-            problems.append(f"{path}:{line or '?'}: {field}: {item['msg']}")
+            problems.append(f"{source}:{line or '?'}: {field}: {item['msg']}")
         raise ConfigError("invalid saved searches\n  " + "\n  ".join(problems)) from None

@@ -25,11 +25,12 @@ from bidboard.alerts.alert import JobAlert
 from bidboard.cli.demo import seed_library
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.watch import ingest_once
+from bidboard.loaders import load_portfolio_file, load_searches
 from bidboard.notion.workspace import load_workspace
 from bidboard.runtime import notion_from_settings, portfolio_matcher
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from tests.support.builders import alert_email, init_workspace

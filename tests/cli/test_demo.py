@@ -37,7 +37,10 @@ def test_sample_mailbox_dates_end_before_now_and_keep_their_words(tmp_path: Path
     year_end = (copy / "13-year-boundary.eml").read_text()
     assert "Posted on: Jan 3" in year_end  # Dec 31 two days before Jan 2, moved with it
     assert "2027" not in (demo_samples.SAMPLE_MAILBOX / "01-single-alert-qp.eml").read_text()
-    assert demo_samples.relative_mailbox(demo_samples.SAMPLE_MAILBOX, tmp_path / "mailbox", NOW) == copy
+    assert (
+        demo_samples.relative_mailbox(demo_samples.SAMPLE_MAILBOX, tmp_path / "mailbox", NOW)
+        == copy
+    )
 
 
 def test_history_is_in_the_past_and_moves_forward() -> None:

@@ -4,6 +4,7 @@ httpx2 transport plays the server), the repair path and the card content."""
 from __future__ import annotations
 
 import json
+import logging
 from pathlib import Path
 from typing import Any
 
@@ -17,14 +18,17 @@ from bidboard.alerts.alert import JobAlert
 from bidboard.drafting.compose import draft_job
 from bidboard.drafting.draft import DraftRequest, ScreeningAnswer
 from bidboard.drafting.lint import LintContext, lint_draft, title_runs
-from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.drafting.template import SAMPLE_PATH as SNIPPETS_PATH
+from bidboard.drafting.template import TemplateDrafter, parse_snippets
+from bidboard.errors import EgressRefused, OpenAIFailed
 from bidboard.inbox.files import parse_file
+from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
 from bidboard.models import Stage
 from bidboard.notion.card import card_content
 from bidboard.pipeline import select_for_drafting
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.scoring.portfolio import SAMPLE_PATH, parse_portfolio
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from tests.support.paths import FIXTURES
 
@@ -230,6 +234,39 @@ def test_openai_failures_fall_back_to_the_template(tmp_path: Path, answer: Any, 
     assert why in result.draft.note and "drafted from templates instead" in result.draft.note
 
 
+def test_an_egress_refusal_while_drafting_is_never_a_silent_template_draft(
+    tmp_path: Path,
+) -> None:
+    """An OpenAI base URL on Upwork is refused by the egress guard before a byte leaves: the
+    refusal reaches the caller (the run stops and says why) instead of passing for OpenAI being
+    down and quietly drafting from templates."""
+    settings = Settings(
+        openai_api_key=SecretStr("sk-test-canary"),
+        openai_base_url="https://www.upwork.com/v1",
+        data_dir=tmp_path,
+    )
+    server = ChatServer(GOOD)
+    client = build_openai_client(
+        settings, transport=httpx2.MockTransport(server), max_retries=0, timeout=5
+    )
+    job = all_jobs()[0]
+    with pytest.raises(EgressRefused, match=r"upwork\.com"):
+        draft_job(request_for(job), OpenAIDrafter(client, "gpt-4o-mini"), TEMPLATE, LintContext())
+    assert server.requests == []
+
+
+def test_a_fallback_to_the_template_is_logged_with_its_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    result = run(ChatServer(503), tmp_path)
+    assert result.draft.drafted_by == "template"
+    (record,) = [r for r in caplog.records if "using the template" in r.getMessage()]
+    # the redacting filter (once bidboard's logging is configured) turns exc_info into exc_text
+    formatted = logging.Formatter().formatException(record.exc_info) if record.exc_info else ""
+    traceback = record.exc_text or formatted
+    assert "Traceback" in traceback and f"bidboard.errors.{OpenAIFailed.__name__}" in traceback
+
+
 def test_the_sdk_retries_a_429_before_falling_back(tmp_path: Path) -> None:
     server = ChatServer(429, GOOD)
     result = run(server, tmp_path, retries=2)
@@ -314,8 +351,19 @@ def test_the_agency_library_is_used_and_old_title_snippets_are_left_out() -> Non
         ),
     ]
     job = all_jobs()[0]
-    draft = TemplateDrafter(library).draft(request_for(job))
+    draft = TemplateDrafter(library, load_snippets()).draft(request_for(job))
     assert "caught my eye" not in draft.text and "I have delivered" not in draft.text
     assert draft.closing.startswith("Tell me in Upwork Messages which report hurts most")
     report = lint_draft(draft.text, LintContext(job_title=job.title))
     assert report.findings == [], report.summary(draft.text)
+
+
+def test_the_libraries_parse_from_text_and_the_defaults_can_be_given() -> None:
+    assert parse_snippets(SNIPPETS_PATH.read_text()) == load_snippets()
+    assert parse_portfolio(SAMPLE_PATH.read_text()) == ITEMS
+    closing = "Send me the slowest report in Upwork Messages and I will start with it."
+    defaults = parse_snippets(json.dumps([{"name": "given", "kind": "Closing", "text": closing}]))
+    draft = TemplateDrafter([], defaults=defaults).draft(request_for(all_jobs()[0]))
+    assert draft.closing.startswith(closing)  # the kind the library lacks, from the defaults
+    sample = TemplateDrafter([], load_snippets()).draft(request_for(all_jobs()[0]))
+    assert not sample.closing.startswith(closing)

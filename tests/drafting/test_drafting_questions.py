@@ -24,10 +24,11 @@ from bidboard.drafting.questions import (
     split_screening_questions,
     with_questions,
 )
-from bidboard.drafting.template import TemplateDrafter, load_snippets
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.drafting.template import TemplateDrafter
+from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 
 ITEMS = load_portfolio_file(SAMPLE_PATH)
 BY_ID = {item.page_id: item for item in ITEMS}

@@ -28,11 +28,12 @@ from bidboard.drafting.lint import (
     title_runs,
     words,
 )
-from bidboard.drafting.template import TemplateDrafter, load_snippets
+from bidboard.drafting.template import TemplateDrafter
 from bidboard.inbox.files import parse_file
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from tests.support.real_samples import real_sample
 
 FEEDS = [

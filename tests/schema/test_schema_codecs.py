@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from bidboard.errors import CardError, CodecError
 from bidboard.models import JobCard, Stage
 from bidboard.schema.codecs import (
-    CodecError,
     decode_card,
     decode_value,
     encode_card,
@@ -56,8 +56,9 @@ def test_numbers_are_exact_and_must_be_finite() -> None:
     for value in (0, 79000, 1_200_000, 0.1 + 0.2, 4.75, -3, 1e-9):
         assert encode_value(spec("number"), value) == {"number": value}
     for bad in (float("nan"), float("inf"), "12", True):
-        with pytest.raises(CodecError):
+        with pytest.raises(CodecError) as caught:
             encode_value(spec("number"), bad)
+        assert isinstance(caught.value, CardError)  # in the one tree: this card alone fails
 
 
 def test_datetimes_must_be_aware() -> None:

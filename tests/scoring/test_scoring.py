@@ -12,9 +12,10 @@ from hypothesis import strategies as st
 
 from bidboard.alerts.alert import JobAlert
 from bidboard.errors import ConfigError
-from bidboard.scoring.portfolio import SAMPLE_PATH, PortfolioItem, load_portfolio_file
+from bidboard.loaders import load_portfolio_file, load_searches
+from bidboard.scoring.portfolio import SAMPLE_PATH, PortfolioItem
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, SearchConfig, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH, SearchConfig, parse_searches
 
 SEARCHES = load_searches(EXAMPLE_PATH)
 PORTFOLIO = Portfolio.build(load_portfolio_file(SAMPLE_PATH))
@@ -269,6 +270,15 @@ def test_unknown_keys_and_yaml_syntax_are_located(tmp_path: Path) -> None:
     empty = _write(tmp_path, "searches:\n  - name: No terms\n")
     with pytest.raises(ConfigError, match=r"include\.any or include\.all"):
         load_searches(empty)
+
+
+def test_searches_parse_from_text_and_errors_name_the_source() -> None:
+    assert parse_searches(EXAMPLE_PATH.read_text()) == SEARCHES
+    text = "searches:\n  - name: X\n    include: {any: [go]}\n    exlude: [php]\n"
+    with pytest.raises(ConfigError, match=r"team\.yaml:4: searches\.0\.exlude: Extra inputs"):
+        parse_searches(text, "team.yaml")
+    with pytest.raises(ConfigError, match=r"^team\.yaml:3: not valid YAML"):
+        parse_searches("searches:\n  - name: [unclosed\n", "team.yaml")
 
 
 def test_the_shipped_example_is_valid() -> None:

@@ -16,10 +16,11 @@ from pydantic import SecretStr
 from bidboard.ai.client import build_openai_client
 from bidboard.ai.embeddings import OpenAIEmbedder, embedding_index
 from bidboard.alerts.alert import JobAlert
-from bidboard.errors import BidboardError, EgressRefused
-from bidboard.scoring.portfolio import SAMPLE_PATH, load_portfolio_file
+from bidboard.errors import BidboardError, EgressRefused, OpenAIFailed
+from bidboard.loaders import load_portfolio_file, load_searches
+from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio, score_job
-from bidboard.scoring.searches import EXAMPLE_PATH, load_searches
+from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.scoring.words import tokens
 from bidboard.settings import Settings
 
@@ -153,7 +154,7 @@ def test_the_sdk_retries_overload_then_errors_are_bidboard_errors(tmp_path: Path
     failing = build_openai_client(
         settings(tmp_path), transport=httpx2.MockTransport(always), max_retries=0
     )
-    with pytest.raises(BidboardError, match="OpenAI embeddings failed"):
+    with pytest.raises(OpenAIFailed, match="OpenAI embeddings failed"):
         OpenAIEmbedder(failing).embed(["hello"])
 
 
@@ -172,3 +173,18 @@ def test_an_openai_compatible_base_url_on_upwork_is_refused(tmp_path: Path) -> N
     while cause is not None and not isinstance(cause, EgressRefused):
         cause = cause.__cause__
     assert isinstance(cause, EgressRefused), repr(caught.value)
+
+
+def test_an_egress_refusal_is_never_a_silent_fallback_to_tfidf(tmp_path: Path) -> None:
+    """TF-IDF stands in when OpenAI fails, not when the egress guard refuses the call: that
+    refusal reaches the caller."""
+    bad = Settings(
+        openai_api_key=SecretStr("sk-x"),
+        openai_base_url="https://www.upwork.com/v1",
+        data_dir=tmp_path,
+    )
+    server = EmbeddingsServer()
+    client = build_openai_client(bad, transport=httpx2.MockTransport(server), max_retries=0)
+    with pytest.raises(EgressRefused):
+        embedding_index(["Django marketplace MVP"], client, tmp_path)
+    assert server.requests == []
