@@ -7,13 +7,17 @@ The SDK (3.x) is built on ``httpx2``; its client gets the same egress guard as b
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import httpx2
-from openai import OpenAI
 
 from .errors import ConfigError
 from .http import EgressPolicy, guarded_client2
 from .redact import remember
 from .settings import Settings
+
+if TYPE_CHECKING:  # the SDK takes ~0.5 s to import: only a run that calls OpenAI pays for it
+    from openai import OpenAI
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -29,6 +33,8 @@ def build_openai_client(
     ``BIDBOARD_OPENAI_MAX_RETRIES`` and ``BIDBOARD_OPENAI_TIMEOUT``."""
     if settings.openai_api_key is None:
         raise ConfigError("no OpenAI key: set BIDBOARD_OPENAI_API_KEY or OPENAI_API_KEY")
+    from openai import OpenAI
+
     base_url = settings.openai_base_url or DEFAULT_BASE_URL
     policy = EgressPolicy.for_urls([base_url], settings.allowed_hosts)
     key = settings.openai_api_key.get_secret_value()

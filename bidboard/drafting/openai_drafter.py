@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from openai import OpenAI, OpenAIError
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, Field, ValidationError
 
 from ..errors import BidboardError
@@ -22,6 +21,10 @@ from .lint import Finding
 from .model import Draft, DraftRequest, ScreeningAnswer
 from .questions import post_body, screening_questions
 from .template import fitting_items
+
+if TYPE_CHECKING:  # imported when a draft is asked for: a run without OpenAI never loads the SDK
+    from openai import OpenAI
+    from openai.types.chat import ChatCompletionMessageParam
 
 RULES = """You draft Upwork proposals for a freelancer or agency. A person reviews every draft
 and submits it on Upwork themselves; you never contact anyone.
@@ -142,6 +145,8 @@ class OpenAIDrafter:
     def draft(
         self, request: DraftRequest, findings: list[Finding] | None = None, previous: str = ""
     ) -> Draft:
+        from openai import OpenAIError
+
         questions = screening_questions(request.job)
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": self.rules(request)},

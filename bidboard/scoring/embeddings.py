@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-
-from openai import OpenAI, OpenAIError
+from typing import TYPE_CHECKING
 
 from ..errors import BidboardError
 from ..redact import redact
 from .similarity import EmbeddingCache, EmbeddingIndex, Similarity, TfidfIndex
+
+if TYPE_CHECKING:  # the SDK is imported with the client that uses it (openai_client)
+    from openai import OpenAI
 
 logger = logging.getLogger(__name__)
 DEFAULT_MODEL = "text-embedding-3-small"
@@ -26,6 +28,8 @@ class OpenAIEmbedder:
         self.requests = 0
 
     def embed(self, texts: list[str]) -> list[list[float]]:
+        from openai import OpenAIError
+
         self.requests += 1
         try:
             response = self.client.embeddings.create(model=self.model, input=texts)
