@@ -37,6 +37,7 @@ from .errors import ConfigError
 from .factory import notion_from_settings
 from .localserver import BackgroundServer
 from .settings import Settings
+from .warm_runs import start_runs_warm
 
 ROOT = Path(__file__).resolve().parents[1]
 OFFLINE_ENV = {
@@ -409,9 +410,13 @@ def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
             # what prefect.serve() does, with the runner's poll interval and a start clock that
             # stops once the deployments are registered (the UI lists them from then on)
             runner = Runner(pause_on_shutdown=True, query_seconds=POLL_SECONDS)
-            for deployment in served:
-                runner.add_deployment(deployment)
+            ids = [runner.add_deployment(deployment) for deployment in served]
             clock.step("deployments registered")
+            flows = [(i, load_flow(d.entrypoint)) for i, d in zip(ids, served, strict=True)]
+            cold = start_runs_warm(runner, flows)
+            if cold:
+                print(f"Flow runs start as new processes: {cold}")
+            clock.step("warm run process started" if cold is None else "no warm run process")
             ui = api.removesuffix("/api")
             print(f"Prefect UI: {ui}  (Deployments → add-job → Run → Custom run)")
             print(f"Serving every deployment, {clock.summary()}; press Ctrl-C to stop.", flush=True)
