@@ -44,7 +44,7 @@ OFFLINE_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
-    "PREFECT_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",  # no "Upgrade" prompts in the UI
 }
 
 
@@ -66,15 +66,10 @@ def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
     """The deployments of ``prefect.yaml`` as Prefect ``RunnerDeployment`` objects, with the
     agency's timezone in place of ``{{ $BIDBOARD_TIMEZONE }}``, their tags, and add-job's
     ``saved_search`` as a choice of the configured saved searches."""
-    from prefect.schedules import Cron
-
     text = prefect_file(path).read_text().replace("{{ $BIDBOARD_TIMEZONE }}", settings.timezone)
     made = []
     for spec in yaml.safe_load(text)["deployments"]:
-        schedules = [
-            Cron(s["cron"], timezone=s.get("timezone", "UTC"), slug=s.get("slug"))
-            for s in spec.get("schedules", [])
-        ]
+        schedules = [schedule(s) for s in spec.get("schedules", [])]
         deployment = load_flow(spec["entrypoint"]).to_deployment(
             name=spec["name"],
             description=spec.get("description"),
@@ -93,6 +88,24 @@ def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
             choices["enum"] = saved_search_choices(settings, choices.get("default"))
         made.append(deployment)
     return made
+
+
+def schedule(spec: dict[str, Any]) -> Any:
+    """One schedule of ``prefect.yaml`` (a cron, or an interval in seconds from an anchor)."""
+    from datetime import datetime
+
+    from prefect.schedules import Cron, Interval
+
+    timezone = spec.get("timezone", "UTC")
+    if "cron" in spec:
+        return Cron(spec["cron"], timezone=timezone, slug=spec.get("slug"))
+    anchor = spec.get("anchor_date")
+    return Interval(
+        spec["interval"],
+        anchor_date=datetime.fromisoformat(anchor) if isinstance(anchor, str) else anchor,
+        timezone=timezone,
+        slug=spec.get("slug"),
+    )
 
 
 def saved_search_choices(settings: Settings, default: str | None) -> list[str]:
