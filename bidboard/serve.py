@@ -429,7 +429,7 @@ def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
             cold = start_runs_warm(runner, flows)
             if cold:
                 print(f"Flow runs start as new processes: {cold}")
-            clock.step("warm run process started" if cold is None else "no warm run process")
+            clock.step("fork server started" if cold is None else "no fork server")
             ui = api.removesuffix("/api")
             print(f"Prefect UI: {ui}  (Deployments → add-job → Run → Custom run)")
             print(f"Serving every deployment, {clock.summary()}; press Ctrl-C to stop.", flush=True)
