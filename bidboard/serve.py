@@ -270,7 +270,10 @@ def pid_file(data_dir: Path, port: int) -> Iterator[Path]:
 
 
 def check_port_free(port: int, what: str) -> None:
+    """Refuse a port something listens on; one a just-stopped server's connections still hold
+    in TIME_WAIT is free for the server (it binds with SO_REUSEADDR, as this probe does)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -206,6 +206,27 @@ def test_a_busy_port_is_a_clear_error_and_nothing_starts(tmp_path: Path) -> None
     assert "Serving" not in finished.stdout.decode()
 
 
+def test_a_port_left_in_time_wait_by_a_stopped_server_is_free_to_start_on() -> None:
+    """A serve restarted right after Ctrl-C: the old server's connections linger in TIME_WAIT,
+    which is no reason to refuse the port (the new server binds it with SO_REUSEADDR)."""
+    from bidboard.serve import check_port_free
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    with pytest.raises(ConfigError, match="already in use"):
+        check_port_free(port, "the Prefect server")  # listening: refused
+    accepted.close()  # the server side closes first: its end waits in TIME_WAIT
+    server.close()
+    client.close()
+    time.sleep(0.2)
+    check_port_free(port, "the Prefect server")
+
+
 def test_a_second_serve_or_a_killed_ones_leftovers_are_named(tmp_path: Path) -> None:
     from bidboard.serve import PID_FILE, check_not_running
 
