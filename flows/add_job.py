@@ -83,7 +83,7 @@ def add_job(
         text: The job post as you copied it, several lines: the title on the first line, then
             what Upwork shows (Hourly: $40-$60, Skills: Python | FastAPI, a client line such as
             "Client: Payment method verified, 4.9 rating, $12K spent, United Kingdom") and the
-            description. Drag the box's corner to see more of it.
+            description. The box grows as you paste (in the V1 UI, drag its corner).
         saved_search: The saved search the job came from, written on the card; left as it is,
             the best matching search is. The job is scored against every saved search either
             way.
