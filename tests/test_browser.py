@@ -130,6 +130,19 @@ def wait_for_end(served: Served, name: str) -> dict[str, object]:
     return run
 
 
+def wait_for_log(served: Served, run_id: str, text: str) -> None:
+    """Until the run's log line has reached the server (a run's process sends its last lines
+    as it ends; the run page does not look again once the run is over)."""
+    deadline = time.monotonic() + 60
+    query = {"logs": {"flow_run_id": {"any_": [run_id]}}}
+    while not any(
+        text in log["message"]
+        for log in httpx.post(f"{served.ui}/api/logs/filter", json=query, timeout=10).json()
+    ):
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.5)
+
+
 def custom_run(page: Page, served: Served, run_name: str) -> float:
     """From the printed address: Deployments → add-job → Run → Custom run, the form filled as
     a person would; returns when Submit was clicked (monotonic)."""
@@ -227,6 +240,7 @@ def test_a_job_pasted_in_the_prefect_ui_lands_on_the_board(served: Served, tmp_p
             assert second["state_name"] == "Already on the board"
             state = second["state"]
             assert isinstance(state, dict) and card in str(state["message"])
+            wait_for_log(served, str(second["id"]), "job already on the board")
             page.goto(f"{served.ui}/v2/runs/flow-run/{second['id']}")
             page.get_by_text("Already on the board").first.wait_for(timeout=30_000)
             page.get_by_text("job already on the board").first.wait_for(timeout=30_000)  # logs
