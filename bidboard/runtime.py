@@ -120,6 +120,16 @@ def sources_from_settings(settings: Settings, store: StateStore) -> list[AlertSo
     return sources
 
 
+# -- saved searches ------------------------------------------------------------------------
+
+
+def saved_search_choices(settings: Settings, default: str | None) -> list[str]:
+    """The form's choices for ``saved_search``: "every saved search" (the default), then the
+    name of each search in the searches file, as the card would show it."""
+    names = [s.card_value for s in load_searches(settings.searches_file or EXAMPLE_PATH).searches]
+    return list(dict.fromkeys([*([default] if default else []), *names]))
+
+
 # -- a run's pipeline config ------------------------------------------------------------------
 
 

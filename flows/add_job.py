@@ -1,32 +1,46 @@
 """``add_job``: a job pasted by hand in the Prefect UI (its URL and the text of the post).
 
 The Custom run form is built from the parameters below: the ``Args:`` of the flow's docstring
-are its help texts (Prefect reads those, not ``Field`` descriptions). A run that puts no job on
-the board ends ``Failed`` (named "Not added" or "Already on the board") with the reason, and the
-card's link when the job is already there, in its message.
+are its help texts (Prefect reads those, not ``Field`` descriptions, but it keeps a ``Field``'s
+``json_schema_extra``: ``saved_search`` is a choice of the configured saved searches, read when
+this module is imported, by ``bidboard serve`` or by ``prefect deploy``). A run that puts no job
+on the board ends ``Failed`` (named "Not added" or "Already on the board") with the reason, and
+the card's link when the job is already there, in its message.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Annotated, Any
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_link_artifact, create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Failed
+from pydantic import Field
 
 from bidboard.alerts.alert import JobAlert, ParseOutcome
 from bidboard.alerts.manual import parse_pasted_job
 from bidboard.batch import BatchReport, JobOutcome
 from bidboard.drafting.questions import parse_question_lines, with_questions
+from bidboard.errors import BidboardError
 from bidboard.notify import NotifyReport, notify_strong_matches
 from bidboard.runtime import Runtime, opened
+from bidboard.runtime import saved_search_choices as choices
 from bidboard.settings import Settings, load_settings
 from bidboard.summaries import job_summary
 
 #: ``saved_search``'s value for "score against every saved search" (the form's default)
 EVERY_SEARCH = "(every saved search: the best match)"
+
+
+def saved_search_choices() -> list[str]:
+    """The form's choices for ``saved_search`` from the configured searches file; only the
+    default when the settings or the file cannot be read (a run then says why)."""
+    try:
+        return choices(load_settings(), EVERY_SEARCH)
+    except (BidboardError, OSError):
+        return [EVERY_SEARCH]
 
 
 @task(name="parse pasted job", persist_result=False, cache_policy=NO_CACHE)
@@ -54,7 +68,12 @@ def notify(outcomes: list[JobOutcome], settings: Settings) -> NotifyReport:
 
 @flow(name="add_job")
 def add_job(
-    url: str, text: str, saved_search: str = EVERY_SEARCH, screening_questions: str = ""
+    url: str,
+    text: str,
+    saved_search: Annotated[
+        str, Field(json_schema_extra={"enum": saved_search_choices()})
+    ] = EVERY_SEARCH,
+    screening_questions: str = "",
 ) -> Any:
     """Put one job pasted from Upwork on the board: scored against the saved searches and the
     portfolio, drafted when it is shortlisted, with an answer to each screening question.
@@ -65,7 +84,7 @@ def add_job(
         text: The job post as you copied it, several lines: the title on the first line, then
             what Upwork shows (Hourly: $40-$60, Skills: Python | FastAPI, a client line such as
             "Client: Payment method verified, 4.9 rating, $12K spent, United Kingdom") and the
-            description. Drag the box's corner to see more of it.
+            description. The box grows as you paste (in the V1 UI, drag its corner).
         saved_search: The saved search the job came from, written on the card; left as it is,
             the best matching search is. The job is scored against every saved search either
             way.

@@ -11,15 +11,17 @@ SDK reports any transport exception as a connection error).
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import httpx2
-from openai import OpenAI, OpenAIError
 
 from bidboard.egress import EgressPolicy, guarded_client2
 from bidboard.errors import ConfigError, OpenAIFailed, PolicyError
 from bidboard.redact import redact, remember
 from bidboard.settings import Settings
+
+if TYPE_CHECKING:  # the SDK takes ~0.5 s to import: only a run that calls OpenAI pays for it
+    from openai import OpenAI, OpenAIError
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -35,6 +37,8 @@ def build_openai_client(
     ``BIDBOARD_OPENAI_MAX_RETRIES`` and ``BIDBOARD_OPENAI_TIMEOUT``."""
     if settings.openai_api_key is None:
         raise ConfigError("no OpenAI key: set BIDBOARD_OPENAI_API_KEY or OPENAI_API_KEY")
+    from openai import OpenAI
+
     base_url = settings.openai_base_url or DEFAULT_BASE_URL
     policy = EgressPolicy.for_urls([base_url], settings.allowed_hosts)
     key = settings.openai_api_key.get_secret_value()

@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from openai import OpenAI, OpenAIError
-from openai.types.chat import ChatCompletionMessageParam
 from pydantic import BaseModel, Field, ValidationError
 
 from bidboard.ai.client import raise_openai_failure
@@ -23,6 +22,10 @@ from bidboard.drafting.fit import fitting_items
 from bidboard.drafting.lint import Finding
 from bidboard.drafting.questions import post_body, screening_questions
 from bidboard.errors import DraftRefused, DraftUnusable
+
+if TYPE_CHECKING:  # imported when a draft is asked for: a run without OpenAI never loads the SDK
+    from openai import OpenAI
+    from openai.types.chat import ChatCompletionMessageParam
 
 RULES = """You draft Upwork proposals for a freelancer or agency. A person reviews every draft
 and submits it on Upwork themselves; you never contact anyone.
@@ -149,6 +152,8 @@ class OpenAIDrafter:
     def _ask(
         self, request: DraftRequest, findings: Sequence[Finding] = (), previous: str = ""
     ) -> Draft:
+        from openai import OpenAIError
+
         questions = screening_questions(request.job)
         messages: list[ChatCompletionMessageParam] = [
             {"role": "system", "content": self.rules(request)},

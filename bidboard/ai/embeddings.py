@@ -10,13 +10,15 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from pathlib import Path
-
-from openai import OpenAI, OpenAIError
+from typing import TYPE_CHECKING
 
 from bidboard.ai.client import raise_openai_failure
 from bidboard.ai.embedding_cache import EmbeddingCache, embed_cached
 from bidboard.errors import OpenAIFailed
 from bidboard.scoring.similarity import Similarity, TfidfIndex, VectorIndex, unit
+
+if TYPE_CHECKING:  # the SDK is imported with the client that uses it (openai_client)
+    from openai import OpenAI
 
 logger = logging.getLogger(__name__)
 DEFAULT_MODEL = "text-embedding-3-small"
@@ -28,6 +30,8 @@ class OpenAIEmbedder:
         self.requests = 0
 
     def embed(self, texts: list[str]) -> list[list[float]]:
+        from openai import OpenAIError
+
         self.requests += 1
         try:
             response = self.client.embeddings.create(model=self.model, input=texts)

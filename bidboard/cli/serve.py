@@ -16,9 +16,7 @@ processes still run, refuses with their pids. A busy port is refused before anyt
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import importlib
-import json
 import os
 import signal
 import socket
@@ -34,8 +32,10 @@ import httpx
 import yaml
 
 from bidboard.cli.localserver import BackgroundServer
+from bidboard.cli.processes import pid_file
+from bidboard.cli.warm_runs import start_runs_warm
 from bidboard.errors import ConfigError
-from bidboard.runtime import notion_from_settings
+from bidboard.runtime import notion_from_settings, saved_search_choices
 from bidboard.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -43,7 +43,7 @@ OFFLINE_ENV = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
     "DO_NOT_TRACK": "1",
     "PREFECT_CLOUD_ENABLE_ORCHESTRATION_TELEMETRY": "false",
-    "PREFECT_UI_SHOW_PROMOTIONAL_CONTENT": "false",
+    "PREFECT_SERVER_UI_SHOW_PROMOTIONAL_CONTENT": "false",  # no "Upgrade" prompts in the UI
 }
 
 
@@ -65,15 +65,10 @@ def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
     """The deployments of ``prefect.yaml`` as Prefect ``RunnerDeployment`` objects, with the
     agency's timezone in place of ``{{ $BIDBOARD_TIMEZONE }}``, their tags, and add-job's
     ``saved_search`` as a choice of the configured saved searches."""
-    from prefect.schedules import Cron
-
     text = prefect_file(path).read_text().replace("{{ $BIDBOARD_TIMEZONE }}", settings.timezone)
     made = []
     for spec in yaml.safe_load(text)["deployments"]:
-        schedules = [
-            Cron(s["cron"], timezone=s.get("timezone", "UTC"), slug=s.get("slug"))
-            for s in spec.get("schedules", [])
-        ]
+        schedules = [schedule(s) for s in spec.get("schedules", [])]
         deployment = load_flow(spec["entrypoint"]).to_deployment(
             name=spec["name"],
             description=spec.get("description"),
@@ -94,170 +89,29 @@ def deployments(settings: Settings, path: Path | None = None) -> list[Any]:
     return made
 
 
-def saved_search_choices(settings: Settings, default: str | None) -> list[str]:
-    """The form's choices for ``saved_search``: "every saved search" (the default), then the
-    name of each search in the searches file, as the card would show it."""
-    from bidboard.loaders import load_searches
-    from bidboard.scoring.searches import EXAMPLE_PATH
+def schedule(spec: dict[str, Any]) -> Any:
+    """One schedule of ``prefect.yaml`` (a cron, or an interval in seconds from an anchor)."""
+    from datetime import datetime
 
-    names = [s.card_value for s in load_searches(settings.searches_file or EXAMPLE_PATH).searches]
-    return list(dict.fromkeys([*([default] if default else []), *names]))
+    from prefect.schedules import Cron, Interval
 
-
-PID_FILE = "serve.pid"
-
-
-def _proc_stat(pid: int) -> tuple[int, int] | None:
-    """(parent pid, start time) of a live process, from /proc (Linux); None if it is gone."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(")") + 2 :].split()
-    if fields[0] == "Z":  # a zombie has stopped already
-        return None
-    return int(fields[1]), int(fields[19])
-
-
-def _alive(pid: int, started: int | None = None) -> bool:
-    """Is ``pid`` running (and the same process, when its start time is known)?"""
-    stat = _proc_stat(pid)
-    if stat is not None:
-        return started is None or stat[1] == started
-    if Path("/proc").is_dir():
-        return False
-    try:  # no /proc: the best this platform offers
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def _descendants(root: int) -> dict[int, int]:
-    """Every live descendant of ``root``: pid -> start time (empty without /proc)."""
-    children: dict[int, list[tuple[int, int]]] = {}
-    with contextlib.suppress(OSError):
-        for entry in os.listdir("/proc"):
-            if entry.isdigit() and (stat := _proc_stat(int(entry))) is not None:
-                children.setdefault(stat[0], []).append((int(entry), stat[1]))
-    found: dict[int, int] = {}
-    todo = [root]
-    while todo:
-        for pid, started in children.get(todo.pop(), []):
-            if pid not in found:
-                found[pid] = started
-                todo.append(pid)
-    return found
-
-
-def _command(pid: int) -> str:
-    try:
-        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
-    except OSError:
-        return "?"
-    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
-
-
-def stop_processes(processes: dict[int, int], grace: float = 10.0) -> None:
-    """SIGTERM each process still alive (same start time), then SIGKILL what is left."""
-    for signum, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):
-        left = [p for p, started in processes.items() if _alive(p, started)]
-        for pid in left:
-            with contextlib.suppress(OSError):
-                os.kill(pid, signum)
-        deadline = time.monotonic() + wait
-        while left and time.monotonic() < deadline:
-            left = [p for p in left if _alive(p, processes[p])]
-            time.sleep(0.1)
-
-
-def watchdog(parent: int, pid_file: str) -> None:
-    """Run in its own process: follow ``parent``'s descendants while it lives; when it dies
-    (``kill -9`` included), stop every one of them that is still running."""
-    known: dict[int, int] = {}
-    me = os.getpid()
-    while os.getppid() == parent and _alive(parent):
-        known.update({p: s for p, s in _descendants(parent).items() if p != me})
-        _record_children(Path(pid_file), parent, known)
-        time.sleep(0.3)
-    stop_processes(known)
-
-
-def _record_children(path: Path, parent: int, known: dict[int, int]) -> None:
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    if data.get("pid") != parent:
-        return
-    alive = {str(p): s for p, s in known.items() if _alive(p, s)}
-    if data.get("children") != alive:
-        data["children"] = alive
-        temporary = path.with_suffix(".tmp")
-        temporary.write_text(json.dumps(data))
-        os.replace(temporary, path)
-
-
-def check_not_running(data_dir: Path) -> None:
-    """Refuse to start beside a running serve, or beside what a killed one left running."""
-    path = data_dir / PID_FILE
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return
-    pid, started = int(data.get("pid", 0)), data.get("started")
-    children = {int(p): s for p, s in (data.get("children") or {}).items() if _alive(int(p), s)}
-    if pid and pid != os.getpid() and _alive(pid, started):
-        raise ConfigError(
-            f"bidboard serve is already running with this data dir: pid {pid} "
-            f"(Prefect on port {data.get('port')}); stop it first (Ctrl-C, or kill {pid})"
-        )
-    if children:
-        names = "; ".join(f"pid {p}: {_command(p)}" for p in sorted(children))
-        raise ConfigError(
-            f"a bidboard serve that was killed (pid {pid}) left these running: {names}. "
-            f"Stop them (kill {' '.join(str(p) for p in sorted(children))}) and start again"
-        )
-
-
-@contextmanager
-def pid_file(data_dir: Path, port: int) -> Iterator[Path]:
-    """``<data dir>/serve.pid`` while serving, with the watchdog that outlives a kill -9."""
-    check_not_running(data_dir)
-    path = data_dir / PID_FILE
-    stat = _proc_stat(os.getpid())
-    path.write_text(
-        json.dumps(
-            {"pid": os.getpid(), "started": stat[1] if stat else None, "port": port, "children": {}}
-        )
+    timezone = spec.get("timezone", "UTC")
+    if "cron" in spec:
+        return Cron(spec["cron"], timezone=timezone, slug=spec.get("slug"))
+    anchor = spec.get("anchor_date")
+    return Interval(
+        spec["interval"],
+        anchor_date=datetime.fromisoformat(anchor) if isinstance(anchor, str) else anchor,
+        timezone=timezone,
+        slug=spec.get("slug"),
     )
-    guard = subprocess.Popen(  # noqa: S603 - our own interpreter, fixed arguments
-        [
-            sys.executable,
-            "-c",
-            "import sys; from bidboard.cli.serve import watchdog; "
-            "watchdog(int(sys.argv[1]), sys.argv[2])",
-            str(os.getpid()),
-            str(path),
-        ],
-        start_new_session=True,  # a Ctrl-C or a group kill of serve does not reach it
-        stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
-    )
-    try:
-        yield path
-    finally:
-        guard.terminate()  # everything stopped cleanly: it has nothing left to do
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            guard.wait(timeout=5)
-        with contextlib.suppress(OSError):
-            path.unlink()
 
 
 def check_port_free(port: int, what: str) -> None:
+    """Refuse a port something listens on; one a just-stopped server's connections still hold
+    in TIME_WAIT is free for the server (it binds with SO_REUSEADDR, as this probe does)."""
     with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:
@@ -410,9 +264,13 @@ def _main(settings: Settings, *, port: int, emulator_port: int) -> int:
             # what prefect.serve() does, with the runner's poll interval and a start clock that
             # stops once the deployments are registered (the UI lists them from then on)
             runner = Runner(pause_on_shutdown=True, query_seconds=POLL_SECONDS)
-            for deployment in served:
-                runner.add_deployment(deployment)
+            ids = [runner.add_deployment(deployment) for deployment in served]
             clock.step("deployments registered")
+            flows = [(i, load_flow(d.entrypoint)) for i, d in zip(ids, served, strict=True)]
+            cold = start_runs_warm(runner, flows)
+            if cold:
+                print(f"Flow runs start as new processes: {cold}")
+            clock.step("fork server started" if cold is None else "no fork server")
             ui = api.removesuffix("/api")
             print(f"Prefect UI: {ui}  (Deployments → add-job → Run → Custom run)")
             print(f"Serving every deployment, {clock.summary()}; press Ctrl-C to stop.", flush=True)

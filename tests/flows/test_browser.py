@@ -1,7 +1,8 @@
 """The Prefect UI in a real browser: `bidboard serve` (its own local Prefect server and the
-Notion emulator), headless Debian Chromium driven by Playwright. Open the add-job deployment,
-Run → Custom run, fill the parameters, submit, wait for the run to complete, then find the new
-card on the emulator's board page. Ctrl-C then stops serving, then the server."""
+Notion emulator), headless Debian Chromium driven by Playwright. From the address serve prints
+(the V2 UI, Prefect's default): Deployments, add-job, Run → Custom run, fill the parameters,
+submit, wait for the run to complete, then find the new card on the emulator's board page.
+Ctrl-C then stops serving, then the server."""
 
 from __future__ import annotations
 
@@ -129,23 +130,53 @@ def wait_for_end(served: Served, name: str) -> dict[str, object]:
     return run
 
 
+def wait_for_log(served: Served, run_id: str, text: str) -> None:
+    """Until the run's log line has reached the server (a run's process sends its last lines
+    as it ends; the run page does not look again once the run is over)."""
+    deadline = time.monotonic() + 60
+    query = {"logs": {"flow_run_id": {"any_": [run_id]}}}
+    while not any(
+        text in log["message"]
+        for log in httpx.post(f"{served.ui}/api/logs/filter", json=query, timeout=10).json()
+    ):
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.5)
+
+
 def custom_run(page: Page, served: Served, run_name: str) -> float:
-    """add-job → Run → Custom run, the form filled as a person would; returns when Submit was
-    clicked (monotonic)."""
-    page.goto(f"{served.ui}/deployments")
+    """From the printed address: Deployments → add-job → Run → Custom run, the form filled as
+    a person would; returns when Submit was clicked (monotonic)."""
+    page.goto(served.ui)  # the V2 UI for a browser that has not chosen one
+    page.get_by_role("link", name="Deployments").first.click()
     page.get_by_role("link", name="add-job").first.click()
     page.get_by_role("button", name="Run", exact=True).click()
     page.get_by_text("Custom run", exact=True).click()
     page.wait_for_url("**/run?**")
     page.get_by_text("one a line").first.wait_for()  # the form's help texts
-    page.locator("input[type=text]").first.fill(run_name)  # Run Name
+    page.get_by_label("Run Name").fill(run_name)
     fields = page.locator("textarea")  # url, text, screening_questions
     fields.nth(0).fill(JOB_URL)
     fields.nth(1).fill(POST)  # several lines, as pasted
     fields.nth(2).fill(QUESTIONS)  # two questions, one a line
+    shown, needed = fields.nth(1).evaluate("box => [box.clientHeight, box.scrollHeight]")
+    assert shown >= needed > 100, "the pasted post does not show whole"  # six lines, no scroll
     submitted = time.monotonic()
     page.get_by_role("button", name="Submit").click()
     return submitted
+
+
+def deployments_page(page: Page, served: Served) -> None:
+    """The Deployments list shows each deployment's tags and its schedule by name (V2 lists a
+    count: the V1 list has the names; the weekly cron folds into "+1" below 1600 px)."""
+    page.goto(f"{served.ui}/v2/deployments")
+    row = page.get_by_role("row").filter(has_text="ingest-alerts")
+    row.get_by_text("bidboard", exact=True).wait_for()
+    row.get_by_text("ingest", exact=True).wait_for()
+    page.screenshot(path=str(served.log.parent / "deployments-v2.png"), full_page=True)
+    page.goto(f"{served.ui}/deployments")  # V1
+    for schedule in ("Every 5 minutes", "Every 10 minutes", "Every 15 minutes"):
+        page.get_by_text(schedule, exact=True).wait_for(timeout=30_000)
+    page.screenshot(path=str(served.log.parent / "deployments-v1.png"), full_page=True)
 
 
 def card_text(board: str) -> tuple[str, str]:
@@ -187,8 +218,9 @@ def test_a_job_pasted_in_the_prefect_ui_lands_on_the_board(served: Served, tmp_p
             latency = time.monotonic() - submitted
             print(f"Submit to Completed: {latency:.1f}s")
             assert run["state_type"] == "COMPLETED", served.output()
-            page.goto(f"{served.ui}/runs/flow-run/{run['id']}")
+            page.goto(f"{served.ui}/v2/runs/flow-run/{run['id']}")
             page.get_by_text("Completed", exact=True).first.wait_for(timeout=30_000)
+            page.get_by_role("tab", name="Task Runs").click()
             page.get_by_text("score, draft and write the card").first.wait_for(timeout=30_000)
             page.screenshot(path=str(tmp_path / "run-graph.png"), full_page=True)
 
@@ -208,9 +240,13 @@ def test_a_job_pasted_in_the_prefect_ui_lands_on_the_board(served: Served, tmp_p
             assert second["state_name"] == "Already on the board"
             state = second["state"]
             assert isinstance(state, dict) and card in str(state["message"])
-            page.goto(f"{served.ui}/runs/flow-run/{second['id']}")
+            wait_for_log(served, str(second["id"]), "job already on the board")
+            page.goto(f"{served.ui}/v2/runs/flow-run/{second['id']}")
             page.get_by_text("Already on the board").first.wait_for(timeout=30_000)
+            page.get_by_text("job already on the board").first.wait_for(timeout=30_000)  # logs
+            assert card in page.inner_text("body")  # its log line links the card
             page.screenshot(path=str(tmp_path / "run-already-on-board.png"), full_page=True)
+            deployments_page(page, served)
             print(f"screenshots: {tmp_path}")
         finally:
             browser.close()

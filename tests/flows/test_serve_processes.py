@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bidboard.cli.localserver import free_port
@@ -66,28 +67,49 @@ def port_free(port: int) -> bool:
     return True
 
 
-@pytest.mark.slow
-def test_kill_9_of_serve_stops_the_prefect_server_and_every_child(tmp_path: Path) -> None:
-    port, emulator_port = free_port(), free_port()
+def start_serve(tmp_path: Path, port: int) -> tuple[subprocess.Popen[bytes], Path]:
+    """``bidboard serve`` on ``port`` with its own emulator, once it says "Serving"."""
     log = tmp_path / "serve.log"
     command = [sys.executable, "-m", "bidboard.cli", "serve", "--port", str(port)]
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [*command, "--emulator-port", str(emulator_port)],
+            [*command, "--emulator-port", str(free_port())],
             cwd=ROOT,
             env=serve_env(tmp_path / "data"),
             stdout=out,
             stderr=subprocess.STDOUT,
         )
+    deadline = time.monotonic() + 240
+    while "Serving every deployment" not in log.read_text(errors="replace"):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            process.wait()
+            pytest.fail(f"bidboard serve did not start:\n{log.read_text(errors='replace')}")
+        time.sleep(0.5)
+    return process, log
+
+
+def command_line(pid: int) -> str:
     try:
-        deadline = time.monotonic() + 240
-        while "Serving every deployment" not in log.read_text(errors="replace"):
-            assert process.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < deadline
-            time.sleep(0.5)
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def parent(pid: int) -> int:
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    return int(stat[stat.rindex(")") + 2 :].split()[1])
+
+
+@pytest.mark.slow
+def test_kill_9_of_serve_stops_the_prefect_server_and_every_child(tmp_path: Path) -> None:
+    port = free_port()
+    process, _ = start_serve(tmp_path, port)
+    try:
         time.sleep(1)  # the watchdog has seen every child
         children = descendants(process.pid)
         assert children, "serve started no child"
+        assert any("multiprocessing.forkserver" in command_line(p) for p in children)
         assert not port_free(port)
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -97,11 +119,71 @@ def test_kill_9_of_serve_stops_the_prefect_server_and_every_child(tmp_path: Path
             time.sleep(0.2)
         assert port_free(port)
         # and a new serve finds nothing in its way: the check at start passes
-        from bidboard.cli.serve import check_not_running
+        from bidboard.cli.processes import check_not_running
 
         check_not_running(tmp_path / "data")
     finally:
         if process.poll() is None:
+            process.kill()
+            process.wait()
+
+
+@pytest.mark.slow
+def test_a_run_starts_as_a_fork_of_the_warm_process_not_a_new_python(tmp_path: Path) -> None:
+    """The flow run of a Custom run is forked from the fork server ``serve`` started with
+    Prefect and the flows imported, not a new ``python -m prefect.engine`` that imports them
+    again. The test holds the write lease, so the run waits in its write step long enough for
+    its process to be looked at."""
+    from bidboard.lease import write_lease
+    from bidboard.settings import Settings
+
+    port = free_port()
+    process, log = start_serve(tmp_path, port)
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        assert "Flow runs start as new processes" not in log.read_text()
+        (deployment,) = httpx.post(
+            f"{api}/deployments/filter",
+            json={"deployments": {"name": {"any_": ["add-job"]}}},
+            timeout=10,
+        ).json()
+        post = "Warm-started FastAPI backend\nHourly: $40-$60\nSkills: Python | FastAPI\n"
+        post += "We need a FastAPI backend with PostgreSQL for our dashboard."
+        parameters = {"url": "https://www.upwork.com/jobs/~01ff00ee11dd22cc33", "text": post}
+        with write_lease(Settings(data_dir=tmp_path / "data"), "the test"):
+            run = httpx.post(
+                f"{api}/deployments/{deployment['id']}/create_flow_run",
+                json={"parameters": parameters},
+                timeout=10,
+            ).json()
+            deadline = time.monotonic() + 120
+            while (
+                httpx.get(f"{api}/flow_runs/{run['id']}", timeout=10).json()["state_type"]
+                != "RUNNING"
+            ):  # then it waits for the lease, its process alive
+                assert time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.2)
+            running = descendants(process.pid)
+            assert not [p for p in running if "-m prefect.engine" in command_line(p)]
+            forked = [
+                p
+                for p in running
+                if "multiprocessing.forkserver" in command_line(parent(p))
+                and "resource_tracker" not in command_line(p)
+            ]
+            assert len(forked) == 1, {p: command_line(p) for p in running}
+        deadline = time.monotonic() + 120
+        while (done := httpx.get(f"{api}/flow_runs/{run['id']}", timeout=10).json())[
+            "state_type"
+        ] not in ("COMPLETED", "FAILED", "CRASHED"):
+            assert time.monotonic() < deadline, log.read_text(errors="replace")
+            time.sleep(0.3)
+        assert done["state_type"] == "COMPLETED", done["state"]
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=90)
+        except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
 
@@ -124,8 +206,29 @@ def test_a_busy_port_is_a_clear_error_and_nothing_starts(tmp_path: Path) -> None
     assert "Serving" not in finished.stdout.decode()
 
 
+def test_a_port_left_in_time_wait_by_a_stopped_server_is_free_to_start_on() -> None:
+    """A serve restarted right after Ctrl-C: the old server's connections linger in TIME_WAIT,
+    which is no reason to refuse the port (the new server binds it with SO_REUSEADDR)."""
+    from bidboard.cli.serve import check_port_free
+
+    server = socket.socket()
+    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    server.bind(("127.0.0.1", 0))
+    server.listen()
+    port = server.getsockname()[1]
+    client = socket.create_connection(("127.0.0.1", port))
+    accepted, _ = server.accept()
+    with pytest.raises(ConfigError, match="already in use"):
+        check_port_free(port, "the Prefect server")  # listening: refused
+    accepted.close()  # the server side closes first: its end waits in TIME_WAIT
+    server.close()
+    client.close()
+    time.sleep(0.2)
+    check_port_free(port, "the Prefect server")
+
+
 def test_a_second_serve_or_a_killed_ones_leftovers_are_named(tmp_path: Path) -> None:
-    from bidboard.cli.serve import PID_FILE, check_not_running
+    from bidboard.cli.processes import PID_FILE, check_not_running
 
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:

@@ -225,6 +225,10 @@ def test_a_worker_runs_the_deployments_on_a_postgres_backed_server(
         "weekly-metrics",
     }
     assert by_name["weekly-metrics"]["schedules"][0]["schedule"]["timezone"] == "Europe/Berlin"
+    assert by_name["ingest-alerts"]["schedules"][0]["schedule"]["interval"] == 300
+    form = by_name["add-job"]["parameter_openapi_schema"]["properties"]  # as serve builds it
+    assert form["saved_search"]["enum"][0] == form["saved_search"]["default"]
+    assert "Python backend" in form["saved_search"]["enum"]  # the example searches
     assert all(d["work_pool_name"] == "bidboard" for d in deployments)
 
     worker_env = {**env, **notion_env, "BIDBOARD_NOTION_GLOBAL_LIMIT": LIMIT}
