@@ -19,18 +19,12 @@ from urllib.parse import urlsplit
 import httpx
 import httpx2
 
+from bidboard.alerts.jobkey import is_upwork_host
 from bidboard.errors import EgressRefused
-
-FORBIDDEN_DOMAINS = ("upwork.com", "upwork.co", "upworkcdn.com", "odesk.com")
 
 
 def _matches(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
-
-
-def is_forbidden(host: str) -> bool:
-    host = host.lower().rstrip(".")
-    return any(_matches(host, domain) for domain in FORBIDDEN_DOMAINS)
 
 
 def _is_loopback(host: str) -> bool:
@@ -55,7 +49,7 @@ class EgressPolicy:
 
     def check(self, url: httpx.URL | httpx2.URL) -> None:
         host = (url.host or "").lower().rstrip(".")
-        if is_forbidden(host):
+        if is_upwork_host(host):
             raise EgressRefused(host, "bidboard never contacts Upwork; a person does")
         if _is_loopback(host) or any(_matches(host, h) for h in self.allowed):
             return
@@ -127,7 +121,7 @@ class FeedPolicy(EgressPolicy):
 
     def check(self, url: httpx.URL | httpx2.URL) -> None:
         host = (url.host or "").lower().rstrip(".")
-        if is_forbidden(host):
+        if is_upwork_host(host):
             raise EgressRefused(host, "bidboard never contacts Upwork; a person does")
         if any(_matches(host, h) for h in self.allowed):
             return
@@ -166,7 +160,7 @@ class AsyncGuardedTransport(httpx.AsyncBaseTransport):
         await self.inner.aclose()
 
 
-class Guarded2Transport(httpx2.BaseTransport):
+class GuardedOpenAITransport(httpx2.BaseTransport):
     """The same guard for ``httpx2``, the fork the openai SDK (3.x) is built on."""
 
     def __init__(self, policy: EgressPolicy, inner: httpx2.BaseTransport | None = None) -> None:
@@ -181,7 +175,7 @@ class Guarded2Transport(httpx2.BaseTransport):
         self.inner.close()
 
 
-class Redacting2Transport(httpx2.BaseTransport):
+class RedactingOpenAITransport(httpx2.BaseTransport):
     """Blanks ``secrets`` in every response body before anything reads it: a server that echoes
     the API key in an error ("Incorrect API key provided: sk-…") never gets it into an exception
     text, a log, a card or the Prefect database (see :mod:`bidboard.redact`)."""
@@ -303,7 +297,7 @@ def guarded_async_client(
     )
 
 
-def guarded_client2(
+def guarded_openai_http_client(
     policy: EgressPolicy,
     *,
     transport: httpx2.BaseTransport | None = None,
@@ -312,7 +306,7 @@ def guarded_client2(
 ) -> httpx2.Client:
     """An ``httpx2.Client`` (for the openai SDK) that checks every request against ``policy``
     and blanks ``secrets`` in every response body."""
-    guarded: httpx2.BaseTransport = Guarded2Transport(policy, transport)
+    guarded: httpx2.BaseTransport = GuardedOpenAITransport(policy, transport)
     if secrets:
-        guarded = Redacting2Transport(secrets, guarded)
+        guarded = RedactingOpenAITransport(secrets, guarded)
     return httpx2.Client(transport=guarded, timeout=timeout, follow_redirects=False)

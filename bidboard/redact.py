@@ -3,10 +3,10 @@
 ``SecretStr`` keeps tokens out of ``repr``; this module covers what a *server* sends back: an
 OpenAI-compatible endpoint may echo the key in its error body, which the SDK puts in its
 exception text, which would then be logged, written on a card ("OpenAI failed (…)") and stored
-by Prefect. The HTTP clients bidboard builds blank every secret they were given in every response
-body before anything reads it (:class:`bidboard.egress.Redacting2Transport`), every secret used is
-remembered here, and :func:`redact` blanks them in any text (the log handler applies it to every
-record).
+by Prefect. The HTTP clients bidboard builds blank every secret they were given in every
+response body before anything reads it (:class:`bidboard.egress.RedactingOpenAITransport`), every
+secret used is remembered here, and :func:`redact` blanks them in any text (the log handler
+applies it to every record).
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 import httpx2
 
-from bidboard.egress import EgressPolicy, guarded_client2
+from bidboard.egress import EgressPolicy, guarded_openai_http_client
 from bidboard.errors import ConfigError, OpenAIFailed, PolicyError
 from bidboard.redact import redact, remember
 from bidboard.settings import Settings
@@ -50,7 +50,7 @@ def build_openai_client(
         max_retries=max_retries,
         timeout=timeout,
         # an endpoint that echoes the key in its errors: blanked before the SDK reads them
-        http_client=guarded_client2(
+        http_client=guarded_openai_http_client(
             policy, transport=transport, timeout=timeout, secrets=remember(key)
         ),
     )

@@ -13,6 +13,18 @@ import re
 from datetime import date
 from urllib.parse import unquote
 
+#: Upwork's domains (and oDesk's, its old name): bidboard never requests a URL on them, and a
+#: link there in a draft is the job's own, not an outside one.
+UPWORK_DOMAINS = ("upwork.com", "upwork.co", "upworkcdn.com", "odesk.com")
+
+
+def is_upwork_host(host: str) -> bool:
+    """Whether ``host`` is Upwork's (or one of its subdomains): the one answer the egress guard,
+    the feed source and the draft linter all use."""
+    host = host.lower().strip(".").removeprefix("www.")
+    return any(host == domain or host.endswith("." + domain) for domain in UPWORK_DOMAINS)
+
+
 #: Upwork job keys: ``~02`` + 19 digits today, ``~01`` + 16 hex digits (18 tolerated) before.
 KEY = r"~(?:01[0-9a-fA-F]{16,18}|02[0-9]{19})(?![0-9A-Za-z])"
 #: A key bidboard made itself for an alert that carries no real one (see ``derived_key``).

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from bidboard.alerts.jobkey import is_upwork_host
+
 INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"}
 TLDS = (
     r"com|net|org|io|co|dev|app|ai|me|us|uk|de|fr|es|it|nl|ca|au|in|ru|info|biz|xyz|ly|gl"
@@ -173,7 +175,8 @@ def on_domain(host: str, domains: tuple[str, ...] | list[str]) -> bool:
 
 
 def is_upwork(host: str) -> bool:
-    return on_domain(host, ("upwork.com",))
+    """A link to Upwork (the job itself): obfuscated dots read as dots first."""
+    return is_upwork_host(re.sub(DOT, ".", host))
 
 
 def portfolio_host(host: str, hosts: list[str]) -> bool:

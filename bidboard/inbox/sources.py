@@ -16,7 +16,8 @@ import httpx
 
 from bidboard.alerts.alert import RawAlert
 from bidboard.alerts.email_parser import split_mbox
-from bidboard.egress import FeedPolicy, guarded_client, is_forbidden
+from bidboard.alerts.jobkey import is_upwork_host
+from bidboard.egress import FeedPolicy, guarded_client
 from bidboard.errors import AlertError, ConfigError, EgressRefused
 from bidboard.inbox.files import EMAIL_SUFFIXES, FEED_SUFFIXES, JSON_SUFFIXES, MBOX_SUFFIXES
 from bidboard.state import StateStore
@@ -127,7 +128,7 @@ class FeedSource:
     def __post_init__(self) -> None:
         self.name = self.name or f"feed:{self.url}"
         host = httpx.URL(self.url).host
-        if is_forbidden(host):
+        if is_upwork_host(host):
             raise EgressRefused(host, UPWORK_FEED_REFUSAL)
 
     def fetch(self) -> Iterator[RawAlert]:
