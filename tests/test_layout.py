@@ -197,3 +197,19 @@ def test_the_readme_layout_is_the_tree() -> None:
     assert stale == set(), f"the README's Layout names what is not there: {sorted(stale)}"
     packages = {p for p in PACKAGES}
     assert packages <= listed
+
+
+def test_test_modules_share_through_support_not_through_each_other() -> None:
+    """What tests share lives in ``tests/support`` (and fixtures in ``conftest.py``); a test
+    module importing another one runs the other's module-level code and hides a dependency."""
+    offences = []
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                last = node.module.rsplit(".", 1)[-1]
+                if node.module.startswith("tests.") and (
+                    last.startswith("test_") or last == "conftest"
+                ):
+                    offences.append(f"{path.relative_to(ROOT)} imports {node.module}")
+    assert offences == []

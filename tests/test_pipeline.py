@@ -3,7 +3,6 @@ with their drafts as content, Needs attention with findings, the OpenAI fallback
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -13,54 +12,13 @@ from pydantic import SecretStr
 from bidboard.ai.client import build_openai_client
 from bidboard.ai.drafter import OpenAIDrafter
 from bidboard.alerts.alert import JobAlert
-from bidboard.drafting.template import TemplateDrafter
-from bidboard.inbox.files import parse_file
-from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
 from bidboard.models import MACHINE_STAGES, Stage
-from bidboard.notion.card import card_content
 from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import PipelineConfig, process_alerts
-from bidboard.scoring.portfolio import SAMPLE_PATH
-from bidboard.scoring.score import Portfolio
-from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
-from tests.drafting.test_drafting import GOOD, ChatServer
+from tests.support.chat import GOOD, ChatServer
 from tests.support.notion import Board
-from tests.support.paths import FIXTURES
-
-NOW = datetime(2026, 8, 26, 10, 0, tzinfo=UTC)
-
-
-def alerts() -> list[JobAlert]:
-    return [a for p in sorted(FIXTURES.iterdir()) for a in parse_file(p).alerts]
-
-
-def config(drafter: Any = None, cap: int = 25) -> PipelineConfig:
-    items = load_portfolio_file(SAMPLE_PATH)
-    template = TemplateDrafter(load_snippets())
-    return PipelineConfig(
-        searches=load_searches(EXAMPLE_PATH),
-        portfolio=Portfolio.build(items),
-        portfolio_items=items,
-        drafter=drafter or template,
-        template=template,
-        card_page=card_content,
-        daily_cap=cap,
-        signature="Maya, Northwind Dev",
-        clock=lambda: NOW,
-    )
-
-
-def cards(board: Board) -> dict[str, Any]:
-    return {c.card.job_key: c for c in BoardGateway(board.notion, board.workspace).iter_cards()}
-
-
-def content(board: Board, page_id: str) -> list[dict[str, Any]]:
-    return list(
-        board.notion.call(
-            "content", board.notion.client.blocks.children.list, page_id, safe=True, page_size=100
-        )["results"]
-    )
+from tests.support.pipeline import NOW, alerts, cards, config, content
 
 
 def test_every_job_becomes_one_card_and_the_best_are_drafted(board: Board) -> None:

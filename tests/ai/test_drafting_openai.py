@@ -32,7 +32,8 @@ from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
-from tests.drafting.test_drafting import GOOD, all_jobs
+from tests.support.chat import GOOD
+from tests.support.pipeline import all_jobs
 
 ITEMS = load_portfolio_file(SAMPLE_PATH)
 BY_ID = {item.page_id: item for item in ITEMS}

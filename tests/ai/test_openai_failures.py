@@ -34,6 +34,7 @@ from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from tests.support.builders import alert_email, init_workspace
+from tests.support.chat import echo_server
 from tests.support.runs import board_keys
 
 KEY = "sk-canary-echoed-by-the-server-5e1f"
@@ -47,19 +48,6 @@ def slow_server(seconds: float) -> Starlette:
         return JSONResponse({"error": {"message": "too slow", "type": "server_error"}}, 500)
 
     return Starlette(routes=[Route("/v1/{path:path}", slow, methods=["POST"])])
-
-
-def echo_server() -> Starlette:
-    """Refuses every call, quoting the key it was given (as a careless proxy would)."""
-
-    async def refuse(request: Request) -> JSONResponse:
-        key = request.headers.get("authorization", "").removeprefix("Bearer ")
-        message = f"Incorrect API key provided: {key}. You can find your API key at …"
-        return JSONResponse(
-            {"error": {"message": message, "type": "invalid_request_error", "code": key}}, 401
-        )
-
-    return Starlette(routes=[Route("/v1/{path:path}", refuse, methods=["POST"])])
 
 
 def job() -> JobAlert:

@@ -17,7 +17,7 @@ from bidboard.state import StateStore
 from bidboard.sync import sync_board
 from tests.support.notion import Board
 from tests.support.paths import VARIANTS
-from tests.test_pipeline import config
+from tests.support.pipeline import config
 
 KEY = "~022074164276058730111"
 

@@ -21,7 +21,6 @@ from bidboard.drafting.lint import LintContext, lint_draft, title_runs
 from bidboard.drafting.template import SAMPLE_PATH as SNIPPETS_PATH
 from bidboard.drafting.template import TemplateDrafter, parse_snippets
 from bidboard.errors import EgressRefused, OpenAIFailed
-from bidboard.inbox.files import parse_file
 from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
 from bidboard.models import Stage
 from bidboard.notion.card import card_content
@@ -30,21 +29,14 @@ from bidboard.scoring.portfolio import SAMPLE_PATH, parse_portfolio
 from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.settings import Settings
-from tests.support.paths import FIXTURES
+from tests.support.chat import GOOD, ChatServer
+from tests.support.pipeline import all_jobs
 
 ITEMS = load_portfolio_file(SAMPLE_PATH)
 BY_ID = {i.page_id: i for i in ITEMS}
 PORTFOLIO = Portfolio.build(ITEMS)
 SEARCHES = load_searches(EXAMPLE_PATH)
 TEMPLATE = TemplateDrafter(load_snippets())
-
-
-def all_jobs() -> list[JobAlert]:
-    seen: dict[str, JobAlert] = {}
-    for path in sorted(FIXTURES.iterdir()):
-        for alert in parse_file(path).alerts:
-            seen.setdefault(alert.job_key, alert)
-    return list(seen.values())
 
 
 def request_for(job: JobAlert, signature: str = "Maya, Northwind Dev") -> DraftRequest:
@@ -86,63 +78,6 @@ def test_template_opens_on_the_post_and_asks_about_the_rest() -> None:
     assert "you need a migration from MySQL to Postgres before March" in draft.opening
     assert "The current app must keep running during the switch" in draft.questions[0]
     assert len(draft.questions) == 2 and draft.questions[1].endswith("?")
-
-
-class ChatServer:
-    """An OpenAI-compatible chat completions endpoint, answering from a script."""
-
-    def __init__(self, *answers: Any) -> None:
-        self.answers = list(answers)
-        self.requests: list[dict[str, Any]] = []
-
-    def __call__(self, request: httpx2.Request) -> httpx2.Response:
-        assert request.url.path.endswith("/chat/completions")
-        self.requests.append(json.loads(request.content))
-        answer = self.answers.pop(0)
-        if isinstance(answer, Exception):
-            raise answer
-        if isinstance(answer, int):
-            return httpx2.Response(
-                answer,
-                json={"error": {"message": "busy", "type": "x"}},
-                headers={"retry-after": "0"},
-            )
-        message: dict[str, Any] = {"role": "assistant", "content": None, "refusal": None}
-        if isinstance(answer, dict):
-            message["content"] = json.dumps(answer)
-        elif answer.startswith("REFUSE:"):
-            message["refusal"] = answer[7:]
-        else:
-            message["content"] = answer  # malformed output
-        return httpx2.Response(
-            200,
-            json={
-                "id": "chatcmpl-1",
-                "object": "chat.completion",
-                "created": 1,
-                "model": "gpt-4o-mini",
-                "choices": [{"index": 0, "message": message, "finish_reason": "stop"}],
-                "usage": {"prompt_tokens": 812, "completion_tokens": 301, "total_tokens": 1113},
-            },
-        )
-
-
-GOOD = {
-    "hook": "Your dispatch team loses hours to a dashboard that cannot keep up with 40k "
-    "shipments a day; I rebuilt one like it for a 3PL.",
-    "body": "That logistics dashboard ran on FastAPI and PostgreSQL, the stack your post "
-    "names, and it cut manual reporting from 6 hours a week to none. First I would profile "
-    "the slowest queries, then add the indexes and caching they need, then rebuild the two "
-    "views your team uses most, shipping each step for your review so you can see the gain "
-    "before the next one starts. Every change goes to a staging copy first, with the numbers "
-    "before and after, so nothing reaches your dispatchers untested. I would keep the existing "
-    "exports working throughout, since your team depends on them every morning, and write "
-    "down each change in the repository so your own developers can carry it on later.",
-    "questions": ["Which report is slowest today?", "Is the data in one database?"],
-    "closing": "If you share a screen recording of the slow view in Upwork Messages, I will "
-    "reply with a first milestone the same day.",
-    "answers": [],
-}
 
 
 def drafter(server: ChatServer, tmp_path: Path, retries: int = 0) -> OpenAIDrafter:

@@ -21,7 +21,7 @@ from bidboard.routines import run_sync, run_weekly
 from bidboard.runtime import Runtime
 from bidboard.state import StateStore
 from notion_emulator import Emulator
-from tests.flows.test_browser import CHROMIUM_ARGS, chromium
+from tests.support.browser import CHROMIUM_ARGS, chromium
 from tests.support.notion import Board, make_board
 
 pytestmark = pytest.mark.slow

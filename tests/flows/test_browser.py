@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -23,6 +22,7 @@ import httpx
 import pytest
 
 from bidboard.cli.localserver import free_port
+from tests.support.browser import CHROMIUM_ARGS, chromium
 from tests.support.paths import ROOT
 
 if TYPE_CHECKING:
@@ -30,8 +30,6 @@ if TYPE_CHECKING:
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 POST = """Browser-made FastAPI backend for a logistics dashboard
 Hourly: $40.00 - $60.00
 Skills: Python | FastAPI | PostgreSQL
@@ -41,22 +39,6 @@ The dispatchers see every truck on one screen; the backend feeds it."""
 QUESTIONS = "Can you start this week?\nHave you built a dispatch dashboard before?"
 JOB_URL = "https://www.upwork.com/jobs/~01aa00bb11cc22dd33"
 NOTION = {"Authorization": "Bearer demo-local-emulator-token", "Notion-Version": "2026-03-11"}
-
-
-def chromium() -> Path:
-    """Debian's Chromium, installed when missing and possible; otherwise the test skips."""
-    if not CHROMIUM.exists() and os.geteuid() == 0 and shutil.which("apt-get"):
-        env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-        subprocess.run(["apt-get", "update", "-qq"], env=env, check=False, timeout=600)
-        subprocess.run(
-            ["apt-get", "install", "-y", "-qq", "--no-install-recommends", "chromium"],
-            env=env,
-            check=False,
-            timeout=1200,
-        )
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed and cannot be installed here")
-    return CHROMIUM
 
 
 @dataclass

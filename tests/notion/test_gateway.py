@@ -310,7 +310,7 @@ def test_a_workspace_rate_limit_past_the_budget_ends_the_batch_cleanly(
     line saying when Notion allows requests again, and every job not written waits."""
     from bidboard.notion.client import RateLimitedUntil
     from bidboard.pipeline import process_alerts
-    from tests.test_pipeline import alerts, config
+    from tests.support.pipeline import alerts, config
 
     waits: list[float] = []
     board.notion._sleep = waits.append

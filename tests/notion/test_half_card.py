@@ -7,7 +7,7 @@ from __future__ import annotations
 from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import process_alerts
 from tests.support.notion import Board
-from tests.test_pipeline import alerts, cards, config, content
+from tests.support.pipeline import alerts, cards, config, content
 
 
 def test_the_next_ingest_completes_a_card_a_crash_left_half_written(board: Board) -> None:

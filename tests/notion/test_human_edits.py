@@ -22,10 +22,9 @@ from bidboard.pipeline import PipelineConfig, card_for, process_alerts
 from bidboard.scoring.score import score_job
 from bidboard.settings import Settings
 from bidboard.state import StateStore
-from tests.drafting.test_drafting import GOOD
-from tests.support.chat import completion
+from tests.support.chat import GOOD, completion
 from tests.support.notion import Board
-from tests.test_pipeline import NOW, alerts, cards, config, content
+from tests.support.pipeline import NOW, alerts, cards, config, content
 
 
 def move(board: Board, page_id: str, stage: str) -> None:

@@ -19,8 +19,8 @@ from bidboard.state import StateStore
 from notion_emulator.app import Emulator
 from tests.support.builders import alert_email, init_workspace
 from tests.support.notion import Board
+from tests.support.pipeline import alerts, cards, config
 from tests.support.runs import board_keys, job, key_of, mailbox, settings_for
-from tests.test_pipeline import alerts, cards, config
 
 SOAK = bool(os.environ.get("BIDBOARD_SOAK"))
 

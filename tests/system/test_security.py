@@ -49,14 +49,12 @@ from bidboard.settings import Settings
 from bidboard.state import StateStore
 from notion_emulator import EmulatorConfig, create_app
 from notion_emulator.transport import sync_http_client
-from tests.ai.test_openai_failures import echo_server
-from tests.drafting.test_drafting import GOOD
 from tests.support.builders import alert_email, init_workspace
-from tests.support.chat import completion
+from tests.support.chat import GOOD, completion, echo_server
 from tests.support.lint_corpus import INJECTIONS
 from tests.support.notion import Board, Recorder, make_board
 from tests.support.paths import FIXTURES, ROOT
-from tests.test_pipeline import config
+from tests.support.pipeline import config
 
 #: when the alerts came (an email's own Date header wins)
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
