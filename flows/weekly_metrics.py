@@ -43,13 +43,17 @@ def refresh_insights(runtime: Runtime) -> PagePublished | None:
 
 
 @flow(name="weekly_metrics", retries=1, retry_delay_seconds=60)
-def weekly_metrics(weeks: int = 1, week: str | None = None) -> dict[str, str]:
-    """Upsert the rows and pages of the last ``weeks`` complete weeks (or of ``week``,
-    e.g. ``2026-W47``), then refresh "What gets replies". A rerun updates a week's row, never
-    adds a second one."""
+def weekly_metrics(weeks: int = 1, week: str = "") -> dict[str, str]:
+    """Upsert the rows and pages of the last ``weeks`` complete weeks (or of ``week``), then
+    refresh "What gets replies". A rerun updates a week's row, never adds a second one.
+
+    Args:
+        weeks: How many complete weeks to roll up, counting back from the last one.
+        week: One ISO week instead, such as 2026-W47 (leave empty for the last weeks).
+    """
     logger = get_run_logger()
     settings = load_settings()
-    chosen = weeks_to_roll(datetime.now(UTC), settings, week=week, weeks=weeks)
+    chosen = weeks_to_roll(datetime.now(UTC), settings, week=week or None, weeks=weeks)
     with opened(settings) as runtime:
         results = run_weekly(runtime, chosen)
         refresh_insights(runtime)
