@@ -51,6 +51,7 @@ class BoardGateway:
         self.notion = notion
         self.ids = workspace.ids(JOBS.key)
         self.dedupe_batch = dedupe_batch
+        self._warned_missing: set[str] = set()
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -191,7 +192,7 @@ class BoardGateway:
                 properties = encode_card(card, set(JOBS.by_field()) - {"draft_fingerprint"})
         except ValueError as error:
             raise CardError(f"card {card.job_key} cannot be written: {error}") from error
-        page = self._create_once(card.job_key, properties, first)
+        page = self._create_once(card.job_key, self._on_board(properties), first)
         if rest:
             self._append(page.page_id, rest)
             if card.draft_fingerprint:
@@ -259,8 +260,27 @@ class BoardGateway:
             self.notion.client.pages.update,
             ref.page_id,
             safe=True,
-            properties=encode_properties(JOBS, values),
+            properties=self._on_board(encode_properties(JOBS, values)),
         )
+
+    def _on_board(self, properties: dict[str, Any]) -> dict[str, Any]:
+        """``properties`` without those the board does not have yet: a workspace made by an
+        earlier version lacks the newest properties until ``bidboard migrate`` adds them, and
+        Notion refuses a write that names one. Cards are still written (the rest of each card),
+        and the run says once which properties wait for ``migrate``."""
+        known = self.ids.property_ids
+        if not known:
+            return properties
+        missing = sorted(name for name in properties if name not in known)
+        if not missing:
+            return properties
+        if not self._warned_missing.issuperset(missing):
+            self._warned_missing.update(missing)
+            logger.warning(
+                "properties not written until `bidboard migrate` adds them missing=%s",
+                ",".join(missing),
+            )
+        return {name: value for name, value in properties.items() if name in known}
 
     def stamp_card(self, page_id: str, stamps: dict[str, Any]) -> None:
         """Write stage stamps (``submitted_at`` …) and nothing else: board sync's only write."""

@@ -340,3 +340,40 @@ def test_403_and_413_are_not_retried(board: Board) -> None:
             gateway(board).find_cards(["~01none"])
         assert raised.value.status == status
         assert board.total() == 1
+
+
+def test_a_board_made_by_an_earlier_version_still_gets_its_cards_before_migrate(
+    board: Board, caplog: pytest.LogCaptureFixture
+) -> None:
+    """After an upgrade, until ``bidboard migrate`` runs, the board lacks the newest properties
+    and Notion refuses a write naming one: the cards are written without them, and the run
+    says which properties wait for ``migrate``; after it, they are written too."""
+    from bidboard.notion import bootstrap
+    from bidboard.pipeline import process_alerts
+    from tests.support.pipeline import alerts, cards, config
+
+    newest = ("Draft words", "Screening questions")
+    jobs = board.workspace.ids("jobs")
+    board.notion.call(
+        "an older board",
+        board.notion.client.data_sources.update,
+        jobs.data_source_id,
+        safe=True,
+        properties=dict.fromkeys(newest),
+    )
+    for name in newest:
+        jobs.property_ids.pop(name)
+    batch = alerts()[:3]
+    with caplog.at_level("WARNING"):
+        report = process_alerts(batch, BoardGateway(board.notion, board.workspace), config())
+    assert not report.failed and len(cards(board)) == len({a.job_key for a in batch})
+    assert any(r.stage == "Drafted" for r in report.outcomes)
+    (warning,) = [r for r in caplog.records if "bidboard migrate" in r.getMessage()]
+    assert "Draft words" in warning.getMessage() and "Screening questions" in warning.getMessage()
+
+    bootstrap.migrate(board.notion, board.workspace)
+    seen = {a.job_key for a in batch}
+    fresh = [a for a in alerts() if a.job_key not in seen][:3]
+    later = process_alerts(fresh, BoardGateway(board.notion, board.workspace), config())
+    drafted = [o for o in later.outcomes if o.created and o.stage == "Drafted"]
+    assert drafted and all(cards(board)[o.job_key].card.draft_words for o in drafted)
