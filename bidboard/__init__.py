@@ -18,7 +18,7 @@ and sends. Where each concern lives:
 - ``inbox/``: the alert sources: folder, IMAP (with IDLE), feeds, the webhook and its spool.
 - ``egress``: the HTTP guard every client goes through (never an Upwork host); ``notify``: apprise
   notifications; ``state``: local state (seen alerts, spool, quarantine, watermarks); ``lease``:
-  one writer per workspace.
+  one writer per workspace; ``loaders``: the files a person edits (searches, portfolio, snippets).
 - ``runtime``: the only wiring: adapters from settings, the sources, a run's pipeline config, what
   a run holds open. ``ingest`` and ``routines`` are the runs a flow or command makes over it;
   ``summaries`` is what a run tells people in the Prefect UI.
