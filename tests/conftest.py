@@ -15,7 +15,7 @@ from notion_client import AsyncClient, Client
 from bidboard.cli.localserver import BackgroundServer
 from notion_emulator import Emulator, EmulatorConfig, create_app
 from notion_emulator.transport import AsyncASGITransport
-from tests.support.contract import Contract
+from tests.support.contract import SPEC_PATH, Contract
 from tests.support.notion import (
     CONTRACT,
     TOKEN,
@@ -85,8 +85,26 @@ def live_server() -> Iterator[tuple[BackgroundServer, Emulator]]:
     app.store.close()
 
 
+def pytest_report_header() -> str | None:
+    """Said at the top of every run: without ``../shared`` the exchanges are not checked."""
+    if CONTRACT is None:
+        return f"Notion exchanges NOT checked against the description: {SPEC_PATH} is absent"
+    return None
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """On CI (``CI=true``) ``../shared`` must be beside the checkout: without it the contract
+    checks, the negative corpus and the real samples would quietly not run."""
+    if os.environ.get("CI") == "true" and CONTRACT is None:
+        raise pytest.UsageError(
+            f"CI=true and {SPEC_PATH} is absent: CI must have ../shared beside the checkout"
+        )
+
+
 @pytest.fixture(scope="session")
-def contract() -> Contract | None:
+def contract() -> Contract:
+    if CONTRACT is None:
+        pytest.skip(f"{SPEC_PATH} is absent (the Notion description, in ../shared)")
     return CONTRACT
 
 
