@@ -6,17 +6,31 @@ from __future__ import annotations
 import hashlib
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
-from bidboard.alerts.alert import ParseOutcome, Skipped
-from bidboard.alerts.email_parser import parse_mbox, parse_upwork_alert_email
-from bidboard.alerts.feed_parser import parse_feed
-from bidboard.alerts.json_alerts import parse_json_alerts
+from bidboard.alerts.alert import ParseOutcome, RawAlert, Skipped
+from bidboard.alerts.email_parser import parse_mbox
+from bidboard.alerts.parse import parse_raw
 
 EMAIL_SUFFIXES = (".eml",)
 MBOX_SUFFIXES = (".mbox",)
 FEED_SUFFIXES = (".xml", ".rss", ".atom")
 JSON_SUFFIXES = (".json",)
 SUFFIXES = EMAIL_SUFFIXES + MBOX_SUFFIXES + FEED_SUFFIXES + JSON_SUFFIXES
+FileKind = Literal["email", "mbox", "feed", "json"]
+
+
+_KINDS: dict[str, FileKind] = {
+    **dict.fromkeys(EMAIL_SUFFIXES, "email"),
+    **dict.fromkeys(MBOX_SUFFIXES, "mbox"),
+    **dict.fromkeys(FEED_SUFFIXES, "feed"),
+    **dict.fromkeys(JSON_SUFFIXES, "json"),
+}
+
+
+def file_kind(path: Path) -> FileKind | None:
+    """What an alert file holds, by its name (the one place that reads the suffix)."""
+    return _KINDS.get(path.suffix.lower())
 
 
 def file_ref(path: Path, content: bytes) -> str:
@@ -26,16 +40,13 @@ def file_ref(path: Path, content: bytes) -> str:
 def parse_content(path: Path, content: bytes, received_at: datetime | None = None) -> ParseOutcome:
     """Parse the bytes of an alert file named ``path``."""
     ref = file_ref(path, content)
-    suffix = path.suffix.lower()
     received = received_at or datetime.now(UTC)
-    if suffix in EMAIL_SUFFIXES:
-        return parse_upwork_alert_email(content, ref, received)
-    if suffix in MBOX_SUFFIXES:
+    kind = file_kind(path)
+    if kind == "mbox":
         return parse_mbox(content, ref, received)
-    if suffix in FEED_SUFFIXES:
-        return parse_feed(content, ref, received_at=received)
-    if suffix in JSON_SUFFIXES:
-        return parse_json_alerts(content, ref, received)
+    if kind is not None:
+        return parse_raw(RawAlert(kind, ref, content, kind), received)
+    suffix = path.suffix.lower()
     outcome = ParseOutcome()
     outcome.skipped.append(
         Skipped(

@@ -19,7 +19,7 @@ from bidboard.alerts.email_parser import split_mbox
 from bidboard.alerts.jobkey import is_upwork_host
 from bidboard.egress import FeedPolicy, guarded_client
 from bidboard.errors import AlertError, ConfigError, EgressRefused
-from bidboard.inbox.files import EMAIL_SUFFIXES, FEED_SUFFIXES, JSON_SUFFIXES, MBOX_SUFFIXES
+from bidboard.inbox.files import file_kind
 from bidboard.state import StateStore
 
 logger = logging.getLogger(__name__)
@@ -61,8 +61,8 @@ class FolderSource:
 
     def _items(self, file: Path) -> Iterator[tuple[RawAlert, str]]:
         content = file.read_bytes()
-        suffix = file.suffix.lower()
-        if suffix in MBOX_SUFFIXES:
+        kind = file_kind(file)
+        if kind == "mbox":
             for index, message in enumerate(split_mbox(content)):
                 digest = content_digest(message)
                 yield (
@@ -71,20 +71,13 @@ class FolderSource:
                 )
             return
         digest = content_digest(content)
-        if suffix in EMAIL_SUFFIXES:
-            yield RawAlert("email", f"file:{file}:{digest[:16]}", content, "email"), digest
-        elif suffix in FEED_SUFFIXES:
-            yield RawAlert("feed", f"file:{file}:{digest[:16]}", content, "feed"), digest
-        elif suffix in JSON_SUFFIXES:
-            yield RawAlert("json", f"file:{file}:{digest[:16]}", content, "json"), digest
+        if kind is not None:
+            yield RawAlert(kind, f"file:{file}:{digest[:16]}", content, kind), digest
 
     def fetch(self) -> Iterator[RawAlert]:
         if not self.path.is_dir():
             raise ConfigError(f"alert folder {self.path} does not exist")
-        suffixes = EMAIL_SUFFIXES + MBOX_SUFFIXES + FEED_SUFFIXES + JSON_SUFFIXES
-        for file in sorted(
-            p for p in self.path.iterdir() if p.is_file() and p.suffix.lower() in suffixes
-        ):
+        for file in sorted(p for p in self.path.iterdir() if p.is_file() and file_kind(p)):
             for raw, digest in self._items(file):
                 if self.store.status(f"sha256:{digest}") is None:
                     yield raw
