@@ -76,7 +76,7 @@ def watch(
                 raise  # bad settings: no retry can help
             except Exception as error:
                 logger.warning(
-                    "watch ingest failed, retrying error_type=%s error=%s retry_in=%.0fs",
+                    "watch ingest failed, retrying error_type=%s error=%s retry_in=%.1fs",
                     type(error).__name__,
                     redact_text(str(error), settings),
                     delay,

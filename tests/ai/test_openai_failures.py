@@ -35,6 +35,7 @@ from bidboard.settings import Settings
 from notion_emulator import EmulatorConfig, create_app
 from tests.support.builders import alert_email, init_workspace
 from tests.support.chat import echo_server
+from tests.support.pipeline import airflow_job
 from tests.support.runs import board_keys
 
 KEY = "sk-canary-echoed-by-the-server-5e1f"
@@ -51,17 +52,7 @@ def slow_server(seconds: float) -> Starlette:
 
 
 def job() -> JobAlert:
-    from datetime import UTC, datetime
-
-    return JobAlert(
-        job_key="~01aa00000000000009",
-        url="https://www.upwork.com/jobs/~01aa00000000000009",
-        title="Airflow pipelines on AWS",
-        skills=["Apache Airflow", "AWS"],
-        source="email",
-        source_ref="t",
-        received_at=datetime.now(UTC),
-    )
+    return airflow_job()
 
 
 def test_embeddings_that_hang_fall_back_to_tfidf_within_the_timeout(

@@ -3,7 +3,6 @@ ingests as soon as things work again. Only bad settings end it. Real Dovecot and
 
 from __future__ import annotations
 
-import itertools
 import threading
 import time
 from collections.abc import Iterator
@@ -12,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from bidboard.cli import watch as watching
 from bidboard.cli.localserver import BackgroundServer
 from bidboard.cli.watch import watch
 from bidboard.errors import ConfigError
@@ -31,15 +31,31 @@ def served(dovecot: Any, tmp_path: Path) -> Iterator[tuple[Settings, Emulator]]:
 
 
 def test_watch_logs_backs_off_and_keeps_watching_through_a_notion_outage(
-    dovecot: Any, served: tuple[Settings, Emulator], caplog: pytest.LogCaptureFixture
+    dovecot: Any,
+    served: tuple[Settings, Emulator],
+    caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings, app = served
+    # the pauses after each failure, as asked of the clock (the runs' own durations vary with
+    # the machine's load, so the gaps between failures cannot show the back-off reliably)
+    backoffs: list[float] = []
+    after_error = threading.Event()
+    pause = watching._pause
+
+    def timed_pause(seconds: float, keep_going: Any) -> None:
+        if after_error.is_set():
+            after_error.clear()
+            backoffs.append(seconds)
+        pause(seconds, keep_going)
+
+    monkeypatch.setattr(watching, "_pause", timed_pause)
     init_workspace(settings)
     # an alert waits (a run with nothing to write makes no Notion request, so sees no outage)
     dovecot.deliver(settings.imap_folder, alert_email("~01ba0ff00000000000", "FastAPI outage"))
     app.gate.reconfigure(token="another-token")  # Notion refuses every call: an outage
     runs: list[IngestResult] = []
-    errors: list[tuple[float, Exception]] = []
+    errors: list[Exception] = []
     ended: list[BaseException] = []
     running = threading.Event()
     running.set()
@@ -51,7 +67,7 @@ def test_watch_logs_backs_off_and_keeps_watching_through_a_notion_outage(
                 idle_seconds=30,
                 keep_going=running.is_set,
                 on_run=runs.append,
-                on_error=lambda e: errors.append((time.monotonic(), e)),
+                on_error=lambda e: (errors.append(e), after_error.set()),
                 backoff=0.2,
                 max_backoff=1.0,
             )
@@ -62,12 +78,11 @@ def test_watch_logs_backs_off_and_keeps_watching_through_a_notion_outage(
     thread.start()
     try:
         deadline = time.monotonic() + 30
-        while len(errors) < 3:
+        while len(backoffs) < 4:
             assert not ended, f"watch ended on an ingest error: {ended[0]!r}"
             assert time.monotonic() < deadline
             time.sleep(0.05)
-        gaps = [b[0] - a[0] for a, b in itertools.pairwise(errors)]
-        assert gaps[1] > gaps[0] * 1.5  # it backs off
+        assert backoffs[:4] == [0.2, 0.4, 0.8, 1.0]  # it backs off, doubling up to the most
         app.gate.reconfigure(token=None)  # Notion is back
         dovecot.deliver(settings.imap_folder, alert_email("~01ba0ff00000000001", "FastAPI back"))
         while not any(o.created for r in runs for o in r.batch.outcomes):

@@ -23,6 +23,7 @@ from bidboard.scoring.score import Portfolio, score_job
 from bidboard.scoring.searches import EXAMPLE_PATH
 from bidboard.scoring.words import tokens
 from bidboard.settings import Settings
+from tests.support.pipeline import airflow_job
 
 
 def fake_embedding(text: str, dims: int = 64) -> list[float]:
@@ -73,15 +74,7 @@ def test_embeddings_rank_the_portfolio_and_are_cached(tmp_path: Path) -> None:
     portfolio = Portfolio.build(
         items, embeddings=embedding_index([i.text() for i in items if i.active], client, tmp_path)
     )
-    job = JobAlert(
-        job_key="~01aa00000000000009",
-        url="https://www.upwork.com/jobs/~01aa00000000000009",
-        title="Airflow pipelines on AWS",
-        skills=["Apache Airflow", "AWS"],
-        source="email",
-        source_ref="t",
-        received_at=datetime.now(UTC),
-    )
+    job = airflow_job()
     score = score_job(job, load_searches(EXAMPLE_PATH), portfolio.prepare([job]))
     assert score.portfolio_matches[0].name == "Airflow data pipelines on AWS"
     first = len(server.requests)

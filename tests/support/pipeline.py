@@ -60,3 +60,16 @@ def all_jobs() -> list[JobAlert]:
         for alert in parse_file(path).alerts:
             seen.setdefault(alert.job_key, alert)
     return list(seen.values())
+
+
+def airflow_job() -> JobAlert:
+    """One job that the sample portfolio's Airflow item fits best."""
+    return JobAlert(
+        job_key="~01aa00000000000009",
+        url="https://www.upwork.com/jobs/~01aa00000000000009",
+        title="Airflow pipelines on AWS",
+        skills=["Apache Airflow", "AWS"],
+        source="email",
+        source_ref="t",
+        received_at=datetime.now(UTC),
+    )
