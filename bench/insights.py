@@ -21,11 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import httpx
 from pydantic import SecretStr
 
+from bench.emulator_process import emulator_process, stats
 from bench.rollup import peak_rss_mb
-from bidboard.cli.localserver import free_port
 from bidboard.notion import bootstrap
 from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
@@ -102,31 +101,11 @@ def measure(url: str, data_dir: str) -> None:
     )
 
 
-def stats(url: str) -> dict[str, int]:
-    return dict(httpx.get(f"{url}/__emulator/stats", timeout=5).json())
-
-
 def run_size(size: int, workdir: Path) -> None:
     data_dir = workdir / f"board-{size}"
     data_dir.mkdir()
     db, seed_seconds = seed(size, data_dir)
-    port = free_port()
-    emulator = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "notion_emulator", "--db", str(db)),
-            *("--port", str(port), "--rate-limit", "0"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{url}/__emulator/stats", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+    with emulator_process("--db", str(db), "--rate-limit", "0") as url:
         before = stats(url)["total"]
         out = subprocess.run(
             [sys.executable, "-m", "bench.insights", "--measure", url, str(data_dir)],
@@ -136,9 +115,6 @@ def run_size(size: int, workdir: Path) -> None:
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
         requests = stats(url)["total"] - before
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=30)
     label = f"insights_{size // 1000}k"
     each = requests // 2  # one read for the insights, one for tune
     print(f"{label}_cards={size}")

@@ -25,10 +25,9 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import httpx
 from pydantic import SecretStr
 
-from bidboard.cli.localserver import free_port
+from bench.emulator_process import emulator_process, stats
 from bidboard.metrics import last_weeks
 from bidboard.models import JobCard, Stage
 from bidboard.notion import bootstrap
@@ -156,25 +155,10 @@ def run_size(size: int, paced: bool, workdir: Path, now: datetime) -> None:
     data_dir = workdir / f"board-{size}"
     data_dir.mkdir()
     db, seed_seconds = seed(size, data_dir, now)
-    port = free_port()
     rate = 3.0 if paced else 1e9
-    emulator = subprocess.Popen(
-        [
-            *(sys.executable, "-m", "notion_emulator", "--db", str(db), "--port", str(port)),
-            *("--rate-limit", "3" if paced else "0", "--burst", "3"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                httpx.get(f"{url}/__emulator/stats", timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
-        before = httpx.get(f"{url}/__emulator/stats", timeout=5).json()
+    flags = ("--db", str(db), "--rate-limit", "3" if paced else "0", "--burst", "3")
+    with emulator_process(*flags) as url:
+        before = stats(url)
         out = subprocess.run(
             [sys.executable, "-m", "bench.rollup", "--measure", url, str(data_dir), str(rate)],
             capture_output=True,
@@ -182,10 +166,7 @@ def run_size(size: int, paced: bool, workdir: Path, now: datetime) -> None:
             check=True,
         )
         result = json.loads(out.stdout.strip().splitlines()[-1])
-        after = httpx.get(f"{url}/__emulator/stats", timeout=5).json()
-    finally:
-        emulator.terminate()
-        emulator.wait(timeout=30)
+        after = stats(url)
     requests = after["total"] - before["total"]
     throttled = after["statuses"].get("429", 0) - before["statuses"].get("429", 0)
     label = f"rollup_{size // 1000}k"

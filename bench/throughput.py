@@ -20,15 +20,11 @@ import io
 import json
 import os
 import random
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-import httpx
-
-from bidboard.cli.localserver import free_port
+from bench.emulator_process import emulator_process, stats
 
 STACKS = (
     ("FastAPI backend", ["Python", "FastAPI", "PostgreSQL"], "Web Development"),
@@ -79,34 +75,19 @@ def main() -> None:
         inbox.mkdir()
         for n in range(0, len(batch), 10):
             (inbox / f"alerts-{n // 10:03d}.json").write_text(json.dumps(batch[n : n + 10]))
-        port = free_port()
-        emulator = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "notion_emulator", "--port", str(port)),
-                *("--rate-limit", "3", "--burst", "3"),
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        url = f"http://127.0.0.1:{port}"
-        env = {
-            "BIDBOARD_NOTION_BASE_URL": url,
-            "BIDBOARD_NOTION_TOKEN": "throughput-bench",
-            "BIDBOARD_DATA_DIR": str(root / "data"),
-            "BIDBOARD_ALERTS_DIR": str(inbox),
-            "BIDBOARD_DAILY_DRAFT_CAP": "10000",
-            "PREFECT_HOME": str(root / "prefect"),
-            "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-            "DO_NOT_TRACK": "1",
-            "PREFECT_LOGGING_LEVEL": "WARNING",
-        }
-        os.environ.update(env)
-        try:
-            for _ in range(100):
-                with contextlib.suppress(httpx.TransportError):
-                    httpx.get(f"{url}/__emulator/stats", timeout=1)
-                    break
-                time.sleep(0.1)
+        with emulator_process("--rate-limit", "3", "--burst", "3") as url:
+            env = {
+                "BIDBOARD_NOTION_BASE_URL": url,
+                "BIDBOARD_NOTION_TOKEN": "throughput-bench",
+                "BIDBOARD_DATA_DIR": str(root / "data"),
+                "BIDBOARD_ALERTS_DIR": str(inbox),
+                "BIDBOARD_DAILY_DRAFT_CAP": "10000",
+                "PREFECT_HOME": str(root / "prefect"),
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "DO_NOT_TRACK": "1",
+                "PREFECT_LOGGING_LEVEL": "WARNING",
+            }
+            os.environ.update(env)
             from bidboard.cli import schema as schema_commands
             from bidboard.notion.gateway import BoardGateway
             from bidboard.notion.workspace import load_workspace
@@ -120,17 +101,14 @@ def main() -> None:
             with contextlib.redirect_stdout(io.StringIO()):
                 schema_commands.run_init(settings, parent["results"][0]["id"], notion)
             time.sleep(1.5)  # start with a full token bucket
-            before = httpx.get(f"{url}/__emulator/stats").json()
+            before = stats(url)
             started = time.perf_counter()
             result = ingest_alerts()
             seconds = time.perf_counter() - started
-            after = httpx.get(f"{url}/__emulator/stats").json()
+            after = stats(url)
             workspace = load_workspace(settings.data_dir, settings.notion_base_url)
             cards = list(BoardGateway(notion, workspace).iter_cards(properties=["Job key"]))
             notion.close()
-        finally:
-            emulator.terminate()
-            emulator.wait(timeout=30)
     requests = after["total"] - before["total"]
     throttled = after["statuses"].get("429", 0) - before["statuses"].get("429", 0)
     keys = [c.card.job_key for c in cards]
