@@ -23,38 +23,19 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bench.emulator_process import emulator_process, stats
+from bench.emulator_process import emulator_process, new_board, stats
 from bench.rollup import peak_rss_mb
-from bidboard.notion import bootstrap
 from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
-from bidboard.notion.workspace import save_workspace
 from bidboard.settings import Settings
 from bidboard.synthetic import history, put_on_board
-from notion_emulator import EmulatorConfig, create_app
-from notion_emulator.transport import SyncASGITransport
 
 
 def seed(size: int, data_dir: Path) -> tuple[Path, float]:
-    db = data_dir / "emulator.sqlite3"
-    app = create_app(EmulatorConfig(db=str(db), rate_limit=0))
-    settings = Settings(
-        notion_token=SecretStr("bench"),
-        notion_base_url="http://notion.test",
-        notion_rate_limit=1e9,
-        data_dir=data_dir,
-    )
-    notion = Notion(build_notion_client(settings, transport=SyncASGITransport(app)))
     started = time.perf_counter()
-    try:
-        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
-        workspace = bootstrap.init(notion, root["results"][0]["id"], "PLACEHOLDER").workspace
-        save_workspace(data_dir, workspace)
+    with new_board(data_dir) as (notion, workspace, _):
         put_on_board(BoardGateway(notion, workspace), notion, history(size, seed=1))
-    finally:
-        notion.close()
-        app.store.close()
-    return db, time.perf_counter() - started
+    return data_dir / "emulator.sqlite3", time.perf_counter() - started
 
 
 def measure(url: str, data_dir: str) -> None:

@@ -27,16 +27,12 @@ from pathlib import Path
 
 from pydantic import SecretStr
 
-from bench.emulator_process import emulator_process, stats
+from bench.emulator_process import emulator_process, new_board, stats
 from bidboard.metrics import last_weeks
 from bidboard.models import JobCard, Stage
-from bidboard.notion import bootstrap
 from bidboard.notion.client import Notion, build_notion_client
 from bidboard.notion.gateway import BoardGateway
-from bidboard.notion.workspace import save_workspace
 from bidboard.settings import Settings
-from notion_emulator import EmulatorConfig, create_app
-from notion_emulator.transport import SyncASGITransport
 
 TZ = "UTC"
 
@@ -71,20 +67,8 @@ def card(i: int, start: datetime) -> tuple[JobCard, Stage | None]:
 
 
 def seed(size: int, data_dir: Path, now: datetime) -> tuple[Path, float]:
-    db = data_dir / "emulator.sqlite3"
-    app = create_app(EmulatorConfig(db=str(db), rate_limit=0))
-    settings = Settings(
-        notion_token=SecretStr("bench"),
-        notion_base_url="http://notion.test",
-        notion_rate_limit=1e9,
-        data_dir=data_dir,
-    )
-    notion = Notion(build_notion_client(settings, transport=SyncASGITransport(app)))
     started = time.perf_counter()
-    try:
-        root = notion.call("root", notion.client.search, safe=True, query="bidboard")
-        workspace = bootstrap.init(notion, root["results"][0]["id"], "PLACEHOLDER").workspace
-        save_workspace(data_dir, workspace)
+    with new_board(data_dir) as (notion, workspace, settings):
         gateway = BoardGateway(notion, workspace)
         start = last_weeks(now, settings.tz, 2)[0].start(settings.tz)
         for i in range(size):
@@ -98,10 +82,7 @@ def seed(size: int, data_dir: Path, now: datetime) -> tuple[Path, float]:
                     safe=True,
                     properties={"Stage": {"select": {"name": moved.value}}},
                 )
-    finally:
-        notion.close()
-        app.store.close()
-    return db, time.perf_counter() - started
+    return data_dir / "emulator.sqlite3", time.perf_counter() - started
 
 
 def peak_rss_mb() -> float:
