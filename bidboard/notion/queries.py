@@ -84,10 +84,13 @@ def name_properties(message: str, property_ids: dict[str, str]) -> str:
         for form in dict.fromkeys((pid, unquote(pid))):
             pattern = rf"(?<![\w%]){re.escape(form)}(?![\w%])"
             if form != name and re.search(rf"property\b.*{pattern}", message):
+                named = (
+                    f"{form} (property '{name}' in {WORKSPACE_FILE}: renamed or deleted in "
+                    "Notion? run `bidboard verify`)"
+                )
                 return re.sub(
                     pattern,
-                    f"{form} (property '{name}' in {WORKSPACE_FILE}: renamed or deleted in "
-                    "Notion? run `bidboard verify`)",
+                    named.replace("\\", "\\\\"),  # an id may hold a backslash: kept as it is
                     message,
                     count=1,
                 )

@@ -165,3 +165,13 @@ def test_a_workspace_file_without_option_ids_never_doubles_a_renamed_option(
     assert run_migrate(saved.settings, True, saved.notion) == 0  # told to: added
     names = [o["name"] for o in jobs_source(saved)["properties"]["Stage"]["select"]["options"]]
     assert "Submitted" in names and "Sent" in names
+
+
+def test_an_id_with_a_backslash_is_named_as_it_is() -> None:
+    """Property ids are punctuation (``\\M$x``): one with a backslash is named, not read as a
+    regular-expression escape (it failed the metrics error above now and then, ids being
+    minted at random)."""
+    from bidboard.notion.queries import name_properties
+
+    message = name_properties("property id \\M$x was not found", {"Drafted by": "\\M$x"})
+    assert message.startswith("property id \\M$x (property 'Drafted by' in notion.json")
