@@ -51,7 +51,7 @@ class BoardGateway:
         self.notion = notion
         self.ids = workspace.ids(JOBS.key)
         self.dedupe_batch = dedupe_batch
-        self._warned_missing: set[str] = set()
+        self._warned_missing: set[tuple[str, str]] = set()
 
     # --- reads -----------------------------------------------------------------------------
 
@@ -110,8 +110,9 @@ class BoardGateway:
     def _property_ids(self, names: Iterable[str]) -> list[str]:
         """Ids for ``filter_properties``, decoded once: notion-client puts them in httpx
         ``params``, which percent-encodes them again on the wire (see :func:`property_id`)."""
+        present = self._on_board(dict.fromkeys(names), "read")
         return [property_id(self.ids.property_ids[n]) if n in self.ids.property_ids else n
-                for n in names]  # fmt: skip
+                for n in present]  # fmt: skip
 
     def find_cards(self, keys: Iterable[str]) -> dict[str, CardRef]:
         """Cards already on the board for these job keys, in one query per 100 keys."""
@@ -192,7 +193,7 @@ class BoardGateway:
                 properties = encode_card(card, set(JOBS.by_field()) - {"draft_fingerprint"})
         except ValueError as error:
             raise CardError(f"card {card.job_key} cannot be written: {error}") from error
-        page = self._create_once(card.job_key, self._on_board(properties), first)
+        page = self._create_once(card.job_key, self._on_board(properties, "written"), first)
         if rest:
             self._append(page.page_id, rest)
             if card.draft_fingerprint:
@@ -260,24 +261,26 @@ class BoardGateway:
             self.notion.client.pages.update,
             ref.page_id,
             safe=True,
-            properties=self._on_board(encode_properties(JOBS, values)),
+            properties=self._on_board(encode_properties(JOBS, values), "written"),
         )
 
-    def _on_board(self, properties: dict[str, Any]) -> dict[str, Any]:
+    def _on_board(self, properties: dict[str, Any], what: str) -> dict[str, Any]:
         """``properties`` without those the board does not have yet: a workspace made by an
         earlier version lacks the newest properties until ``bidboard migrate`` adds them, and
-        Notion refuses a write that names one. Cards are still written (the rest of each card),
-        and the run says once which properties wait for ``migrate``."""
+        Notion refuses a read or a write that names one. Cards are still read and written
+        (without those), and the run says once which properties wait for ``migrate``."""
         known = self.ids.property_ids
         if not known:
             return properties
         missing = sorted(name for name in properties if name not in known)
         if not missing:
             return properties
-        if not self._warned_missing.issuperset(missing):
-            self._warned_missing.update(missing)
+        said = {(what, name) for name in missing}
+        if not self._warned_missing.issuperset(said):
+            self._warned_missing.update(said)
             logger.warning(
-                "properties not written until `bidboard migrate` adds them missing=%s",
+                "properties not %s until `bidboard migrate` adds them missing=%s",
+                what,
                 ",".join(missing),
             )
         return {name: value for name, value in properties.items() if name in known}

@@ -4,7 +4,7 @@ replies" page: every card streamed (100 a request) with only the properties thos
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 
 from bidboard.models import STAMPS, JobCard
 from bidboard.notion.gateway import BoardGateway
@@ -32,15 +32,9 @@ INSIGHT_FIELDS = (
 )
 
 
-def board_names(gateway: BoardGateway, fields: Iterable[str]) -> list[str]:
-    """The property names of ``fields`` that the board has: a board not migrated yet lacks
-    the newest (``Draft words`` …), and a read naming them would be refused."""
-    by_field, held = JOBS.by_field(), gateway.ids.property_ids
-    names = [by_field[f].name for f in fields]
-    return [n for n in names if n in held] if held else names
-
-
 def history_cards(gateway: BoardGateway) -> Iterator[JobCard]:
     """Every card on the board, streamed, with only ``INSIGHT_FIELDS``."""
-    for stored in gateway.iter_cards(properties=board_names(gateway, INSIGHT_FIELDS)):
+    by_field = JOBS.by_field()
+    names = [by_field[f].name for f in INSIGHT_FIELDS]  # a board not migrated: what it has
+    for stored in gateway.iter_cards(properties=names):
         yield stored.card

@@ -21,7 +21,7 @@ from bidboard.metrics import _REPLIED, reached, speed_bucket, submitted_moment
 from bidboard.models import JobCard
 from bidboard.notion.client import Notion
 from bidboard.notion.gateway import BoardGateway
-from bidboard.notion.history import INSIGHT_FIELDS, board_names
+from bidboard.notion.history import INSIGHT_FIELDS
 from bidboard.schema.codecs import encode_properties
 from bidboard.schema.databases import JOBS
 
@@ -64,7 +64,8 @@ def history_with_speed(gateway: BoardGateway, updates: SpeedUpdates) -> Iterator
     """Every card (``INSIGHT_FIELDS``, plus the chart's two when the board has them), streamed;
     the cards whose chart values changed are added to ``updates.pending`` on the way."""
     fields = INSIGHT_FIELDS + (SPEED_FIELDS if updates.enabled else ())
-    for stored in gateway.iter_cards(properties=board_names(gateway, fields)):
+    names = [JOBS.by_field()[f].name for f in fields]
+    for stored in gateway.iter_cards(properties=names):
         card = stored.card
         if updates.enabled:
             wanted = chart_values(card)
