@@ -67,11 +67,14 @@ def _descendants(root: int) -> dict[int, int]:
 
 
 def _command(pid: int) -> str:
+    """The process's command line; its name in brackets, as ps shows it, when the line is
+    empty (a zombie, or a process caught inside exec before the kernel has set it)."""
     try:
         raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+        line = raw.replace(b"\0", b" ").decode(errors="replace").strip()
+        return line[:120] if line else f"[{Path(f'/proc/{pid}/comm').read_text().strip()}]"
     except OSError:
         return "?"
-    return raw.replace(b"\0", b" ").decode(errors="replace").strip()[:120]
 
 
 def stop_processes(processes: dict[int, int], grace: float = 10.0) -> None:

@@ -232,6 +232,12 @@ def test_a_second_serve_or_a_killed_ones_leftovers_are_named(tmp_path: Path) -> 
 
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
     try:
+        # Popen returns once exec has closed its pipe, which is a moment before the kernel
+        # sets the new command line: wait for it, as a serve's long-lived children have it
+        deadline = time.monotonic() + 10
+        while not Path(f"/proc/{sleeper.pid}/cmdline").read_bytes():
+            assert time.monotonic() < deadline, "the sleeper never showed its command line"
+            time.sleep(0.01)
         when = started(sleeper.pid)
         assert when is not None
         pid_file = tmp_path / PID_FILE
@@ -249,3 +255,19 @@ def test_a_second_serve_or_a_killed_ones_leftovers_are_named(tmp_path: Path) -> 
         sleeper.kill()
         sleeper.wait()
     check_not_running(tmp_path)  # gone now: nothing in the way
+
+
+def test_a_process_without_a_command_line_is_named_by_its_name() -> None:
+    from bidboard.cli.processes import _command
+
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    try:
+        deadline = time.monotonic() + 10
+        while started(child.pid) is not None:  # not reaped: a zombie, its command line empty
+            assert time.monotonic() < deadline, "the child never exited"
+            time.sleep(0.01)
+        assert Path(f"/proc/{child.pid}/cmdline").read_bytes() == b""
+        assert _command(child.pid).startswith("[python")
+    finally:
+        child.wait()
+    assert _command(child.pid) == "?"
