@@ -78,10 +78,12 @@ def test_embeddings_that_hang_fall_back_to_tfidf_within_the_timeout(
         started = time.monotonic()
         thread = threading.Thread(target=build, daemon=True)
         thread.start()
-        thread.join(timeout=20)
+        thread.join(timeout=30)
         elapsed = time.monotonic() - started
     assert done, "portfolio fit failed instead of falling back to TF-IDF"
-    assert elapsed < 4  # BIDBOARD_OPENAI_TIMEOUT=0.5 and no retries, not 60 s x 3
+    # BIDBOARD_OPENAI_TIMEOUT=0.5 and no retries: about a second with openai's import, where
+    # the SDK's own timeout and retries would wait minutes (the margin is for a loaded machine)
+    assert elapsed < 15
     assert done[0].portfolio_matches[0].name == "Airflow data pipelines on AWS"  # TF-IDF
     assert "falls back to TF-IDF" in caplog.text
 

@@ -59,10 +59,12 @@ def test_an_alert_becomes_a_card_seconds_after_it_arrives(dovecot: Any, settings
     delivered = time.monotonic()
     dovecot.deliver(settings.imap_folder, (FIXTURES / "01-single-alert-qp.eml").read_bytes())
     while len(runs) < 2 or not any(o.created for o in runs[-1][1].batch.outcomes):
-        assert time.monotonic() - delivered < 30, "no card 30 s after the alert arrived"
+        assert time.monotonic() - delivered < 55, "no card 55 s after the alert arrived"
         time.sleep(0.1)
     latency = runs[-1][0] - delivered
-    assert latency < 15  # IDLE woke it: the safety poll would take 60 s
+    # IDLE woke it: the safety poll would come at 60 s. On an idle machine it takes 2-3 s;
+    # the margin is for a loaded one (it once took over 15 s with five suites on 2 cores)
+    assert latency < 30
 
     running.clear()
     dovecot.deliver(settings.imap_folder, b"Subject: wake up\r\n\r\nnot an alert\r\n")
