@@ -44,5 +44,6 @@ def sync_board() -> dict[str, int]:
         f"- stage changes: {len(report.moves)}\n"
         f"- stamps written: {report.stamped}\n",
         key="board-sync",
+        description="Board sync: cards read, stage changes seen, stamps written",
     )
     return {"read": report.read, "moves": len(report.moves), "stamped": report.stamped}

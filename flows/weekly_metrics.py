@@ -66,7 +66,11 @@ def weekly_metrics(weeks: int = 1, week: str = "") -> dict[str, str]:
             key=key,
             description=f"Weekly metrics {rollup.week.label}",
         )
-        create_markdown_artifact(as_markdown(rollup), key=f"{key}-page")
+        create_markdown_artifact(
+            as_markdown(rollup),
+            key=f"{key}-page",
+            description=f"Weekly metrics {rollup.week.label}: the week's page, as text",
+        )
         out[rollup.week.label] = published.url or published.page_id if published else ""
         logger.info(
             "weekly metrics week=%s submitted=%s created=%s",

@@ -51,6 +51,21 @@ def board_cards(settings: Any) -> list[Any]:
         notion.close()
 
 
+def run_artifacts(flow_run_id: Any) -> list[Any]:
+    """The artifacts one flow run made, as the UI lists them."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    with get_client(sync_client=True) as client:
+        return list(
+            client.read_artifacts(
+                artifact_filter=ArtifactFilter(
+                    flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id])
+                )
+            )
+        )
+
+
 def test_ingest_alerts_flow_puts_the_mailbox_on_the_board(deployment_env: Any) -> None:
     from flows.ingest_alerts import ingest_alerts
 
@@ -99,9 +114,6 @@ def test_add_job_flow(deployment_env: Any) -> None:
 
 
 def test_add_job_artifacts_tell_score_reasons_stage_and_card(deployment_env: Any) -> None:
-    from prefect import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
-
     from flows.add_job import add_job
 
     text = "Django REST API for a clinic\nSkills: Python, Django\nWe need a Django REST API."
@@ -109,10 +121,7 @@ def test_add_job_artifacts_tell_score_reasons_stage_and_card(deployment_env: Any
         url="https://www.upwork.com/jobs/~01e0e0e0e0e0e0e0e0", text=text, return_state=True
     )
     flow_run_id = state.state_details.flow_run_id
-    with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
-        )
+    artifacts = run_artifacts(flow_run_id)
     by_key = {a.key: a for a in artifacts}
     assert set(by_key) == {"add-job", "add-job-card"}  # the summary, the card's link
     assert all(a.description for a in artifacts)
@@ -132,9 +141,6 @@ def test_add_job_artifacts_tell_score_reasons_stage_and_card(deployment_env: Any
 def test_the_ingest_table_has_every_job_with_its_score_duplicates_included(
     deployment_env: Any,
 ) -> None:
-    from prefect import get_client
-    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
-
     from flows.ingest_alerts import ingest_alerts
 
     ingest_alerts()
@@ -142,12 +148,7 @@ def test_the_ingest_table_has_every_job_with_its_score_duplicates_included(
     for path in sorted(inbox.glob("*.eml"))[:3]:  # the same emails again (a new header)
         (inbox / f"resent-{path.name}").write_bytes(b"X-Resent: yes\r\n" + path.read_bytes())
     state = ingest_alerts(return_state=True)
-    with get_client(sync_client=True) as client:
-        artifacts = client.read_artifacts(
-            artifact_filter=ArtifactFilter(
-                flow_run_id=ArtifactFilterFlowRunId(any_=[state.state_details.flow_run_id])
-            )
-        )
+    artifacts = run_artifacts(state.state_details.flow_run_id)
     assert all(a.description for a in artifacts)
     (table,) = [a for a in artifacts if a.type == "table"]
     rows = table.data if isinstance(table.data, list) else __import__("json").loads(table.data)
@@ -206,6 +207,28 @@ def test_sync_board_and_weekly_metrics_flows(deployment_env: Any) -> None:
     in_week = [r for r in received if r and IsoWeek.of(r, deployment_env.tz).label == label]
     assert props["Alerts"]["number"] == len(in_week)
     assert props["Connects spent"]["number"] == 12
+
+
+def test_sync_and_weekly_artifacts_each_say_what_they_are(deployment_env: Any) -> None:
+    """The UI lists a run's artifacts by their description: none is left blank."""
+    from bidboard.metrics import IsoWeek
+    from flows.ingest_alerts import ingest_alerts
+    from flows.sync_board import sync_board
+    from flows.weekly_metrics import weekly_metrics
+
+    ingest_alerts()
+    synced = sync_board(return_state=True)
+    card = board_cards(deployment_env)[0]
+    assert card.card.received_at is not None
+    label = IsoWeek.of(card.card.received_at, deployment_env.tz).label
+    rolled = weekly_metrics(week=label, return_state=True)
+    for state, keys in (
+        (synced, {"board-sync"}),
+        (rolled, {f"weekly-metrics-{label.lower()}", f"weekly-metrics-{label.lower()}-page"}),
+    ):
+        artifacts = run_artifacts(state.state_details.flow_run_id)
+        assert {a.key for a in artifacts} == keys
+        assert [a.key for a in artifacts if not a.description] == []
 
 
 INGEST_STEPS = ["read sources", "parse", "dedupe", "score", "draft", "write cards", "tell sources"]
