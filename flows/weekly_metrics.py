@@ -9,13 +9,16 @@ from datetime import UTC, datetime
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.client.schemas.objects import State
 
+from bidboard.errors import NotionPaused
 from bidboard.metrics import FIGURES
 from bidboard.metrics_text import as_markdown, show
 from bidboard.notion.insights_page import PagePublished
 from bidboard.routines import publish_insights, run_weekly, weeks_to_roll
 from bidboard.runtime import Runtime, opened
 from bidboard.settings import load_settings
+from flows.postponed import postponed
 
 
 @task(name="refresh what gets replies", persist_result=False, cache_policy=NO_CACHE)
@@ -43,9 +46,10 @@ def refresh_insights(runtime: Runtime) -> PagePublished | None:
 
 
 @flow(name="weekly_metrics", retries=1, retry_delay_seconds=60)
-def weekly_metrics(weeks: int = 1, week: str = "") -> dict[str, str]:
+def weekly_metrics(weeks: int = 1, week: str = "") -> dict[str, str] | State:
     """Upsert the rows and pages of the last ``weeks`` complete weeks (or of ``week``), then
-    refresh "What gets replies". A rerun updates a week's row, never adds a second one.
+    refresh "What gets replies". A rerun updates a week's row, never adds a second one. A long
+    workspace rate limit ends the run "Postponed", naming the weeks to run again.
 
     Args:
         weeks: How many complete weeks to roll up, counting back from the last one.
@@ -55,7 +59,17 @@ def weekly_metrics(weeks: int = 1, week: str = "") -> dict[str, str]:
     settings = load_settings()
     chosen = weeks_to_roll(datetime.now(UTC), settings, week=week or None, weeks=weeks)
     with opened(settings) as runtime:
-        results = run_weekly(runtime, chosen)
+        try:
+            results = run_weekly(runtime, chosen)
+        except NotionPaused as paused:
+            labels = ", ".join(w.label for w in chosen)
+            return postponed(
+                "Weekly metrics",
+                paused,
+                f"Rows and pages already written stay. Run weekly_metrics again for {labels} "
+                "once Notion allows requests (a rerun updates a week's row, never adds one).",
+                key="weekly-metrics",
+            )
         refresh_insights(runtime)
     out = {}
     for result in results:

@@ -304,3 +304,34 @@ def test_a_pasted_job_the_daily_cap_held_back_is_drafted_later(
     assert draft_pending() == {"drafted": 1, "waiting": 0}
     (card,) = board_cards(deployment_env)
     assert card.card.stage is not None and card.card.stage.value == "Drafted"
+
+
+def test_a_long_workspace_rate_limit_postpones_sync_and_weekly_runs(deployment_env: Any) -> None:
+    """Retry-After 600 s, past the run's wait budget: neither run fails (nor retries into the
+    same limit); each ends "Postponed" with when Notion allows requests again, and says so in
+    its artifact. Nothing is lost: the next sync reads the same cards again."""
+    import httpx
+
+    from flows.ingest_alerts import ingest_alerts
+    from flows.sync_board import sync_board
+    from flows.weekly_metrics import weekly_metrics
+
+    ingest_alerts()
+
+    def workspace_limit() -> None:
+        httpx.patch(
+            f"{deployment_env.notion_base_url}/__emulator/config",
+            json={"space_retry_after": 600, "fault_next": ["429space"]},
+        ).raise_for_status()
+
+    workspace_limit()
+    synced = sync_board(return_state=True)
+    workspace_limit()
+    rolled = weekly_metrics(week="2026-W40", return_state=True)
+    for state, key in ((synced, "board-sync"), (rolled, "weekly-metrics")):
+        assert state.is_completed() and state.name == "Postponed", state
+        assert "until 20" in (state.message or "") and "UTC" in (state.message or "")
+        (artifact,) = run_artifacts(state.state_details.flow_run_id)
+        assert artifact.key == key and artifact.description
+        assert "next run" in str(artifact.data) and "until 20" in str(artifact.data)
+    assert sync_board()["read"] == 13  # the watermark did not move: every card is read again
