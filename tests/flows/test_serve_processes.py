@@ -97,7 +97,12 @@ def command_line(pid: int) -> str:
 
 
 def parent(pid: int) -> int:
-    stat = Path(f"/proc/{pid}/stat").read_text()
+    """The parent's pid; 0 once the process is gone (a short-lived one may end between the
+    listing and this look)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return 0
     return int(stat[stat.rindex(")") + 2 :].split()[1])
 
 
