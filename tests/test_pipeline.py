@@ -11,14 +11,13 @@ from pydantic import SecretStr
 
 from bidboard.ai.client import build_openai_client
 from bidboard.ai.drafter import OpenAIDrafter
-from bidboard.alerts.alert import JobAlert
 from bidboard.models import MACHINE_STAGES, Stage
 from bidboard.notion.gateway import BoardGateway
 from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.settings import Settings
 from tests.support.chat import GOOD, ChatServer
 from tests.support.notion import Board
-from tests.support.pipeline import NOW, alerts, cards, config, content
+from tests.support.pipeline import NOW, alerts, cards, config, content, held_back
 
 
 def test_every_job_becomes_one_card_and_the_best_are_drafted(board: Board) -> None:
@@ -102,17 +101,8 @@ def test_held_back_jobs_are_drafted_the_next_day(board: Board, tmp_path: Path) -
     from datetime import timedelta
 
     from bidboard.ingest import run_draft_pending
-    from bidboard.state import StateStore
 
-    store = StateStore(tmp_path / "state.sqlite3")
-    gateway = BoardGateway(board.notion, board.workspace)
-    held: list[str] = []
-
-    def keep(job: JobAlert, page_id: str) -> None:
-        held.append(job.job_key)
-        store.pending_put(job.job_key, page_id, job.model_dump_json())
-
-    process_alerts(alerts(), gateway, config(cap=2), keep)
+    gateway, store, held = held_back(board, tmp_path, cap=2)
     assert len(store.pending()) == len(held) >= 3
     same_day = run_draft_pending(gateway, config(cap=2), store)
     assert same_day.outcomes == [] and len(store.pending()) == len(held)  # today's cap is used

@@ -14,17 +14,14 @@ from pydantic import SecretStr
 
 from bidboard.ai.client import build_openai_client
 from bidboard.ai.drafter import OpenAIDrafter
-from bidboard.alerts.alert import JobAlert
 from bidboard.ingest import run_draft_pending
 from bidboard.models import Stage
-from bidboard.notion.gateway import BoardGateway
-from bidboard.pipeline import PipelineConfig, card_for, process_alerts
+from bidboard.pipeline import PipelineConfig, card_for
 from bidboard.scoring.score import score_job
 from bidboard.settings import Settings
-from bidboard.state import StateStore
 from tests.support.chat import GOOD, completion
 from tests.support.notion import Board
-from tests.support.pipeline import NOW, alerts, cards, config, content
+from tests.support.pipeline import NOW, alerts, cards, config, content, held_back
 
 
 def move(board: Board, page_id: str, stage: str) -> None:
@@ -36,21 +33,6 @@ def move(board: Board, page_id: str, stage: str) -> None:
         safe=True,
         properties={"Stage": {"select": {"name": stage}}},
     )
-
-
-def held_back(board: Board, tmp_path: Path) -> tuple[BoardGateway, StateStore, list[str]]:
-    """Cards the daily cap of 1 left New, waiting for draft_pending."""
-    store = StateStore(tmp_path / "state.sqlite3")
-    gateway = BoardGateway(board.notion, board.workspace)
-    held: list[str] = []
-
-    def keep(job: JobAlert, page_id: str) -> None:
-        held.append(job.job_key)
-        store.pending_put(job.job_key, page_id, job.model_dump_json())
-
-    process_alerts(alerts(), gateway, config(cap=1), keep)
-    assert len(held) >= 2
-    return gateway, store, held
 
 
 def tomorrow(drafter: Any = None) -> PipelineConfig:
@@ -74,7 +56,8 @@ class PersonMovesWhileDrafting:
 def test_a_card_moved_to_submitted_while_it_is_drafted_is_left_as_the_person_set_it(
     board: Board, tmp_path: Path
 ) -> None:
-    gateway, store, held = held_back(board, tmp_path)
+    gateway, store, held = held_back(board, tmp_path, cap=1)  # left New for draft_pending
+    assert len(held) >= 2
     on_board = cards(board)
     before = {k: content(board, on_board[k].page_id) for k in held}
     moved: list[str] = []
@@ -108,7 +91,8 @@ def test_a_card_moved_to_submitted_while_it_is_drafted_is_left_as_the_person_set
 
 
 def test_a_stage_bidboard_does_not_know_is_the_persons(board: Board, tmp_path: Path) -> None:
-    gateway, store, held = held_back(board, tmp_path)
+    gateway, store, held = held_back(board, tmp_path, cap=1)  # left New for draft_pending
+    assert len(held) >= 2
     on_board = cards(board)
     move(board, on_board[held[0]].page_id, "On hold")  # an option the person added
     report = run_draft_pending(gateway, tomorrow(), store)

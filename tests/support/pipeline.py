@@ -4,6 +4,7 @@ sample searches, portfolio and snippets, a fixed clock), and the cards and conte
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from bidboard.alerts.alert import JobAlert
@@ -12,10 +13,11 @@ from bidboard.inbox.files import parse_file
 from bidboard.loaders import load_portfolio_file, load_searches, load_snippets
 from bidboard.notion.card import card_content
 from bidboard.notion.gateway import BoardGateway
-from bidboard.pipeline import PipelineConfig
+from bidboard.pipeline import PipelineConfig, process_alerts
 from bidboard.scoring.portfolio import SAMPLE_PATH
 from bidboard.scoring.score import Portfolio
 from bidboard.scoring.searches import EXAMPLE_PATH
+from bidboard.state import StateStore
 from tests.support.notion import Board
 from tests.support.paths import FIXTURES
 
@@ -40,6 +42,21 @@ def config(drafter: Any = None, cap: int = 25) -> PipelineConfig:
         signature="Maya, Northwind Dev",
         clock=lambda: NOW,
     )
+
+
+def held_back(board: Board, tmp_path: Path, cap: int) -> tuple[BoardGateway, StateStore, list[str]]:
+    """Process the fixture alerts under a daily cap of ``cap``: the keys of the cards it left
+    New are kept, with their jobs, in a store for draft_pending, as the ingest keeps them."""
+    store = StateStore(tmp_path / "state.sqlite3")
+    gateway = BoardGateway(board.notion, board.workspace)
+    held: list[str] = []
+
+    def keep(job: JobAlert, page_id: str) -> None:
+        held.append(job.job_key)
+        store.pending_put(job.job_key, page_id, job.model_dump_json())
+
+    process_alerts(alerts(), gateway, config(cap=cap), keep)
+    return gateway, store, held
 
 
 def cards(board: Board) -> dict[str, Any]:
