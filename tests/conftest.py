@@ -1,6 +1,6 @@
 """Shared fixtures: a clean environment, the Notion emulator in process and on loopback, and
 the real notion-client talking to it, with every exchange checked against the OpenAPI
-description when ``shared/notion/openapi.json`` is present."""
+description when ``shared/notion/openapi.json`` is present; and bidboard's local state."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import pytest
 from notion_client import AsyncClient, Client
 
 from bidboard.cli.localserver import BackgroundServer
+from bidboard.state import StateStore
 from notion_emulator import Emulator, EmulatorConfig, create_app
 from notion_emulator.transport import AsyncASGITransport
 from tests.support.contract import SPEC_PATH, Contract
@@ -35,6 +36,14 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
         if name.startswith("BIDBOARD_") or name == "OPENAI_API_KEY":
             monkeypatch.delenv(name)
     monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def store(tmp_path: Any) -> Iterator[StateStore]:
+    """bidboard's local state in a file of the test's own."""
+    made = StateStore(tmp_path / "state.sqlite3")
+    yield made
+    made.close()
 
 
 @pytest.fixture

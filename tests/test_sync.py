@@ -58,13 +58,6 @@ def board(app: Emulator, tmp_path: Any, recorder: Recorder) -> Iterator[Board]:
     made.notion.close()
 
 
-@pytest.fixture
-def store(tmp_path: Any) -> Iterator[StateStore]:
-    s = StateStore(tmp_path / "state.sqlite3")
-    yield s
-    s.close()
-
-
 def new_card(board: Board, i: int, **extra: Any) -> str:
     values: dict[str, Any] = {
         "job_key": f"~02{i:016d}",

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,13 +22,6 @@ RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 def mail(name: str) -> bytes:
     return (FIXTURES / name).read_bytes()
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    made = StateStore(tmp_path / "state.sqlite3")
-    yield made
-    made.close()
 
 
 @pytest.fixture

@@ -24,13 +24,6 @@ from tests.support.paths import FIXTURES
 RECEIVED = datetime(2026, 3, 2, 9, tzinfo=UTC)
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    made = StateStore(tmp_path / "state.sqlite3")
-    yield made
-    made.close()
-
-
 def test_folder_is_read_once_then_recognised_by_content_hash(
     tmp_path: Path, store: StateStore
 ) -> None:

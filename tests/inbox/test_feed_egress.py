@@ -36,13 +36,6 @@ def local_feed() -> Iterator[tuple[str, list[str]]]:
         yield server.url, hits
 
 
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    made = StateStore(tmp_path / "state.sqlite3")
-    yield made
-    made.close()
-
-
 @pytest.mark.parametrize(
     "url",
     [

@@ -12,7 +12,6 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -40,13 +39,6 @@ ALERT = {
     "budget_min": 40,
     "budget_max": 70,
 }
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    made = StateStore(tmp_path / "state.sqlite3")
-    yield made
-    made.close()
 
 
 @pytest.fixture
