@@ -77,6 +77,20 @@ def _command(pid: int) -> str:
         return "?"
 
 
+def stop_child(
+    process: subprocess.Popen[bytes], signum: int = signal.SIGTERM, grace: float = 10.0
+) -> None:
+    """Ask a child to stop with ``signum``; SIGKILL it if it still runs after ``grace`` s."""
+    if process.poll() is not None:
+        return
+    process.send_signal(signum)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
 def stop_processes(processes: dict[int, int], grace: float = 10.0) -> None:
     """SIGTERM each process still alive (same start time), then SIGKILL what is left."""
     for signum, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 2.0)):

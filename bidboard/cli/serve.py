@@ -32,7 +32,7 @@ import httpx
 import yaml
 
 from bidboard.cli.localserver import BackgroundServer
-from bidboard.cli.processes import pid_file
+from bidboard.cli.processes import pid_file, stop_child
 from bidboard.cli.warm_runs import start_runs_warm
 from bidboard.errors import ConfigError
 from bidboard.runtime import notion_from_settings, saved_search_choices
@@ -175,12 +175,7 @@ def prefect_server(
         os.environ.update({**OFFLINE_ENV, "PREFECT_HOME": str(home), "PREFECT_API_URL": api})
         yield api
     finally:
-        process.send_signal(signal.SIGTERM)
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_child(process, signal.SIGTERM, grace=30)
         log.close()
         print("Prefect server stopped.")
 

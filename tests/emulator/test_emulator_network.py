@@ -18,6 +18,7 @@ from notion_client import APIErrorCode, APIResponseError, Client, RequestTimeout
 from notion_client.client import RetryOptions
 
 from bidboard.cli.localserver import BackgroundServer, free_port
+from bidboard.cli.processes import stop_child
 from notion_emulator import Emulator
 from tests.support.builders import text
 
@@ -179,12 +180,7 @@ def _start(db: Path, port: int, *extra: str) -> subprocess.Popen[bytes]:
 
 
 def _stop(process: subprocess.Popen[bytes]) -> None:
-    process.send_signal(signal.SIGINT)
-    try:
-        process.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+    stop_child(process, signal.SIGINT, grace=10)
     if process.stdout is not None:
         process.stdout.close()
 

@@ -22,6 +22,7 @@ import httpx
 import pytest
 
 from bidboard.cli.localserver import free_port
+from bidboard.cli.processes import stop_child
 from tests.support.browser import CHROMIUM_ARGS, chromium
 from tests.support.paths import ROOT
 
@@ -79,13 +80,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
         served.board = board.group(1)
         yield served
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=90)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop_child(process, signal.SIGINT, grace=90)
 
 
 def flow_run(ui: str, name: str) -> dict[str, object] | None:

@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from bidboard.cli.localserver import free_port
+from bidboard.cli.processes import stop_child
 from bidboard.errors import ConfigError
 from tests.support.paths import ROOT
 
@@ -185,12 +186,7 @@ def test_a_run_starts_as_a_fork_of_the_warm_process_not_a_new_python(tmp_path: P
             time.sleep(0.3)
         assert done["state_type"] == "COMPLETED", done["state"]
     finally:
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout=90)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop_child(process, signal.SIGINT, grace=90)
 
 
 def test_a_busy_port_is_a_clear_error_and_nothing_starts(tmp_path: Path) -> None:

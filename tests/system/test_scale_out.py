@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from bidboard.cli.localserver import BackgroundServer, free_port
+from bidboard.cli.processes import stop_child
 from bidboard.notion.gateway import BoardGateway
 from bidboard.notion.workspace import load_workspace
 from bidboard.runtime import notion_from_settings
@@ -124,13 +125,7 @@ class Process:
             )
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_child(self.process, signal.SIGINT, grace=60)
 
 
 def prefect(env: dict[str, str], *args: str) -> str:
