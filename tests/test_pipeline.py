@@ -108,13 +108,7 @@ def test_held_back_jobs_are_drafted_the_next_day(board: Board, tmp_path: Path) -
     assert same_day.outcomes == [] and len(store.pending()) == len(held)  # today's cap is used
     # a person takes one of them on meanwhile: it is left alone, and forgotten
     taken = cards(board)[held[0]]
-    board.notion.call(
-        "person",
-        board.notion.client.pages.update,
-        taken.page_id,
-        safe=True,
-        properties={"Stage": {"select": {"name": "Reviewing"}}},
-    )
+    board.person_edits(taken.page_id, {"Stage": {"select": {"name": "Reviewing"}}})
     tomorrow = config(cap=2)
     tomorrow.clock = lambda: NOW + timedelta(days=1)
     report = run_draft_pending(gateway, tomorrow, store)

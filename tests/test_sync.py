@@ -75,9 +75,7 @@ def person_moves(board: Board, page_id: str, stage: Stage, **props: Any) -> None
     properties: dict[str, Any] = {"Stage": {"select": {"name": stage.value}}}
     for name, value in props.items():
         properties[name] = {"number": value}
-    board.notion.call(
-        "person", board.notion.client.pages.update, page_id, safe=True, properties=properties
-    )
+    board.person_edits(page_id, properties)
 
 
 def card(board: Board, page_id: str) -> JobCard:

@@ -90,12 +90,8 @@ def test_board_sync_adopts_a_real_key_pasted_into_the_job_url(board: Board, tmp_
     process_alerts([redirect_alert()], gateway, config())
     (stored,) = cards(board)
     pasted = f"https://www.upwork.com/jobs/Shopify-theme-fixes_{KEY.replace('~', '%7E')}/"
-    board.notion.call(  # what a person does: paste the job's link, move the card
-        "person",
-        board.notion.client.pages.update,
-        stored.page_id,
-        safe=True,
-        properties={"Job URL": {"url": pasted}, "Stage": {"select": {"name": "Reviewing"}}},
+    board.person_edits(  # what a person does: paste the job's link, move the card
+        stored.page_id, {"Job URL": {"url": pasted}, "Stage": {"select": {"name": "Reviewing"}}}
     )
     store = StateStore(tmp_path / "state.sqlite3")
     try:

@@ -121,12 +121,8 @@ def test_stage_guard_raises_before_any_request(board: Board, stage: Stage) -> No
 def test_a_card_people_moved_is_left_alone(board: Board) -> None:
     gw = gateway(board)
     ref = gw.create_card(card(1))
-    board.notion.call(
-        "person moves it",
-        board.notion.client.pages.update,
-        ref.page_id,
-        safe=True,
-        properties={"Stage": {"select": {"name": "Submitted"}}, "Connects": {"number": 12}},
+    board.person_edits(
+        ref.page_id, {"Stage": {"select": {"name": "Submitted"}}, "Connects": {"number": 12}}
     )
     moved = gw.find_cards([ref.job_key])[ref.job_key]
     with pytest.raises(HumanStageError, match="where a person put it"):
@@ -142,13 +138,7 @@ def test_a_card_people_moved_is_left_alone(board: Board) -> None:
 def test_upsert_never_overwrites_fields_people_own(board: Board) -> None:
     gw = gateway(board)
     ref = gw.create_card(card(7))
-    board.notion.call(
-        "person fills in",
-        board.notion.client.pages.update,
-        ref.page_id,
-        safe=True,
-        properties={"Bid": {"number": 45}, "Connects": {"number": 8}},
-    )
+    board.person_edits(ref.page_id, {"Bid": {"number": 45}, "Connects": {"number": 8}})
     _, created = gw.upsert_card(card(7, score=70.0, stage=Stage.DRAFTED))
     stored = cards_for(board, ref.job_key)
     assert not created and len(stored) == 1

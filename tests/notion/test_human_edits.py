@@ -26,13 +26,7 @@ from tests.support.pipeline import NOW, alerts, cards, config, content, held_bac
 
 def move(board: Board, page_id: str, stage: str) -> None:
     """What a person does on the board: drag the card to another column."""
-    board.notion.call(
-        "person moves the card",
-        board.notion.client.pages.update,
-        page_id,
-        safe=True,
-        properties={"Stage": {"select": {"name": stage}}},
-    )
+    board.person_edits(page_id, {"Stage": {"select": {"name": stage}}})
 
 
 def tomorrow(drafter: Any = None) -> PipelineConfig:

@@ -105,6 +105,17 @@ class Board:
     def reset(self) -> None:
         self.app.gate.stats.reset()
 
+    def person_edits(self, page_id: str, properties: dict[str, Any]) -> None:
+        """What a person does on the board (moves a card, types a value in): a PATCH of the
+        page through the same public API."""
+        self.notion.call(
+            "a person edits the card",
+            self.notion.client.pages.update,
+            page_id,
+            safe=True,
+            properties=properties,
+        )
+
 
 def make_board(
     app: Emulator,
