@@ -7,10 +7,13 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+OPEN_TIMEOUT = 30.0  # seconds to wait for another writer of the state file
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS handled (
@@ -48,12 +51,26 @@ class StateStore:
         if str(path) != ":memory:":
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._db = sqlite3.connect(
-            str(path), check_same_thread=False, isolation_level=None, timeout=30
+            str(path), check_same_thread=False, isolation_level=None, timeout=OPEN_TIMEOUT
         )
         self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(_SCHEMA)
+        self._create()
+
+    def _create(self) -> None:
+        """WAL mode and the tables. Another process making the same new file at the same
+        moment (two ingesters on a fresh data dir) can hold the lock that the switch to WAL
+        needs, and SQLite answers that at once, not after the busy timeout: try again."""
+        deadline = time.monotonic() + OPEN_TIMEOUT
+        while True:
+            try:
+                with self._lock:
+                    self._db.execute("PRAGMA journal_mode=WAL")
+                    self._db.executescript(_SCHEMA)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+            time.sleep(0.02)
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> StateStore:
